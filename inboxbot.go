@@ -1,0 +1,234 @@
+// Package inboxbot holds the domain of a chat-native team inbox: members,
+// contacts, conversations, their assignment history, workflow rules, saved
+// views and the notifications a change causes. It depends on nothing but the
+// standard library; storage, routing and chat platforms live in subpackages.
+package inboxbot
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Role is what a member may do.
+type Role string
+
+// Roles, from least to most powerful.
+const (
+	RoleAgent   Role = "agent"
+	RoleManager Role = "manager"
+	RoleAdmin   Role = "admin"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleAgent || r == RoleManager || r == RoleAdmin }
+
+// AtLeast reports whether r is as powerful as min.
+func (r Role) AtLeast(min Role) bool { return roleRank[r] >= roleRank[min] }
+
+var roleRank = map[Role]int{RoleAgent: 1, RoleManager: 2, RoleAdmin: 3}
+
+// Platforms a member can be linked to, and the local console.
+const (
+	PlatformSlack   = "slack"
+	PlatformDiscord = "discord"
+	PlatformShell   = "shell"
+)
+
+// Via says through which surface a change was made.
+const (
+	ViaSlack    = "slack"
+	ViaDiscord  = "discord"
+	ViaAPI      = "api"
+	ViaShell    = "shell"
+	ViaWorkflow = "workflow"
+	ViaContact  = "contact"
+)
+
+// Conversation statuses.
+const (
+	StatusOpen   = "open"
+	StatusClosed = "closed"
+)
+
+// Member is a teammate who can own conversations.
+type Member struct {
+	ID        int64
+	Name      string
+	Role      Role
+	SlackID   string
+	DiscordID string
+	// Timezone is an IANA name; empty means UTC.
+	Timezone string
+	// Hours are weekly working hours keyed by day or day range, as written
+	// in the team file: {"mon-fri": "09:00-17:00"}. Empty means always on.
+	Hours   map[string]string
+	Regions []string
+	Away    bool
+	// Capacity is the most open conversations the member may hold; 0 is unlimited.
+	Capacity int
+	// Muted lists the notification kinds the member turned off.
+	Muted     []string
+	CreatedAt time.Time
+
+	// OpenCount is the number of open conversations assigned to the member,
+	// filled in by queries that need it.
+	OpenCount int
+}
+
+// Wants reports whether the member wants notifications of kind.
+func (m Member) Wants(kind string) bool {
+	for _, k := range m.Muted {
+		if k == kind {
+			return false
+		}
+	}
+	return true
+}
+
+// Availability is "away" or "available".
+func (m Member) Availability() string {
+	if m.Away {
+		return "away"
+	}
+	return "available"
+}
+
+// Contact is the customer on the other side of conversations.
+type Contact struct {
+	ID         int64
+	ExternalID string
+	Name       string
+	Email      string
+	Phone      string
+	LeadSource string
+	Tags       []string
+	// Region is an ISO 3166 code such as "US-CA" or "DE".
+	Region string
+	Custom map[string]string
+	// OwnerID is the contact-level assignee; 0 when none.
+	OwnerID   int64
+	OwnerName string
+	CreatedAt time.Time
+}
+
+// DisplayName is the best human name the contact has.
+func (c Contact) DisplayName() string {
+	for _, s := range []string{c.Name, c.Email, c.Phone, c.ExternalID} {
+		if s != "" {
+			return s
+		}
+	}
+	return "unknown contact"
+}
+
+// HasTag reports whether the contact carries tag (case-insensitively).
+func (c Contact) HasTag(tag string) bool {
+	for _, t := range c.Tags {
+		if strings.EqualFold(t, tag) {
+			return true
+		}
+	}
+	return false
+}
+
+// Conversation is one thread with a contact on one channel.
+type Conversation struct {
+	ID      int64
+	Contact Contact
+	Channel string
+	Subject string
+	Status  string
+	// AssigneeID is 0 when the conversation is in the Team inbox.
+	AssigneeID    int64
+	AssigneeName  string
+	Followers     []Member
+	LastMessageAt time.Time
+	// Preview is the start of the last message.
+	Preview   string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Ref is how people write the conversation's id: "#1042".
+func (c Conversation) Ref() string { return Ref(c.ID) }
+
+// Ref formats a conversation id as people write it: "#1042".
+func Ref(id int64) string { return "#" + strconv.FormatInt(id, 10) }
+
+// Assigned reports whether someone holds the conversation.
+func (c Conversation) Assigned() bool { return c.AssigneeID != 0 }
+
+// FollowedBy reports whether member id follows the conversation.
+func (c Conversation) FollowedBy(id int64) bool {
+	for _, f := range c.Followers {
+		if f.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Message is one message of a conversation.
+type Message struct {
+	ID             int64
+	ConversationID int64
+	// ExternalID is the source system's id; a repeat of it is a retry.
+	ExternalID string
+	Direction  string
+	Body       string
+	SentAt     time.Time
+}
+
+// AssignmentEvent records one change of hands. From and To are 0 for the
+// Team inbox; ActorID is 0 when a rule or the contact owner made the change.
+type AssignmentEvent struct {
+	ID             int64
+	ConversationID int64
+	FromID         int64
+	FromName       string
+	ToID           int64
+	ToName         string
+	ActorID        int64
+	ActorName      string
+	Via            string
+	RuleID         int64
+	RuleName       string
+	Reason         string
+	At             time.Time
+}
+
+// View is a named filter, written in the /inbox list grammar
+// ("mine tag:vip status:open"), owned by a member and maybe shared.
+type View struct {
+	ID        int64
+	OwnerID   int64
+	OwnerName string
+	Name      string
+	Query     string
+	Shared    bool
+}
+
+// Filter selects conversations for a list.
+type Filter struct {
+	// AssigneeID limits to one member's conversations.
+	AssigneeID int64
+	// Unassigned limits to the Team inbox.
+	Unassigned bool
+	// FollowerID limits to conversations that member follows.
+	FollowerID int64
+	Status     string
+	Tag        string
+	Channel    string
+	LeadSource string
+	// Limit caps the result; 0 means the store's default.
+	Limit int
+}
+
+// Card is the message that shows a conversation in a platform's inbox channel.
+type Card struct {
+	ConversationID int64
+	Platform       string
+	Channel        string
+	MessageID      string
+}

@@ -1,0 +1,98 @@
+package inboxbot
+
+import "time"
+
+// Rule triggers.
+const (
+	TriggerConversationCreated = "conversation.created"
+	TriggerFormSubmitted       = "form.submitted"
+	TriggerContactTagged       = "contact.tagged"
+)
+
+// Rule statuses: only published rules run.
+const (
+	RuleDraft     = "draft"
+	RulePublished = "published"
+)
+
+// Assignment methods.
+const (
+	MethodUser        = "user"
+	MethodRoundRobin  = "round_robin"
+	MethodCustomField = "custom_field"
+	MethodLeastLoaded = "least_loaded"
+)
+
+// Rule is a workflow rule: when Trigger fires and every condition holds,
+// Assign picks a member.
+type Rule struct {
+	ID int64
+	// Priority orders evaluation: lower runs first.
+	Priority int
+	Name     string
+	Status   string
+	Trigger  string
+	When     []Condition
+	Assign   Assignment
+}
+
+// Condition is one test on the conversation, its contact or the clock.
+// Field is lead_source, channel, tag, region, custom.<key> or time.
+type Condition struct {
+	Field  string   `json:"field"`
+	Op     string   `json:"op,omitempty"`
+	Value  string   `json:"value,omitempty"`
+	Values []string `json:"values,omitempty"`
+	// Days, From, To and Timezone describe a time window (Field "time").
+	Days     []string `json:"days,omitempty"`
+	From     string   `json:"from,omitempty"`
+	To       string   `json:"to,omitempty"`
+	Timezone string   `json:"timezone,omitempty"`
+}
+
+// Assignment is a rule's action: which method picks among which members,
+// and who counts as eligible.
+type Assignment struct {
+	Method string `json:"method"`
+	// Members are member names, in rotation order.
+	Members []string `json:"members,omitempty"`
+	// Field is the contact custom field naming the member (custom_field).
+	Field           string `json:"field,omitempty"`
+	SkipAway        bool   `json:"skip_away,omitempty"`
+	WorkingHours    bool   `json:"working_hours,omitempty"`
+	RespectCapacity bool   `json:"respect_capacity,omitempty"`
+}
+
+// RouteInput is everything a routing decision may look at. The store
+// gathers it inside the assigning transaction.
+type RouteInput struct {
+	// Triggers are the triggers that fired.
+	Triggers     []string
+	Conversation Conversation
+	// Rules are the published rules in priority order.
+	Rules []Rule
+	// Members are all members, with OpenCount filled in.
+	Members []Member
+	// LastTurn maps a round-robin rule's id to the member id that had the
+	// last turn (absent when nobody had one yet).
+	LastTurn map[int64]int64
+	Now      time.Time
+}
+
+// Decision is the outcome of routing one conversation.
+type Decision struct {
+	// Rule is the rule that matched; nil when none did.
+	Rule *Rule
+	// AssigneeID is 0 when nobody was picked.
+	AssigneeID   int64
+	AssigneeName string
+	// Reason explains the decision to a person:
+	// "round-robin among Sales: 3 of 5", "no eligible member: 2 away".
+	Reason string
+	// Skipped explains, per rule name, why earlier rules did not match.
+	Skipped []string
+}
+
+// RouteFunc decides who gets a conversation. It must be pure: the store
+// calls it inside a transaction and may call it again on retry.
+type RouteFunc func(RouteInput) Decision

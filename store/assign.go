@@ -1,0 +1,307 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/inboxbot/inboxbot"
+)
+
+// Change is one change of hands of a conversation.
+type Change struct {
+	ConversationID int64
+	// To is the new assignee; 0 returns the conversation to the Team inbox.
+	To int64
+	// Actor is the member who made the change; 0 for rules and contact owners.
+	Actor    int64
+	Via      string
+	RuleID   int64
+	RuleName string
+	Reason   string
+	// Check, when set, runs on the conversation after it is locked and
+	// before it changes; an error from it aborts the change. Permission
+	// checks that depend on the current assignee belong here, so that they
+	// cannot race a concurrent change.
+	Check func(inboxbot.Conversation) error
+}
+
+// Assign sets (or, with To 0, clears) a conversation's assignee and records
+// the event and the notifications in one transaction. It reports false, and
+// changes nothing, when the conversation already is where the change would
+// put it.
+func (s *Store) Assign(ctx context.Context, ch Change) (inboxbot.Conversation, bool, error) {
+	var (
+		conv    inboxbot.Conversation
+		changed bool
+	)
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		row, err := s.lockConversation(ctx, tx, ch.ConversationID)
+		if err != nil {
+			return err
+		}
+		if conv, err = s.conversation(ctx, tx, row.ID); err != nil {
+			return err
+		}
+		if ch.Check != nil {
+			if err := ch.Check(conv); err != nil {
+				return err
+			}
+		}
+		if row.Status != inboxbot.StatusOpen {
+			return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is closed; reopen it first.", conv.Ref())
+		}
+		if row.AssigneeID == ch.To {
+			changed = false
+			return nil
+		}
+		if ch.To != 0 {
+			if _, err := s.memberWhere(ctx, tx, "m.id = ?", ch.To); err != nil {
+				return err
+			}
+		}
+		if err := s.applyChange(ctx, tx, row, ch); err != nil {
+			return err
+		}
+		changed = true
+		conv, err = s.conversation(ctx, tx, row.ID)
+		return err
+	})
+	if err != nil {
+		return inboxbot.Conversation{}, false, wrap(err, "assign "+inboxbot.Ref(ch.ConversationID))
+	}
+	return conv, changed, nil
+}
+
+// Claim gives an unassigned conversation to actor. Of many concurrent
+// claimers exactly one wins: the update is conditional on the conversation
+// being unassigned. The others get ECONFLICT naming the winner. Claiming
+// one's own conversation changes nothing and reports false.
+func (s *Store) Claim(ctx context.Context, id, actor int64, via string) (inboxbot.Conversation, bool, error) {
+	var (
+		conv    inboxbot.Conversation
+		changed bool
+	)
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		now := s.now()
+		res, err := tx.NewUpdate().Table("conversations").
+			Set("assignee_id = ?", actor).Set("updated_at = ?", now).
+			Set("unassigned_since = NULL").Set("alerted_at = NULL").
+			Where("id = ? AND status = ? AND assignee_id IS NULL", id, inboxbot.StatusOpen).Exec(ctx)
+		if err != nil {
+			return wrap(err, "claim")
+		}
+		conv, err = s.conversation(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			switch {
+			case conv.Status != inboxbot.StatusOpen:
+				return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is closed.", conv.Ref())
+			case conv.AssigneeID == actor:
+				return nil
+			}
+			return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is already assigned to %s.", conv.Ref(), conv.AssigneeName)
+		}
+		changed = true
+		_, err = s.recordChange(ctx, tx, conv, 0, Change{ConversationID: id, To: actor, Actor: actor, Via: via, Reason: "claimed"})
+		return err
+	})
+	if err != nil {
+		return inboxbot.Conversation{}, false, wrap(err, "claim "+inboxbot.Ref(id))
+	}
+	return conv, changed, nil
+}
+
+// applyChange moves a locked conversation row to ch.To and records it.
+func (s *Store) applyChange(ctx context.Context, tx bun.Tx, row conversationRow, ch Change) error {
+	now := s.now()
+	q := tx.NewUpdate().Table("conversations").Set("updated_at = ?", now).Set("alerted_at = NULL").Where("id = ?", row.ID)
+	if ch.To == 0 {
+		q = q.Set("assignee_id = NULL").Set("unassigned_since = ?", now)
+	} else {
+		q = q.Set("assignee_id = ?", ch.To).Set("unassigned_since = NULL")
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return wrap(err, "update assignee")
+	}
+	conv, err := s.conversation(ctx, tx, row.ID)
+	if err != nil {
+		return err
+	}
+	_, err = s.recordChange(ctx, tx, conv, row.AssigneeID, ch)
+	return err
+}
+
+// recordChange writes the assignment event of a change already applied to
+// conv, and notifies the new and the previous assignee (never the actor).
+func (s *Store) recordChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, from int64, ch Change) (int64, error) {
+	ev := eventRow{
+		ConversationID: conv.ID, FromID: from, ToID: ch.To, ActorID: ch.Actor, Via: ch.Via,
+		RuleID: ch.RuleID, RuleName: ch.RuleName, Reason: ch.Reason, CreatedAt: s.now(),
+	}
+	if _, err := tx.NewInsert().Model(&ev).Returning("id").Exec(ctx); err != nil {
+		return 0, wrap(err, "record assignment")
+	}
+	by, err := s.byWhom(ctx, tx, ch)
+	if err != nil {
+		return 0, err
+	}
+	key := fmt.Sprintf("event:%d", ev.ID)
+	if ch.To != 0 && ch.To != ch.Actor {
+		text := fmt.Sprintf("%s assigned you %s", by, describe(conv))
+		if ch.RuleID != 0 && ch.Reason != "" {
+			text += " (" + ch.Reason + ")"
+		}
+		if err := s.notify(ctx, tx, inboxbot.NotifyAssigned, ch.To, conv.ID, key, text); err != nil {
+			return 0, err
+		}
+	}
+	if from != 0 && from != ch.Actor && from != ch.To {
+		text := fmt.Sprintf("%s unassigned %s; it is back in the Team inbox.", by, describe(conv))
+		if ch.To != 0 {
+			text = fmt.Sprintf("%s reassigned %s to %s.", by, describe(conv), conv.AssigneeName)
+		}
+		if err := s.notify(ctx, tx, inboxbot.NotifyReassigned, from, conv.ID, key, text); err != nil {
+			return 0, err
+		}
+	}
+	return ev.ID, nil
+}
+
+// byWhom names who made a change, for notification texts.
+func (s *Store) byWhom(ctx context.Context, tx bun.Tx, ch Change) (string, error) {
+	switch {
+	case ch.Actor != 0:
+		m, err := s.memberWhere(ctx, tx, "m.id = ?", ch.Actor)
+		return m.Name, err
+	case ch.RuleName != "":
+		return fmt.Sprintf("Rule %q", ch.RuleName), nil
+	case ch.Via == inboxbot.ViaContact:
+		return "Contact ownership", nil
+	}
+	return "inboxbot", nil
+}
+
+// describe is how a notification names a conversation:
+// `#12 (Jane Doe, sms): "Hi, I need a quote"`.
+func describe(c inboxbot.Conversation) string {
+	s := fmt.Sprintf("%s (%s, %s)", c.Ref(), c.Contact.DisplayName(), c.Channel)
+	if c.Preview != "" {
+		s += fmt.Sprintf(": %q", c.Preview)
+	}
+	return s
+}
+
+// Follow makes member follow a conversation; false when they already did.
+func (s *Store) Follow(ctx context.Context, convID, member int64) (bool, error) {
+	if _, err := s.Conversation(ctx, convID); err != nil {
+		return false, err
+	}
+	res, err := s.db.NewInsert().Model(&followerRow{ConversationID: convID, MemberID: member, CreatedAt: s.now()}).
+		On("CONFLICT DO NOTHING").Exec(ctx)
+	if err != nil {
+		return false, wrap(err, "follow "+inboxbot.Ref(convID))
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// Unfollow stops member following a conversation; false when they did not.
+func (s *Store) Unfollow(ctx context.Context, convID, member int64) (bool, error) {
+	if _, err := s.Conversation(ctx, convID); err != nil {
+		return false, err
+	}
+	res, err := s.db.NewDelete().Model((*followerRow)(nil)).
+		Where("conversation_id = ? AND member_id = ?", convID, member).Exec(ctx)
+	if err != nil {
+		return false, wrap(err, "unfollow "+inboxbot.Ref(convID))
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// AssignContact makes owner the owner of the contact named by ref (external
+// id or e-mail) and assigns all of the contact's open conversations to them.
+// It returns the contact and the conversations that changed hands.
+func (s *Store) AssignContact(ctx context.Context, ref string, owner, actor int64) (inboxbot.Contact, []inboxbot.Conversation, error) {
+	var (
+		contact inboxbot.Contact
+		moved   []inboxbot.Conversation
+	)
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		moved = nil
+		c, err := s.contact(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		if _, err := s.lockContact(ctx, tx, c.ID); err != nil {
+			return err
+		}
+		ownerM, err := s.memberWhere(ctx, tx, "m.id = ?", owner)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.NewUpdate().Table("contacts").Set("owner_id = ?", owner).Set("updated_at = ?", s.now()).
+			Where("id = ?", c.ID).Exec(ctx); err != nil {
+			return wrap(err, "set contact owner")
+		}
+		var rows []conversationRow
+		if err := s.forUpdate(tx.NewSelect().Model(&rows).
+			Where("contact_id = ? AND status = ?", c.ID, inboxbot.StatusOpen).OrderExpr("id")).Scan(ctx); err != nil {
+			return wrap(err, "lock contact conversations")
+		}
+		for _, row := range rows {
+			if row.AssigneeID == owner {
+				continue
+			}
+			ch := Change{ConversationID: row.ID, To: owner, Actor: actor, Via: inboxbot.ViaContact,
+				Reason: fmt.Sprintf("contact owner is %s", ownerM.Name)}
+			if err := s.applyChange(ctx, tx, row, ch); err != nil {
+				return err
+			}
+			conv, err := s.conversation(ctx, tx, row.ID)
+			if err != nil {
+				return err
+			}
+			moved = append(moved, conv)
+		}
+		contact, err = s.contact(ctx, tx, c.ExternalID)
+		return err
+	})
+	if err != nil {
+		return inboxbot.Contact{}, nil, wrap(err, "contact assign "+ref)
+	}
+	return contact, moved, nil
+}
+
+// SetStatus closes or reopens a conversation; false when it already had
+// that status. Reopening fails with ECONFLICT when the contact already has
+// another open conversation on the channel.
+func (s *Store) SetStatus(ctx context.Context, id int64, status string) (bool, error) {
+	if status != inboxbot.StatusOpen && status != inboxbot.StatusClosed {
+		return false, inboxbot.Errorf(inboxbot.EINVALID, "Status must be open or closed (got %q).", status)
+	}
+	var changed bool
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		row, err := s.lockConversation(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if changed = row.Status != status; !changed {
+			return nil
+		}
+		_, err = tx.NewUpdate().Table("conversations").Set("status = ?", status).
+			Set("updated_at = ?", s.now()).Where("id = ?", id).Exec(ctx)
+		if uniqueViolation(err, "conversations_open_key") {
+			return inboxbot.Errorf(inboxbot.ECONFLICT, "The contact already has another open conversation on %s.", row.Channel)
+		}
+		return wrap(err, "set status")
+	})
+	if err != nil {
+		return false, wrap(err, "set status of "+inboxbot.Ref(id))
+	}
+	return changed, nil
+}

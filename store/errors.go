@@ -1,0 +1,72 @@
+package store
+
+import (
+	"database/sql/driver"
+	"errors"
+	"net"
+	"strings"
+	"syscall"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+)
+
+// unavailable reports whether err means the database cannot be reached or
+// is shutting down, as opposed to a bad query: the caller may retry later.
+func unavailable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// Class 08: connection exception; 57P0x: shutdown, cannot connect now.
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P")
+	}
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	var liteErr *sqlite.Error
+	switch {
+	case errors.As(err, &connectErr), errors.As(err, &netErr),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, syscall.ECONNREFUSED),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return true
+	case errors.As(err, &liteErr):
+		code := liteErr.Code() & 0xff
+		return code == 5 || code == 6 // SQLITE_BUSY, SQLITE_LOCKED
+	}
+	return pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "conn closed")
+}
+
+// retryable reports whether a transaction failed only because it raced
+// another one (deadlock or serialisation failure) and may simply run again.
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
+}
+
+// uniqueViolation reports whether err is a unique-constraint violation of
+// the index or constraint named index.
+func uniqueViolation(err error, index string) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505" && pgErr.ConstraintName == index
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) {
+		// SQLite names the columns, not the index; callers pass indexes
+		// whose columns they know, and check the message for them.
+		return liteErr.Code()&0xff == 19 && strings.Contains(liteErr.Error(), "UNIQUE") &&
+			strings.Contains(liteErr.Error(), uniqueColumns[index])
+	}
+	return false
+}
+
+// uniqueColumns is how SQLite's message names the columns of each unique index.
+var uniqueColumns = map[string]string{
+	"messages_external_id_key": "messages.external_id",
+	"conversations_open_key":   "conversations.contact_id",
+	"members_name_key":         "index 'members_name_key'",
+	"members_slack_id_key":     "members.slack_id",
+	"members_discord_id_key":   "members.discord_id",
+	"views_owner_name_key":     "index 'views_owner_name_key'",
+	"rules_name_key":           "rules.name",
+	"notifications_dedupe_key": "notifications.dedupe_key",
+	"contacts_external_id_key": "contacts.external_id",
+}

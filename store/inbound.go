@@ -1,0 +1,257 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"github.com/inboxbot/inboxbot"
+)
+
+// Inbound is a message or form submission from outside.
+type Inbound struct {
+	// Kind is "message" or "form".
+	Kind    string
+	Contact inboxbot.Contact
+	Channel string
+	Subject string
+	// MessageID is the source's message id; a repeat is recognised and
+	// changes nothing.
+	MessageID string
+	Body      string
+	SentAt    time.Time
+}
+
+// InboundResult says what an inbound message did.
+type InboundResult struct {
+	Conversation inboxbot.Conversation
+	// Created is true when the message opened a new conversation.
+	Created bool
+	// Duplicate is true when the message was a repeat; nothing changed.
+	Duplicate bool
+	// Decision is the routing outcome; its Rule is nil when no rule ran.
+	Decision inboxbot.Decision
+}
+
+// previewLength is how much of the last message a conversation shows.
+const previewLength = 140
+
+// AddInbound adds a message to the contact's open conversation on its
+// channel, or opens one; a new conversation goes to the contact's owner or
+// else through route. Followers are notified of messages on an existing
+// conversation. All of it is one transaction: a retry of the same message
+// id, even a concurrent one, changes nothing and reports Duplicate.
+func (s *Store) AddInbound(ctx context.Context, in Inbound, route inboxbot.RouteFunc) (InboundResult, error) {
+	if err := validInbound(in); err != nil {
+		return InboundResult{}, err
+	}
+	var res InboundResult
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = s.tx(ctx, func(tx bun.Tx) error {
+			res, err = s.addInbound(ctx, tx, in, route)
+			return err
+		})
+		// A racing twin opened the conversation or stored the message
+		// first: run again, now as an append or a duplicate.
+		if !uniqueViolation(err, "conversations_open_key") && !uniqueViolation(err, "messages_external_id_key") &&
+			!uniqueViolation(err, "contacts_external_id_key") {
+			break
+		}
+	}
+	if err != nil {
+		return InboundResult{}, wrap(err, "inbound")
+	}
+	return res, nil
+}
+
+func validInbound(in Inbound) error {
+	switch {
+	case in.Kind != "message" && in.Kind != "form":
+		return inboxbot.Errorf(inboxbot.EINVALID, "kind must be \"message\" or \"form\"")
+	case strings.TrimSpace(in.Contact.ExternalID) == "":
+		return inboxbot.Errorf(inboxbot.EINVALID, "contact.external_id is required")
+	case strings.TrimSpace(in.Channel) == "":
+		return inboxbot.Errorf(inboxbot.EINVALID, "channel is required")
+	case strings.TrimSpace(in.Body) == "":
+		return inboxbot.Errorf(inboxbot.EINVALID, "message.body is required")
+	}
+	return nil
+}
+
+func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in Inbound, route inboxbot.RouteFunc) (InboundResult, error) {
+	if in.MessageID != "" {
+		var convID int64
+		err := tx.NewSelect().Model((*messageRow)(nil)).Column("conversation_id").
+			Where("external_id = ?", in.MessageID).Scan(ctx, &convID)
+		if err == nil {
+			conv, err := s.conversation(ctx, tx, convID)
+			return InboundResult{Conversation: conv, Duplicate: true}, err
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return InboundResult{}, wrap(err, "find message")
+		}
+	}
+	contact, err := s.upsertContact(ctx, tx, in.Contact)
+	if err != nil {
+		return InboundResult{}, err
+	}
+	now := s.now()
+	sentAt := in.SentAt.UTC()
+	if in.SentAt.IsZero() {
+		sentAt = now
+	}
+	channel := strings.ToLower(strings.TrimSpace(in.Channel))
+	var row conversationRow
+	created := false
+	err = s.forUpdate(tx.NewSelect().Model(&row).
+		Where("contact_id = ? AND channel = ? AND status = ?", contact.ID, channel, inboxbot.StatusOpen)).Scan(ctx)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		row = conversationRow{ContactID: contact.ID, Channel: channel, Subject: in.Subject, Status: inboxbot.StatusOpen,
+			LastMessageAt: sentAt, UnassignedSince: now, CreatedAt: now, UpdatedAt: now}
+		if _, err := tx.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
+			return InboundResult{}, err
+		}
+		created = true
+	case err != nil:
+		return InboundResult{}, wrap(err, "find open conversation")
+	}
+	msg := messageRow{ConversationID: row.ID, ExternalID: in.MessageID, Direction: "inbound", Body: in.Body, SentAt: sentAt}
+	if _, err := tx.NewInsert().Model(&msg).Returning("id").Exec(ctx); err != nil {
+		return InboundResult{}, err
+	}
+	q := tx.NewUpdate().Table("conversations").Set("preview = ?", preview(in.Body)).Set("updated_at = ?", now).
+		Set("last_message_at = ?", maxTime(row.LastMessageAt, sentAt)).Where("id = ?", row.ID)
+	if row.Subject == "" && in.Subject != "" {
+		q = q.Set("subject = ?", in.Subject)
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return InboundResult{}, wrap(err, "update conversation")
+	}
+	conv, err := s.conversation(ctx, tx, row.ID)
+	if err != nil {
+		return InboundResult{}, err
+	}
+	res := InboundResult{Conversation: conv, Created: created}
+	if !created {
+		text := fmt.Sprintf("New message on %s from %s (%s): %q", conv.Ref(), contact.DisplayName(), conv.Channel, preview(in.Body))
+		for _, f := range conv.Followers {
+			if err := s.notify(ctx, tx, inboxbot.NotifyFollowing, f.ID, conv.ID, fmt.Sprintf("message:%d", msg.ID), text); err != nil {
+				return InboundResult{}, err
+			}
+		}
+	}
+	if conv.Assigned() {
+		return res, nil
+	}
+	if created && contact.OwnerID != 0 {
+		ch := Change{ConversationID: conv.ID, To: contact.OwnerID, Via: inboxbot.ViaContact,
+			Reason: fmt.Sprintf("contact owner is %s", contact.OwnerName)}
+		if err := s.applyChange(ctx, tx, row, ch); err != nil {
+			return InboundResult{}, err
+		}
+		res.Decision = inboxbot.Decision{AssigneeID: contact.OwnerID, AssigneeName: contact.OwnerName, Reason: ch.Reason}
+	} else {
+		var triggers []string
+		if created {
+			triggers = append(triggers, inboxbot.TriggerConversationCreated)
+		}
+		if in.Kind == "form" {
+			triggers = append(triggers, inboxbot.TriggerFormSubmitted)
+		}
+		if res.Decision, err = s.route(ctx, tx, row, triggers, route, fmt.Sprintf("message:%d", msg.ID)); err != nil {
+			return InboundResult{}, err
+		}
+	}
+	res.Conversation, err = s.conversation(ctx, tx, row.ID)
+	return res, err
+}
+
+// TagContact adds and removes a contact's tags and, when a tag was added,
+// routes the contact's open unassigned conversations with contact.tagged.
+func (s *Store) TagContact(ctx context.Context, externalID string, add, remove []string, route inboxbot.RouteFunc) (inboxbot.Contact, []InboundResult, error) {
+	var (
+		contact inboxbot.Contact
+		routed  []InboundResult
+	)
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		routed = nil
+		var r contactRow
+		err := s.forUpdate(tx.NewSelect().Model(&r).Where("external_id = ?", externalID)).Scan(ctx)
+		if errors.Is(err, sql.ErrNoRows) {
+			return inboxbot.Errorf(inboxbot.ENOTFOUND, "No contact has the id %q.", externalID)
+		}
+		if err != nil {
+			return wrap(err, "lock contact")
+		}
+		before, err := s.contactsByID(ctx, tx, []int64{r.ID})
+		if err != nil {
+			return err
+		}
+		if err := s.tagContact(ctx, tx, r.ID, add, remove); err != nil {
+			return err
+		}
+		cs, err := s.contactsByID(ctx, tx, []int64{r.ID})
+		if err != nil {
+			return err
+		}
+		contact = cs[r.ID]
+		if !addedAny(before[r.ID], add) {
+			return nil
+		}
+		var rows []conversationRow
+		if err := s.forUpdate(tx.NewSelect().Model(&rows).
+			Where("contact_id = ? AND status = ? AND assignee_id IS NULL", r.ID, inboxbot.StatusOpen).OrderExpr("id")).Scan(ctx); err != nil {
+			return wrap(err, "lock conversations")
+		}
+		key := fmt.Sprintf("tagged:%d:%s", r.ID, s.now().Format(time.RFC3339Nano))
+		for _, row := range rows {
+			d, err := s.route(ctx, tx, row, []string{inboxbot.TriggerContactTagged}, route, key)
+			if err != nil {
+				return err
+			}
+			conv, err := s.conversation(ctx, tx, row.ID)
+			if err != nil {
+				return err
+			}
+			routed = append(routed, InboundResult{Conversation: conv, Decision: d})
+		}
+		return nil
+	})
+	if err != nil {
+		return inboxbot.Contact{}, nil, wrap(err, "tag contact "+externalID)
+	}
+	return contact, routed, nil
+}
+
+func addedAny(c inboxbot.Contact, add []string) bool {
+	for _, t := range normalTags(add) {
+		if !c.HasTag(t) {
+			return true
+		}
+	}
+	return false
+}
+
+func preview(body string) string {
+	body = strings.Join(strings.Fields(body), " ")
+	if utf8.RuneCountInString(body) <= previewLength {
+		return body
+	}
+	r := []rune(body)
+	return string(r[:previewLength-1]) + "…"
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}

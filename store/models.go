@@ -1,0 +1,194 @@
+package store
+
+import (
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/inboxbot/inboxbot"
+)
+
+// The row types below mirror the tables of migrations/; they never leave
+// this package: queries convert them to the domain types.
+
+type memberRow struct {
+	bun.BaseModel `bun:"table:members"`
+
+	ID        int64             `bun:"id,pk,autoincrement"`
+	Name      string            `bun:"name"`
+	Role      string            `bun:"role"`
+	SlackID   string            `bun:"slack_id,nullzero"`
+	DiscordID string            `bun:"discord_id,nullzero"`
+	Timezone  string            `bun:"timezone"`
+	Hours     map[string]string `bun:"hours,type:json"`
+	Regions   []string          `bun:"regions,type:json"`
+	Away      bool              `bun:"away"`
+	Capacity  int               `bun:"capacity"`
+	Muted     []string          `bun:"muted,type:json"`
+	CreatedAt time.Time         `bun:"created_at"`
+
+	OpenCount int `bun:"open_count,scanonly"`
+}
+
+func (r memberRow) domain() inboxbot.Member {
+	return inboxbot.Member{
+		ID: r.ID, Name: r.Name, Role: inboxbot.Role(r.Role), SlackID: r.SlackID, DiscordID: r.DiscordID,
+		Timezone: r.Timezone, Hours: r.Hours, Regions: r.Regions, Away: r.Away, Capacity: r.Capacity,
+		Muted: r.Muted, CreatedAt: r.CreatedAt, OpenCount: r.OpenCount,
+	}
+}
+
+func memberRowOf(m inboxbot.Member) memberRow {
+	return memberRow{
+		ID: m.ID, Name: m.Name, Role: string(m.Role), SlackID: m.SlackID, DiscordID: m.DiscordID,
+		Timezone: m.Timezone, Hours: m.Hours, Regions: m.Regions, Away: m.Away, Capacity: m.Capacity,
+		Muted: m.Muted, CreatedAt: m.CreatedAt,
+	}
+}
+
+type contactRow struct {
+	bun.BaseModel `bun:"table:contacts"`
+
+	ID         int64             `bun:"id,pk,autoincrement"`
+	ExternalID string            `bun:"external_id"`
+	Name       string            `bun:"name"`
+	Email      string            `bun:"email"`
+	Phone      string            `bun:"phone"`
+	LeadSource string            `bun:"lead_source"`
+	Region     string            `bun:"region"`
+	Custom     map[string]string `bun:"custom,type:json"`
+	OwnerID    int64             `bun:"owner_id,nullzero"`
+	CreatedAt  time.Time         `bun:"created_at"`
+	UpdatedAt  time.Time         `bun:"updated_at"`
+}
+
+func (r contactRow) domain(tags []string, ownerName string) inboxbot.Contact {
+	return inboxbot.Contact{
+		ID: r.ID, ExternalID: r.ExternalID, Name: r.Name, Email: r.Email, Phone: r.Phone,
+		LeadSource: r.LeadSource, Tags: tags, Region: r.Region, Custom: r.Custom,
+		OwnerID: r.OwnerID, OwnerName: ownerName, CreatedAt: r.CreatedAt,
+	}
+}
+
+type conversationRow struct {
+	bun.BaseModel `bun:"table:conversations"`
+
+	ID              int64     `bun:"id,pk,autoincrement"`
+	ContactID       int64     `bun:"contact_id"`
+	Channel         string    `bun:"channel"`
+	Subject         string    `bun:"subject"`
+	Status          string    `bun:"status"`
+	AssigneeID      int64     `bun:"assignee_id,nullzero"`
+	Preview         string    `bun:"preview"`
+	LastMessageAt   time.Time `bun:"last_message_at"`
+	UnassignedSince time.Time `bun:"unassigned_since,nullzero"`
+	AlertedAt       time.Time `bun:"alerted_at,nullzero"`
+	CreatedAt       time.Time `bun:"created_at"`
+	UpdatedAt       time.Time `bun:"updated_at"`
+}
+
+type messageRow struct {
+	bun.BaseModel `bun:"table:messages"`
+
+	ID             int64     `bun:"id,pk,autoincrement"`
+	ConversationID int64     `bun:"conversation_id"`
+	ExternalID     string    `bun:"external_id,nullzero"`
+	Direction      string    `bun:"direction"`
+	Body           string    `bun:"body"`
+	SentAt         time.Time `bun:"sent_at"`
+}
+
+type followerRow struct {
+	bun.BaseModel `bun:"table:followers"`
+
+	ConversationID int64     `bun:"conversation_id,pk"`
+	MemberID       int64     `bun:"member_id,pk"`
+	CreatedAt      time.Time `bun:"created_at"`
+}
+
+type eventRow struct {
+	bun.BaseModel `bun:"table:assignment_events"`
+
+	ID             int64     `bun:"id,pk,autoincrement"`
+	ConversationID int64     `bun:"conversation_id"`
+	FromID         int64     `bun:"from_id,nullzero"`
+	ToID           int64     `bun:"to_id,nullzero"`
+	ActorID        int64     `bun:"actor_id,nullzero"`
+	Via            string    `bun:"via"`
+	RuleID         int64     `bun:"rule_id,nullzero"`
+	RuleName       string    `bun:"rule_name"`
+	Reason         string    `bun:"reason"`
+	CreatedAt      time.Time `bun:"created_at"`
+}
+
+type ruleRow struct {
+	bun.BaseModel `bun:"table:rules"`
+
+	ID         int64                `bun:"id,pk,autoincrement"`
+	Priority   int                  `bun:"priority"`
+	Name       string               `bun:"name"`
+	Status     string               `bun:"status"`
+	Trigger    string               `bun:"trigger_event"`
+	Conditions []inboxbot.Condition `bun:"conditions,type:json"`
+	Action     inboxbot.Assignment  `bun:"action,type:json"`
+	UpdatedAt  time.Time            `bun:"updated_at"`
+}
+
+func (r ruleRow) domain() inboxbot.Rule {
+	return inboxbot.Rule{ID: r.ID, Priority: r.Priority, Name: r.Name, Status: r.Status,
+		Trigger: r.Trigger, When: r.Conditions, Assign: r.Action}
+}
+
+type ruleTurnRow struct {
+	bun.BaseModel `bun:"table:rule_turns"`
+
+	RuleID       int64 `bun:"rule_id,pk"`
+	LastMemberID int64 `bun:"last_member_id,nullzero"`
+	Turns        int64 `bun:"turns"`
+}
+
+type viewRow struct {
+	bun.BaseModel `bun:"table:views"`
+
+	ID        int64     `bun:"id,pk,autoincrement"`
+	OwnerID   int64     `bun:"owner_id"`
+	Name      string    `bun:"name"`
+	Query     string    `bun:"query"`
+	Shared    bool      `bun:"shared"`
+	CreatedAt time.Time `bun:"created_at"`
+
+	OwnerName string `bun:"owner_name,scanonly"`
+}
+
+type notificationRow struct {
+	bun.BaseModel `bun:"table:notifications"`
+
+	ID             int64     `bun:"id,pk,autoincrement"`
+	Kind           string    `bun:"kind"`
+	MemberID       int64     `bun:"member_id"`
+	ConversationID int64     `bun:"conversation_id,nullzero"`
+	Platform       string    `bun:"platform"`
+	Recipient      string    `bun:"recipient"`
+	Text           string    `bun:"text"`
+	DedupeKey      string    `bun:"dedupe_key"`
+	State          string    `bun:"state"`
+	Attempts       int       `bun:"attempts"`
+	NextAttemptAt  time.Time `bun:"next_attempt_at"`
+	LeaseOwner     string    `bun:"lease_owner,nullzero"`
+	LeaseUntil     time.Time `bun:"lease_until,nullzero"`
+	LastError      string    `bun:"last_error"`
+	CreatedAt      time.Time `bun:"created_at"`
+	SentAt         time.Time `bun:"sent_at,nullzero"`
+
+	MemberName string `bun:"member_name,scanonly"`
+}
+
+type cardRow struct {
+	bun.BaseModel `bun:"table:cards"`
+
+	ConversationID int64     `bun:"conversation_id,pk"`
+	Platform       string    `bun:"platform,pk"`
+	Channel        string    `bun:"channel"`
+	MessageID      string    `bun:"message_id"`
+	UpdatedAt      time.Time `bun:"updated_at"`
+}

@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/inboxbot/inboxbot"
+)
+
+// Outbox states.
+const (
+	statePending = "pending"
+	stateSent    = "sent"
+	stateDead    = "dead"
+)
+
+// maxAttempts is how often a notification is tried before it is given up.
+const maxAttempts = 12
+
+// notify writes a direct message for member into the outbox, one row per
+// platform the member is linked to (the shell when none), unless the member
+// turned that kind off. key identifies the causing event: the same event
+// never queues a second message for the same member and platform.
+func (s *Store) notify(ctx context.Context, tx bun.Tx, kind string, memberID, convID int64, key, text string) error {
+	m, err := s.memberWhere(ctx, tx, "m.id = ?", memberID)
+	if err != nil {
+		return err
+	}
+	if !m.Wants(kind) {
+		return nil
+	}
+	targets := map[string]string{}
+	if m.SlackID != "" {
+		targets[inboxbot.PlatformSlack] = m.SlackID
+	}
+	if m.DiscordID != "" {
+		targets[inboxbot.PlatformDiscord] = m.DiscordID
+	}
+	if len(targets) == 0 {
+		targets[inboxbot.PlatformShell] = m.Name
+	}
+	now := s.now()
+	for platform, to := range targets {
+		r := notificationRow{
+			Kind: kind, MemberID: m.ID, ConversationID: convID, Platform: platform, Recipient: to,
+			Text: text, DedupeKey: fmt.Sprintf("%s:%s:%d:%s", key, kind, m.ID, platform),
+			State: statePending, NextAttemptAt: now, CreatedAt: now,
+		}
+		if _, err := tx.NewInsert().Model(&r).On("CONFLICT (dedupe_key) DO NOTHING").Exec(ctx); err != nil {
+			return wrap(err, "queue notification")
+		}
+	}
+	return nil
+}
+
+// Lease hands out up to n due notifications for the platforms to owner for
+// the lease duration. Replicas leasing at once never get the same row
+// (FOR UPDATE SKIP LOCKED); a lease that ran out, because its owner died,
+// makes the row due again.
+func (s *Store) Lease(ctx context.Context, owner string, platforms []string, n int, lease time.Duration) ([]inboxbot.Notification, error) {
+	now := s.now()
+	var rows []notificationRow
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		sub := tx.NewSelect().Model((*notificationRow)(nil)).Column("id").
+			Where("state = ? AND platform IN (?) AND next_attempt_at <= ?", statePending, bun.List(platforms), now).
+			Where("(lease_until IS NULL OR lease_until < ?)", now).
+			OrderExpr("id").Limit(int64(n))
+		if s.pg {
+			sub = sub.For("UPDATE SKIP LOCKED")
+		}
+		return tx.NewUpdate().Table("notifications").
+			Set("lease_owner = ?", owner).Set("lease_until = ?", now.Add(lease)).
+			Set("attempts = attempts + 1").
+			Where("id IN (?)", sub).Returning("*").Scan(ctx, &rows)
+	})
+	if err != nil {
+		return nil, wrap(err, "lease notifications")
+	}
+	out := make([]inboxbot.Notification, len(rows))
+	for i, r := range rows {
+		out[i] = inboxbot.Notification{
+			ID: r.ID, Kind: r.Kind, MemberID: r.MemberID, ConversationID: r.ConversationID,
+			Platform: r.Platform, To: r.Recipient, Text: r.Text, DedupeKey: r.DedupeKey,
+			Attempts: r.Attempts, CreatedAt: r.CreatedAt,
+		}
+	}
+	return out, nil
+}
+
+// Sent marks a leased notification delivered.
+func (s *Store) Sent(ctx context.Context, id int64, owner string) error {
+	_, err := s.db.NewUpdate().Table("notifications").
+		Set("state = ?", stateSent).Set("sent_at = ?", s.now()).
+		Set("lease_owner = NULL").Set("lease_until = NULL").
+		Where("id = ? AND lease_owner = ?", id, owner).Exec(ctx)
+	return wrap(err, "mark notification sent")
+}
+
+// Retry gives a leased notification back to be tried again at next, or
+// gives it up once it has been tried maxAttempts times.
+func (s *Store) Retry(ctx context.Context, id int64, owner string, next time.Time, cause error) error {
+	_, err := s.db.NewUpdate().Table("notifications").
+		Set("state = CASE WHEN attempts >= ? THEN ? ELSE ? END", maxAttempts, stateDead, statePending).
+		Set("next_attempt_at = ?", next.UTC()).Set("last_error = ?", cause.Error()).
+		Set("lease_owner = NULL").Set("lease_until = NULL").
+		Where("id = ? AND lease_owner = ?", id, owner).Exec(ctx)
+	return wrap(err, "reschedule notification")
+}
+
+// Release gives back every lease owner holds, for a graceful shutdown.
+func (s *Store) Release(ctx context.Context, owner string) error {
+	_, err := s.db.NewUpdate().Table("notifications").
+		Set("lease_owner = NULL").Set("lease_until = NULL").Set("attempts = attempts - 1").
+		Where("lease_owner = ? AND state = ?", owner, statePending).Exec(ctx)
+	return wrap(err, "release notifications")
+}
+
+// OutboxCounts returns the number of notifications in each state, for metrics.
+func (s *Store) OutboxCounts(ctx context.Context) (map[string]int, error) {
+	var rows []struct {
+		State string `bun:"state"`
+		N     int    `bun:"n"`
+	}
+	err := s.db.NewSelect().Model(&rows).ModelTableExpr("notifications").
+		ColumnExpr("state, count(*) AS n").GroupExpr("state").Scan(ctx)
+	if err != nil {
+		return nil, wrap(err, "count notifications")
+	}
+	out := map[string]int{statePending: 0, stateSent: 0, stateDead: 0}
+	for _, r := range rows {
+		out[r.State] = r.N
+	}
+	return out, nil
+}

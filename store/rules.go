@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/inboxbot/inboxbot"
+)
+
+// Rules returns every rule, published or not, in priority order.
+func (s *Store) Rules(ctx context.Context) ([]inboxbot.Rule, error) {
+	return s.rules(ctx, s.db, "")
+}
+
+func (s *Store) rules(ctx context.Context, db bun.IDB, status string) ([]inboxbot.Rule, error) {
+	var rows []ruleRow
+	q := db.NewSelect().Model(&rows).OrderExpr("priority, id")
+	if status != "" {
+		q = q.Where("status = ?", status)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, wrap(err, "list rules")
+	}
+	out := make([]inboxbot.Rule, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, nil
+}
+
+// Rule returns one rule, or ENOTFOUND.
+func (s *Store) Rule(ctx context.Context, id int64) (inboxbot.Rule, error) {
+	var r ruleRow
+	err := s.db.NewSelect().Model(&r).Where("id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return inboxbot.Rule{}, inboxbot.Errorf(inboxbot.ENOTFOUND, "There is no rule %d.", id)
+	}
+	if err != nil {
+		return inboxbot.Rule{}, wrap(err, "get rule")
+	}
+	return r.domain(), nil
+}
+
+// SetRuleStatus publishes or unpublishes a rule; false when it already had
+// that status.
+func (s *Store) SetRuleStatus(ctx context.Context, id int64, status string) (inboxbot.Rule, bool, error) {
+	if status != inboxbot.RuleDraft && status != inboxbot.RulePublished {
+		return inboxbot.Rule{}, false, inboxbot.Errorf(inboxbot.EINVALID, "Rule status must be draft or published (got %q).", status)
+	}
+	r, err := s.Rule(ctx, id)
+	if err != nil || r.Status == status {
+		return r, false, err
+	}
+	_, err = s.db.NewUpdate().Table("rules").Set("status = ?", status).Set("updated_at = ?", s.now()).
+		Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return inboxbot.Rule{}, false, wrap(err, "set rule status")
+	}
+	r.Status = status
+	return r, true, nil
+}
+
+// ApplyTeam upserts members by name and, when rules is not nil, replaces
+// the rule set with rules (in the given order as priority), all in one
+// transaction. Rules keep their id, and round-robin position, when their
+// name stays. Members not listed are left alone.
+func (s *Store) ApplyTeam(ctx context.Context, members []inboxbot.Member, rules []inboxbot.Rule) error {
+	for _, m := range members {
+		if err := validMember(m); err != nil {
+			return err
+		}
+	}
+	return wrap(s.tx(ctx, func(tx bun.Tx) error {
+		for _, m := range members {
+			if _, err := s.upsertMember(ctx, tx, m); err != nil {
+				return err
+			}
+		}
+		if rules == nil {
+			return nil
+		}
+		keep := []string{""}
+		for i, r := range rules {
+			row := ruleRow{Priority: i + 1, Name: r.Name, Status: r.Status, Trigger: r.Trigger,
+				Conditions: r.When, Action: r.Assign, UpdatedAt: s.now()}
+			if row.Status == "" {
+				row.Status = inboxbot.RuleDraft
+			}
+			_, err := tx.NewInsert().Model(&row).
+				On("CONFLICT (name) DO UPDATE").
+				Set("priority = EXCLUDED.priority, status = EXCLUDED.status, trigger_event = EXCLUDED.trigger_event").
+				Set("conditions = EXCLUDED.conditions, action = EXCLUDED.action, updated_at = EXCLUDED.updated_at").
+				Returning("id").Exec(ctx)
+			if err != nil {
+				return wrap(err, "save rule "+r.Name)
+			}
+			if _, err := tx.NewInsert().Model(&ruleTurnRow{RuleID: row.ID}).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
+				return wrap(err, "save rule turns")
+			}
+			keep = append(keep, r.Name)
+		}
+		_, err := tx.NewDelete().Model((*ruleRow)(nil)).Where("name NOT IN (?)", bun.List(keep)).Exec(ctx)
+		return wrap(err, "delete old rules")
+	}), "apply team file")
+}
+
+// RouteInput gathers what routing would see for a conversation now, for
+// explaining rules without effect ("/inbox rules test").
+func (s *Store) RouteInput(ctx context.Context, convID int64, triggers []string) (inboxbot.RouteInput, error) {
+	var in inboxbot.RouteInput
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		var err error
+		in, err = s.routeInput(ctx, tx, convID, triggers, false)
+		return err
+	})
+	return in, err
+}
+
+func (s *Store) routeInput(ctx context.Context, tx bun.Tx, convID int64, triggers []string, lock bool) (inboxbot.RouteInput, error) {
+	in := inboxbot.RouteInput{Triggers: triggers, LastTurn: map[int64]int64{}, Now: s.now()}
+	var err error
+	if in.Conversation, err = s.conversation(ctx, tx, convID); err != nil {
+		return in, err
+	}
+	if in.Rules, err = s.rules(ctx, tx, inboxbot.RulePublished); err != nil {
+		return in, err
+	}
+	var rr []int64
+	for _, r := range in.Rules {
+		if r.Assign.Method == inboxbot.MethodRoundRobin && fired(r.Trigger, triggers) {
+			rr = append(rr, r.ID)
+		}
+	}
+	if len(rr) > 0 {
+		// The turn rows stay locked until the assignment commits: this is
+		// what makes round-robin fair across replicas.
+		var turns []ruleTurnRow
+		q := tx.NewSelect().Model(&turns).Where("rule_id IN (?)", bun.List(rr)).OrderExpr("rule_id")
+		if lock {
+			q = s.forUpdate(q)
+		}
+		if err := q.Scan(ctx); err != nil {
+			return in, wrap(err, "lock round-robin turns")
+		}
+		for _, t := range turns {
+			if t.LastMemberID != 0 {
+				in.LastTurn[t.RuleID] = t.LastMemberID
+			}
+		}
+	}
+	in.Members, err = s.members(ctx, tx)
+	return in, err
+}
+
+func fired(trigger string, triggers []string) bool {
+	for _, t := range triggers {
+		if t == trigger {
+			return true
+		}
+	}
+	return false
+}
+
+// route runs the rules on a locked, unassigned conversation row and applies
+// the decision: the assignment, the round-robin turn, or an alert to the
+// managers when a rule matched but nobody could take the conversation.
+func (s *Store) route(ctx context.Context, tx bun.Tx, row conversationRow, triggers []string, route inboxbot.RouteFunc, key string) (inboxbot.Decision, error) {
+	if route == nil || len(triggers) == 0 {
+		return inboxbot.Decision{}, nil
+	}
+	in, err := s.routeInput(ctx, tx, row.ID, triggers, true)
+	if err != nil {
+		return inboxbot.Decision{}, err
+	}
+	d := route(in)
+	if d.Rule == nil {
+		return d, nil
+	}
+	if d.AssigneeID == 0 {
+		text := fmt.Sprintf("Nobody could take %s: rule %q found %s. It waits in the Team inbox.",
+			describe(in.Conversation), d.Rule.Name, d.Reason)
+		return d, s.alertManagers(ctx, tx, in.Members, row.ID, fmt.Sprintf("unplaced:%s", key), text)
+	}
+	ch := Change{ConversationID: row.ID, To: d.AssigneeID, Via: inboxbot.ViaWorkflow,
+		RuleID: d.Rule.ID, RuleName: d.Rule.Name, Reason: d.Reason}
+	if err := s.applyChange(ctx, tx, row, ch); err != nil {
+		return d, err
+	}
+	if d.Rule.Assign.Method == inboxbot.MethodRoundRobin {
+		_, err := tx.NewUpdate().Table("rule_turns").Set("last_member_id = ?", d.AssigneeID).
+			Set("turns = turns + 1").Where("rule_id = ?", d.Rule.ID).Exec(ctx)
+		if err != nil {
+			return d, wrap(err, "take round-robin turn")
+		}
+	}
+	return d, nil
+}
+
+// alertManagers notifies every manager and admin.
+func (s *Store) alertManagers(ctx context.Context, tx bun.Tx, members []inboxbot.Member, convID int64, key, text string) error {
+	for _, m := range members {
+		if m.Role.AtLeast(inboxbot.RoleManager) {
+			if err := s.notify(ctx, tx, inboxbot.NotifyAlerts, m.ID, convID, key, text); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
