@@ -135,3 +135,22 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[string]int, error) {
 	}
 	return out, nil
 }
+
+// AssignmentCounts returns the number of assignment events by the surface
+// they came through (slack, discord, api, shell, workflow, contact), for metrics.
+func (s *Store) AssignmentCounts(ctx context.Context) (map[string]int, error) {
+	var rows []struct {
+		Via string `bun:"via"`
+		N   int    `bun:"n"`
+	}
+	err := s.db.NewSelect().Model(&rows).ModelTableExpr("assignment_events").
+		ColumnExpr("via, count(*) AS n").GroupExpr("via").Scan(ctx)
+	if err != nil {
+		return nil, wrap(err, "count assignments")
+	}
+	out := map[string]int{}
+	for _, r := range rows {
+		out[r.Via] = r.N
+	}
+	return out, nil
+}
