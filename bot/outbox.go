@@ -82,21 +82,25 @@ func (o *Outbox) Flush(ctx context.Context) (int, error) {
 			return sent, err
 		}
 		for _, n := range batch {
-			if err := o.deliver(ctx, n); err != nil {
+			ok, err := o.deliver(ctx, n)
+			if err != nil {
 				return sent, err
 			}
-			sent++
+			if ok {
+				sent++
+			}
 		}
 	}
 	return sent, ctx.Err()
 }
 
-// deliver sends one notification and records the outcome. Only a failure
-// to record is returned: a failed send is rescheduled.
-func (o *Outbox) deliver(ctx context.Context, n inboxbot.Notification) error {
+// deliver sends one notification, records the outcome and reports whether
+// it was sent. Only a failure to record is returned: a failed send is
+// rescheduled.
+func (o *Outbox) deliver(ctx context.Context, n inboxbot.Notification) (bool, error) {
 	err := o.Senders[n.Platform].Send(ctx, n)
 	if err == nil {
-		return o.Store.Sent(ctx, n.ID, o.Owner)
+		return true, o.Store.Sent(ctx, n.ID, o.Owner)
 	}
 	next := o.now().Add(Backoff(n.Attempts))
 	var rl *RateLimited
@@ -105,7 +109,7 @@ func (o *Outbox) deliver(ctx context.Context, n inboxbot.Notification) error {
 	}
 	o.log().Warn("outbox: delivery failed; will retry", "notification", n.ID, "platform", n.Platform,
 		"attempt", n.Attempts, "retry_at", next, "err", err)
-	return o.Store.Retry(ctx, n.ID, o.Owner, next, err)
+	return false, o.Store.Retry(ctx, n.ID, o.Owner, next, err)
 }
 
 // Backoff is the wait before retry number attempt: exponential from 2s,

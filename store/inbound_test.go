@@ -1,0 +1,192 @@
+package store_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/store"
+	"github.com/inboxbot/inboxbot/store/storetest"
+)
+
+func TestAddInbound_OpensThenAppendsAndMergesTheContact(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		sent := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+		first, err := s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "SMS", Subject: "Quote",
+			Contact:   inboxbot.Contact{ExternalID: "c-1", Name: "Jane Doe", LeadSource: "facebook-ad", Tags: []string{"VIP", "new"}, Region: "US-CA", Custom: map[string]string{"plan": "pro"}},
+			MessageID: "m-1", Body: "Hi, I need a quote", SentAt: sent}, nil)
+		if err != nil || !first.Created || first.Duplicate {
+			t.Fatalf("first = %+v, %v", first, err)
+		}
+		c := first.Conversation
+		if c.Channel != "sms" || c.Subject != "Quote" || c.Preview != "Hi, I need a quote" || !c.LastMessageAt.Equal(sent) {
+			t.Fatalf("conversation %+v", c)
+		}
+		second, err := s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "sms",
+			Contact:   inboxbot.Contact{ExternalID: "c-1", Email: "jane@example.com", Tags: []string{"vip"}, Custom: map[string]string{"seats": "12"}},
+			MessageID: "m-2", Body: "Any news?"}, nil)
+		if err != nil || second.Created || second.Conversation.ID != c.ID {
+			t.Fatalf("second = %+v, %v", second, err)
+		}
+		got := second.Conversation.Contact
+		if got.Name != "Jane Doe" || got.Email != "jane@example.com" || got.LeadSource != "facebook-ad" ||
+			!equal(got.Tags, []string{"new", "vip"}) || got.Custom["plan"] != "pro" || got.Custom["seats"] != "12" {
+			t.Fatalf("merged contact %+v", got)
+		}
+		msgs, _ := s.Messages(ctx, c.ID, 10)
+		if len(msgs) != 2 || msgs[0].Body != "Hi, I need a quote" || msgs[1].Body != "Any news?" {
+			t.Fatalf("messages %+v", msgs)
+		}
+		if byMail, err := s.Contact(ctx, "JANE@example.com"); err != nil || byMail.ExternalID != "c-1" {
+			t.Fatalf("contact by e-mail = %+v, %v", byMail, err)
+		}
+	})
+}
+
+func TestAddInbound_RepeatedMessageIDChangesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		in := store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "c-1"}, MessageID: "m-1", Body: "hi"}
+		first, err := s.AddInbound(ctx, in, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Body = "a retried webhook with another body"
+		again, err := s.AddInbound(ctx, in, nil)
+		if err != nil || !again.Duplicate || again.Created || again.Conversation.ID != first.Conversation.ID {
+			t.Fatalf("repeat = %+v, %v", again, err)
+		}
+		if msgs, _ := s.Messages(ctx, first.Conversation.ID, 10); len(msgs) != 1 || msgs[0].Body != "hi" {
+			t.Fatalf("messages after a repeat: %+v", msgs)
+		}
+	})
+}
+
+func TestAddInbound_RejectsIncompleteInput(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ok := store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "c"}, Body: "hi"}
+		for name, mutate := range map[string]func(*store.Inbound){
+			"kind":    func(in *store.Inbound) { in.Kind = "fax" },
+			"contact": func(in *store.Inbound) { in.Contact.ExternalID = " " },
+			"channel": func(in *store.Inbound) { in.Channel = "" },
+			"body":    func(in *store.Inbound) { in.Body = "" },
+		} {
+			in := ok
+			mutate(&in)
+			_, err := s.AddInbound(ctx, in, nil)
+			wantCode(t, err, inboxbot.EINVALID)
+			if list, _ := s.List(ctx, inboxbot.Filter{}); len(list) != 0 {
+				t.Fatalf("%s: a rejected inbound stored %d conversations", name, len(list))
+			}
+		}
+	})
+}
+
+// TestAddInbound_ConcurrentRetriesStoreOneMessage sends the same webhook
+// many times at once, and many different first messages of one new contact.
+func TestAddInbound_ConcurrentRetriesStoreOneMessage(t *testing.T) {
+	s := storetest.Open(t, "postgres")
+	const n = 20
+	var wg sync.WaitGroup
+	results := make([]store.InboundResult, 2*n)
+	errs := make([]error, 2*n)
+	start := make(chan struct{})
+	for i := 0; i < 2*n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			in := store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "same"}, MessageID: "m-1", Body: "hi"}
+			if i >= n {
+				in = store.Inbound{Kind: "message", Channel: "email", Contact: inboxbot.Contact{ExternalID: "new"}, Body: "hello"}
+			}
+			results[i], errs[i] = s.AddInbound(ctx, in, nil)
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	created, convs := 0, map[int64]bool{}
+	for i := range results {
+		if errs[i] != nil {
+			t.Fatalf("request %d: %v", i, errs[i])
+		}
+		if i < n && results[i].Created {
+			created++
+		}
+		convs[results[i].Conversation.ID] = true
+	}
+	if created != 1 || len(convs) != 2 {
+		t.Fatalf("%d requests created, %d conversations; want 1 and 2", created, len(convs))
+	}
+	for id := range convs {
+		msgs, _ := s.Messages(ctx, id, 100)
+		c, _ := s.Conversation(ctx, id)
+		want := 1
+		if c.Channel == "email" {
+			want = n
+		}
+		if len(msgs) != want {
+			t.Fatalf("%s conversation has %d messages, want %d", c.Channel, len(msgs), want)
+		}
+	}
+}
+
+func TestList_EachFilterReturnsExactlyItsConversations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		dana := mustMember(t, s, "dana", inboxbot.RoleManager)
+		lee := mustMember(t, s, "lee", inboxbot.RoleAgent)
+		add := func(contact, channel, source string, tags ...string) int64 {
+			res, err := s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: channel, Body: "hi",
+				Contact: inboxbot.Contact{ExternalID: contact, LeadSource: source, Tags: tags}}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res.Conversation.ID
+		}
+		a := add("a", "sms", "facebook-ad", "vip")
+		b := add("b", "email", "google", "vip")
+		c := add("c", "sms", "google")
+		d := add("d", "webchat", "facebook-ad")
+		s.Claim(ctx, a, dana.ID, inboxbot.ViaShell)
+		s.Claim(ctx, b, lee.ID, inboxbot.ViaShell)
+		s.Claim(ctx, d, lee.ID, inboxbot.ViaShell)
+		s.SetStatus(ctx, d, inboxbot.StatusClosed)
+		s.Follow(ctx, c, dana.ID)
+		s.Follow(ctx, b, dana.ID)
+
+		for _, tc := range []struct {
+			name string
+			f    inboxbot.Filter
+			want []int64
+		}{
+			{"all", inboxbot.Filter{}, []int64{d, c, b, a}},
+			{"personal inbox", inboxbot.Filter{AssigneeID: lee.ID, Status: inboxbot.StatusOpen}, []int64{b}},
+			{"team inbox", inboxbot.Filter{Unassigned: true, Status: inboxbot.StatusOpen}, []int64{c}},
+			{"by assignee, any status", inboxbot.Filter{AssigneeID: lee.ID}, []int64{d, b}},
+			{"by follower", inboxbot.Filter{FollowerID: dana.ID}, []int64{c, b}},
+			{"closed", inboxbot.Filter{Status: inboxbot.StatusClosed}, []int64{d}},
+			{"tag", inboxbot.Filter{Tag: "VIP"}, []int64{b, a}},
+			{"channel", inboxbot.Filter{Channel: "sms"}, []int64{c, a}},
+			{"lead source", inboxbot.Filter{LeadSource: "facebook-ad", Status: inboxbot.StatusOpen}, []int64{a}},
+			{"combined", inboxbot.Filter{FollowerID: dana.ID, Tag: "vip", AssigneeID: lee.ID}, []int64{b}},
+			{"limit", inboxbot.Filter{Limit: 2}, []int64{d, c}},
+		} {
+			list, err := s.List(ctx, tc.f)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			var got []int64
+			for _, c := range list {
+				got = append(got, c.ID)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("%s: got %v, want %v", tc.name, got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Fatalf("%s: got %v, want %v", tc.name, got, tc.want)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,144 @@
+package store_test
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/store"
+	"github.com/inboxbot/inboxbot/store/storetest"
+)
+
+func TestOutbox_RetryWaitsAndLeasesExpire(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+		s.Now = func() time.Time { return now }
+		dana := mustMember(t, s, "dana", inboxbot.RoleManager)
+		lee := mustMember(t, s, "lee", inboxbot.RoleAgent)
+		c := inbound(t, s, "jane", "sms", "hi").Conversation
+		s.Assign(ctx, store.Change{ConversationID: c.ID, To: lee.ID, Actor: dana.ID})
+		shell := []string{inboxbot.PlatformShell}
+
+		got, err := s.Lease(ctx, "a", shell, 10, time.Minute)
+		if err != nil || len(got) != 1 || got[0].Attempts != 1 || got[0].To != "lee" {
+			t.Fatalf("lease = %+v, %v", got, err)
+		}
+		if again, _ := s.Lease(ctx, "b", shell, 10, time.Minute); len(again) != 0 {
+			t.Fatalf("a leased notification was handed out again: %+v", again)
+		}
+		if err := s.Retry(ctx, got[0].ID, "a", now.Add(30*time.Second), errors.New("slack is down")); err != nil {
+			t.Fatal(err)
+		}
+		if early, _ := s.Lease(ctx, "b", shell, 10, time.Minute); len(early) != 0 {
+			t.Fatal("a notification was retried before its time")
+		}
+		now = now.Add(31 * time.Second)
+		second, _ := s.Lease(ctx, "b", shell, 10, time.Minute)
+		if len(second) != 1 || second[0].Attempts != 2 {
+			t.Fatalf("retry lease = %+v", second)
+		}
+		// b dies without answering: once its lease runs out, c takes over.
+		now = now.Add(2 * time.Minute)
+		third, _ := s.Lease(ctx, "c", shell, 10, time.Minute)
+		if len(third) != 1 {
+			t.Fatal("an expired lease was not taken over")
+		}
+		if err := s.Sent(ctx, third[0].ID, "b"); err != nil {
+			t.Fatal(err)
+		}
+		if counts, _ := s.OutboxCounts(ctx); counts["sent"] != 0 {
+			t.Fatal("a replica that lost its lease marked the notification sent")
+		}
+		s.Sent(ctx, third[0].ID, "c")
+		if counts, _ := s.OutboxCounts(ctx); counts["sent"] != 1 || counts["pending"] != 0 {
+			t.Fatalf("counts %v", counts)
+		}
+	})
+}
+
+// TestOutbox_ReplicasNeverLeaseTheSameNotification has eight replicas
+// drain one outbox at once; each notification must be handed out once.
+func TestOutbox_ReplicasNeverLeaseTheSameNotification(t *testing.T) {
+	s := storetest.Open(t, "postgres")
+	boss := mustMember(t, s, "boss", inboxbot.RoleManager)
+	var agents []inboxbot.Member
+	for i := 0; i < 4; i++ {
+		agents = append(agents, mustMember(t, s, fmt.Sprintf("agent%d", i), inboxbot.RoleAgent))
+	}
+	const convs = 60
+	for i := 0; i < convs; i++ {
+		c := inbound(t, s, fmt.Sprintf("c%d", i), "sms", "hi").Conversation
+		if _, _, err := s.Assign(ctx, store.Change{ConversationID: c.ID, To: agents[i%4].ID, Actor: boss.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var (
+		mu   sync.Mutex
+		seen = map[int64]string{}
+		wg   sync.WaitGroup
+	)
+	for r := 0; r < 8; r++ {
+		wg.Add(1)
+		go func(owner string) {
+			defer wg.Done()
+			for {
+				batch, err := s.Lease(ctx, owner, []string{inboxbot.PlatformShell}, 3, time.Minute)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(batch) == 0 {
+					return
+				}
+				for _, n := range batch {
+					mu.Lock()
+					if other, dup := seen[n.ID]; dup {
+						t.Errorf("notification %d leased by %s and %s", n.ID, other, owner)
+					}
+					seen[n.ID] = owner
+					mu.Unlock()
+					s.Sent(ctx, n.ID, owner)
+				}
+			}
+		}(fmt.Sprintf("replica%d", r))
+	}
+	wg.Wait()
+	if len(seen) != convs {
+		t.Fatalf("%d notifications delivered, want %d", len(seen), convs)
+	}
+}
+
+func TestAlertUnassigned_AlertsManagersOncePerWait(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+		s.Now = func() time.Time { return now }
+		mustMember(t, s, "dana", inboxbot.RoleManager)
+		mustMember(t, s, "root", inboxbot.RoleAdmin)
+		lee := mustMember(t, s, "lee", inboxbot.RoleAgent)
+		old := inbound(t, s, "jane", "sms", "hi").Conversation
+		now = now.Add(10 * time.Minute)
+		inbound(t, s, "joe", "sms", "hi")
+		now = now.Add(10 * time.Minute)
+
+		n, err := s.AlertUnassigned(ctx, now.Add(-15*time.Minute))
+		if err != nil || n != 1 {
+			t.Fatalf("alerted %d, %v; want 1", n, err)
+		}
+		if got := outbox(t, s); !equal(got, []string{"dana:alerts", "root:alerts"}) {
+			t.Fatalf("outbox %v", got)
+		}
+		if n, _ := s.AlertUnassigned(ctx, now.Add(-15*time.Minute)); n != 0 {
+			t.Fatal("the same wait was alerted twice")
+		}
+		// Claimed and given back: a new wait, a new alert once it is old.
+		s.Claim(ctx, old.ID, lee.ID, inboxbot.ViaShell)
+		s.Assign(ctx, store.Change{ConversationID: old.ID, Actor: lee.ID})
+		now = now.Add(20 * time.Minute)
+		if n, _ := s.AlertUnassigned(ctx, now.Add(-15*time.Minute)); n != 2 {
+			t.Fatalf("alerted %d, want 2 (the returned one and the other)", n)
+		}
+	})
+}

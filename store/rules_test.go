@@ -1,0 +1,122 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/store"
+	"github.com/inboxbot/inboxbot/store/storetest"
+)
+
+// rotate is a minimal RouteFunc: the first rule of a fired trigger hands
+// out turns over its members in order, or finds nobody when it has none.
+func rotate(in inboxbot.RouteInput) inboxbot.Decision {
+	for _, r := range in.Rules {
+		for _, t := range in.Triggers {
+			if t != r.Trigger {
+				continue
+			}
+			rule := r
+			if len(r.Assign.Members) == 0 {
+				return inboxbot.Decision{Rule: &rule, Reason: "no eligible member"}
+			}
+			next := 0
+			for i, name := range r.Assign.Members {
+				for _, m := range in.Members {
+					if m.Name == name && m.ID == in.LastTurn[r.ID] {
+						next = (i + 1) % len(r.Assign.Members)
+					}
+				}
+			}
+			for _, m := range in.Members {
+				if m.Name == r.Assign.Members[next] {
+					return inboxbot.Decision{Rule: &rule, AssigneeID: m.ID, AssigneeName: m.Name, Reason: "turn"}
+				}
+			}
+		}
+	}
+	return inboxbot.Decision{}
+}
+
+func TestRoute_AssignsTakesTurnsAndAlertsWhenNobodyCan(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		err := s.ApplyTeam(ctx, []inboxbot.Member{{Name: "dana", Role: inboxbot.RoleManager}, {Name: "lee"}, {Name: "sam"}},
+			[]inboxbot.Rule{
+				{Name: "forms to nobody", Status: inboxbot.RulePublished, Trigger: inboxbot.TriggerFormSubmitted,
+					Assign: inboxbot.Assignment{Method: inboxbot.MethodRoundRobin}},
+				{Name: "draft", Status: inboxbot.RuleDraft, Trigger: inboxbot.TriggerConversationCreated,
+					Assign: inboxbot.Assignment{Method: inboxbot.MethodUser, Members: []string{"dana"}}},
+				{Name: "sales", Status: inboxbot.RulePublished, Trigger: inboxbot.TriggerConversationCreated,
+					Assign: inboxbot.Assignment{Method: inboxbot.MethodRoundRobin, Members: []string{"lee", "sam"}}},
+			})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, contact := range []string{"a", "b", "c"} {
+			res, err := s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: contact}, Body: "hi"}, rotate)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, res.Conversation.AssigneeName)
+			h, _ := s.History(ctx, res.Conversation.ID)
+			if len(h) != 1 || h[0].Via != inboxbot.ViaWorkflow || h[0].RuleName != "sales" || h[0].ActorID != 0 {
+				t.Fatalf("history %+v", h)
+			}
+		}
+		if !equal(got, []string{"lee", "sam", "lee"}) {
+			t.Fatalf("turns went %v", got)
+		}
+		if out := outbox(t, s); !equal(out, []string{"lee:assigned", "sam:assigned", "lee:assigned"}) {
+			t.Fatalf("outbox %v", out)
+		}
+		// A form on an existing unassigned conversation: the matching rule
+		// has nobody, so it stays in the Team inbox and the manager hears.
+		c := inbound(t, s, "d", "email", "first")
+		res, err := s.AddInbound(ctx, store.Inbound{Kind: "form", Channel: "email", Contact: inboxbot.Contact{ExternalID: "d"}, Body: "form"}, rotate)
+		if err != nil || res.Conversation.Assigned() || res.Decision.Rule == nil || res.Conversation.ID != c.Conversation.ID {
+			t.Fatalf("form = %+v, %v", res, err)
+		}
+		if out := outbox(t, s); !equal(out, []string{"dana:alerts"}) {
+			t.Fatalf("outbox %v", out)
+		}
+
+		// Re-applying keeps the rule ids (and so the rotation) of kept names.
+		before, _ := s.Rules(ctx)
+		s.ApplyTeam(ctx, nil, []inboxbot.Rule{{Name: "sales", Status: inboxbot.RulePublished, Trigger: inboxbot.TriggerConversationCreated,
+			Assign: inboxbot.Assignment{Method: inboxbot.MethodRoundRobin, Members: []string{"lee", "sam"}}}})
+		after, _ := s.Rules(ctx)
+		if len(after) != 1 || after[0].ID != before[2].ID || after[0].Priority != 1 {
+			t.Fatalf("rules after re-apply %+v (before %+v)", after, before)
+		}
+		res, err = s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "e"}, Body: "hi"}, rotate)
+		if err != nil || res.Conversation.AssigneeName != "sam" {
+			t.Fatalf("rotation restarted: next went to %q", res.Conversation.AssigneeName)
+		}
+		if _, changed, err := s.SetRuleStatus(ctx, after[0].ID, inboxbot.RuleDraft); err != nil || !changed {
+			t.Fatalf("unpublish = %v, %v", changed, err)
+		}
+		_, _, err = s.SetRuleStatus(ctx, 9999, inboxbot.RuleDraft)
+		wantCode(t, err, inboxbot.ENOTFOUND)
+	})
+}
+
+func TestTagContact_RunsContactTaggedRulesOnNewTagsOnly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		s.ApplyTeam(ctx, []inboxbot.Member{{Name: "vipdesk"}}, []inboxbot.Rule{{Name: "vip", Status: inboxbot.RulePublished,
+			Trigger: inboxbot.TriggerContactTagged, Assign: inboxbot.Assignment{Method: inboxbot.MethodRoundRobin, Members: []string{"vipdesk"}}}})
+		c := inbound(t, s, "jane", "sms", "hi").Conversation
+		if c.Assigned() {
+			t.Fatal("a contact.tagged rule ran on conversation.created")
+		}
+		contact, routed, err := s.TagContact(ctx, "jane", []string{"VIP"}, nil, rotate)
+		if err != nil || !equal(contact.Tags, []string{"vip"}) || len(routed) != 1 || routed[0].Conversation.AssigneeName != "vipdesk" {
+			t.Fatalf("tag = %+v, %+v, %v", contact, routed, err)
+		}
+		if _, routed, _ := s.TagContact(ctx, "jane", []string{"vip"}, []string{"new"}, rotate); len(routed) != 0 {
+			t.Fatal("an existing tag triggered the rules again")
+		}
+		_, _, err = s.TagContact(ctx, "nobody", []string{"x"}, nil, rotate)
+		wantCode(t, err, inboxbot.ENOTFOUND)
+	})
+}
