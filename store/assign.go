@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/uptrace/bun"
@@ -86,7 +87,7 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via string) (inboxbo
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		now := s.now()
 		res, err := tx.NewUpdate().Table("conversations").
-			Set("assignee_id = ?", actor).Set("updated_at = ?", now).
+			Set("assignee_id = ?", actor).Set("updated_at = ?", now).Set("version = version + 1").
 			Set("unassigned_since = NULL").Set("alerted_at = NULL").
 			Where("id = ? AND status = ? AND assignee_id IS NULL", id, inboxbot.StatusOpen).Exec(ctx)
 		if err != nil {
@@ -118,7 +119,8 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via string) (inboxbo
 // applyChange moves a locked conversation row to ch.To and records it.
 func (s *Store) applyChange(ctx context.Context, tx bun.Tx, row conversationRow, ch Change) error {
 	now := s.now()
-	q := tx.NewUpdate().Table("conversations").Set("updated_at = ?", now).Set("alerted_at = NULL").Where("id = ?", row.ID)
+	q := tx.NewUpdate().Table("conversations").Set("updated_at = ?", now).Set("alerted_at = NULL").
+		Set("version = version + 1").Where("id = ?", row.ID)
 	if ch.To == 0 {
 		q = q.Set("assignee_id = NULL").Set("unassigned_since = ?", now)
 	} else {
@@ -197,30 +199,44 @@ func describe(c inboxbot.Conversation) string {
 
 // Follow makes member follow a conversation; false when they already did.
 func (s *Store) Follow(ctx context.Context, convID, member int64) (bool, error) {
-	if _, err := s.Conversation(ctx, convID); err != nil {
-		return false, err
-	}
-	res, err := s.db.NewInsert().Model(&followerRow{ConversationID: convID, MemberID: member, CreatedAt: s.now()}).
-		On("CONFLICT DO NOTHING").Exec(ctx)
-	if err != nil {
-		return false, wrap(err, "follow "+inboxbot.Ref(convID))
-	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
+	return s.setFollowing(ctx, convID, member, true)
 }
 
 // Unfollow stops member following a conversation; false when they did not.
 func (s *Store) Unfollow(ctx context.Context, convID, member int64) (bool, error) {
-	if _, err := s.Conversation(ctx, convID); err != nil {
-		return false, err
-	}
-	res, err := s.db.NewDelete().Model((*followerRow)(nil)).
-		Where("conversation_id = ? AND member_id = ?", convID, member).Exec(ctx)
+	return s.setFollowing(ctx, convID, member, false)
+}
+
+func (s *Store) setFollowing(ctx context.Context, convID, member int64, follow bool) (bool, error) {
+	var changed bool
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		if _, err := s.lockConversation(ctx, tx, convID); err != nil {
+			return err
+		}
+		var (
+			res sql.Result
+			err error
+		)
+		if follow {
+			res, err = tx.NewInsert().Model(&followerRow{ConversationID: convID, MemberID: member, CreatedAt: s.now()}).
+				On("CONFLICT DO NOTHING").Exec(ctx)
+		} else {
+			res, err = tx.NewDelete().Model((*followerRow)(nil)).
+				Where("conversation_id = ? AND member_id = ?", convID, member).Exec(ctx)
+		}
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		if changed = n > 0; changed {
+			_, err = tx.NewUpdate().Table("conversations").Set("version = version + 1").Where("id = ?", convID).Exec(ctx)
+		}
+		return err
+	})
 	if err != nil {
-		return false, wrap(err, "unfollow "+inboxbot.Ref(convID))
+		return false, wrap(err, "follow "+inboxbot.Ref(convID))
 	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
+	return changed, nil
 }
 
 // AssignContact makes owner the owner of the contact named by ref (external
@@ -294,7 +310,7 @@ func (s *Store) SetStatus(ctx context.Context, id int64, status string) (bool, e
 			return nil
 		}
 		_, err = tx.NewUpdate().Table("conversations").Set("status = ?", status).
-			Set("updated_at = ?", s.now()).Where("id = ?", id).Exec(ctx)
+			Set("updated_at = ?", s.now()).Set("version = version + 1").Where("id = ?", id).Exec(ctx)
 		if uniqueViolation(err, "conversations_open_key") {
 			return inboxbot.Errorf(inboxbot.ECONFLICT, "The contact already has another open conversation on %s.", row.Channel)
 		}

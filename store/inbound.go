@@ -115,7 +115,7 @@ func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in Inbound, route inb
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		row = conversationRow{ContactID: contact.ID, Channel: channel, Subject: in.Subject, Status: inboxbot.StatusOpen,
-			LastMessageAt: sentAt, UnassignedSince: now, CreatedAt: now, UpdatedAt: now}
+			LastMessageAt: sentAt, UnassignedSince: now, Version: 1, CreatedAt: now, UpdatedAt: now}
 		if _, err := tx.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
 			return InboundResult{}, err
 		}
@@ -128,6 +128,7 @@ func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in Inbound, route inb
 		return InboundResult{}, err
 	}
 	q := tx.NewUpdate().Table("conversations").Set("preview = ?", preview(in.Body)).Set("updated_at = ?", now).
+		Set("version = version + 1").
 		Set("last_message_at = ?", maxTime(row.LastMessageAt, sentAt)).Where("id = ?", row.ID)
 	if row.Subject == "" && in.Subject != "" {
 		q = q.Set("subject = ?", in.Subject)

@@ -83,6 +83,7 @@ type conversationRow struct {
 	LastMessageAt   time.Time `bun:"last_message_at"`
 	UnassignedSince time.Time `bun:"unassigned_since,nullzero"`
 	AlertedAt       time.Time `bun:"alerted_at,nullzero"`
+	Version         int64     `bun:"version"`
 	CreatedAt       time.Time `bun:"created_at"`
 	UpdatedAt       time.Time `bun:"updated_at"`
 }
@@ -190,5 +191,8 @@ type cardRow struct {
 	Platform       string    `bun:"platform,pk"`
 	Channel        string    `bun:"channel"`
 	MessageID      string    `bun:"message_id"`
+	Version        int64     `bun:"version"`
+	LeaseOwner     string    `bun:"lease_owner,nullzero"`
+	LeaseUntil     time.Time `bun:"lease_until,nullzero"`
 	UpdatedAt      time.Time `bun:"updated_at"`
 }

@@ -58,6 +58,9 @@ CREATE TABLE conversations (
 	last_message_at {{.Time}} NOT NULL,
 	unassigned_since {{.Time}},
 	alerted_at {{.Time}},
+	-- version grows with every change a card shows; cards lag behind it
+	-- until an adapter re-renders them.
+	version BIGINT NOT NULL DEFAULT 1,
 	created_at {{.Time}} NOT NULL,
 	updated_at {{.Time}} NOT NULL
 );
@@ -165,11 +168,17 @@ CREATE UNIQUE INDEX notifications_dedupe_key ON notifications (dedupe_key);
 --bun:split
 CREATE INDEX notifications_due_idx ON notifications (platform, next_attempt_at) WHERE state = 'pending';
 --bun:split
+-- Inbox-channel cards. A row with an empty message_id is a card to post;
+-- one whose version is behind its conversation's is a card to update. The
+-- lease keeps replicas from posting or editing the same card at once.
 CREATE TABLE cards (
 	conversation_id BIGINT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
 	platform TEXT NOT NULL,
-	channel TEXT NOT NULL,
-	message_id TEXT NOT NULL,
+	channel TEXT NOT NULL DEFAULT '',
+	message_id TEXT NOT NULL DEFAULT '',
+	version BIGINT NOT NULL DEFAULT 0,
+	lease_owner TEXT,
+	lease_until {{.Time}},
 	updated_at {{.Time}} NOT NULL,
 	PRIMARY KEY (conversation_id, platform)
 );
