@@ -1,0 +1,178 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/store"
+)
+
+// Metrics is the process's Prometheus registry. It is its own registry, not
+// the global one, so tests can build several and nothing registers behind
+// our back.
+type Metrics struct {
+	Registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	commands *prometheus.CounterVec
+}
+
+// NewMetrics returns a registry with the HTTP and command metrics and the
+// Go runtime and process collectors.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "inboxbot_http_requests_total",
+			Help: "HTTP requests served, by route pattern and status code.",
+		}, []string{"route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "inboxbot_http_request_duration_seconds",
+			Help:    "Time to serve an HTTP request, by route pattern.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route"}),
+		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "inboxbot_commands_total",
+			Help: "/inbox commands and buttons handled, by command and outcome (ok, rejected, error).",
+		}, []string{"command", "outcome"}),
+	}
+	m.Registry.MustRegister(m.requests, m.duration, m.commands,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// WatchStore adds the metrics read from st at scrape time: assignments by
+// surface, notifications by state, and the connection pool. Reading them
+// from the database gives every replica the same, whole-team numbers.
+func (m *Metrics) WatchStore(st *store.Store) {
+	m.Registry.MustRegister(&storeCollector{st: st})
+}
+
+// Handler serves the registry in the Prometheus text format. A failing
+// database read drops its metrics from the scrape, not the whole scrape.
+func (m *Metrics) Handler(log *slog.Logger) http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{
+		ErrorLog:      slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ErrorHandling: promhttp.ContinueOnError,
+		Registry:      m.Registry,
+	})
+}
+
+// knownCommands bound the command label: a command is counted under its
+// name ("claim", "contact assign") when its first word is an /inbox verb,
+// else as "other", so odd input cannot mint new time series.
+var knownCommands = map[string]bool{
+	"help": true, "list": true, "show": true, "claim": true, "assign": true, "unassign": true,
+	"follow": true, "unfollow": true, "contact": true, "view": true, "rules": true, "away": true,
+	"back": true, "notify": true, "team": true,
+}
+
+// knownOutcomes are the outcomes of commands.Response.
+var knownOutcomes = map[string]bool{"ok": true, "rejected": true, "error": true}
+
+// Command counts one handled /inbox command or button press. Adapters call
+// it once per response: m.Command(resp.Command, string(resp.Outcome)).
+// An empty command (words that named none) counts as "unknown".
+func (m *Metrics) Command(command, outcome string) {
+	verb, _, _ := strings.Cut(command, " ")
+	switch {
+	case command == "":
+		command = "unknown"
+	case !knownCommands[verb] || len(command) > 32:
+		command = "other"
+	}
+	if !knownOutcomes[outcome] {
+		outcome = "error"
+	}
+	m.commands.WithLabelValues(command, outcome).Inc()
+}
+
+func (m *Metrics) observeHTTP(route string, status int, elapsed time.Duration) {
+	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(route).Observe(elapsed.Seconds())
+}
+
+// storeCollector reads the database-backed metrics at scrape time.
+type storeCollector struct{ st *store.Store }
+
+var (
+	descUp = prometheus.NewDesc("inboxbot_database_up",
+		"1 when the database answered the scrape's queries, else 0.", nil, nil)
+	descAssignments = prometheus.NewDesc("inboxbot_assignments_total",
+		"Assignment events recorded, by the surface they came through.", []string{"via"}, nil)
+	descNotifications = prometheus.NewDesc("inboxbot_notifications",
+		"Direct messages in the outbox, by state (pending, sent, dead).", []string{"state"}, nil)
+	descMaxOpen   = prometheus.NewDesc("inboxbot_db_max_open_connections", "Maximum open database connections of this replica.", nil, nil)
+	descOpen      = prometheus.NewDesc("inboxbot_db_open_connections", "Open database connections, in use and idle.", nil, nil)
+	descInUse     = prometheus.NewDesc("inboxbot_db_in_use_connections", "Database connections in use.", nil, nil)
+	descIdle      = prometheus.NewDesc("inboxbot_db_idle_connections", "Idle database connections.", nil, nil)
+	descWaits     = prometheus.NewDesc("inboxbot_db_wait_count_total", "Times a query waited for a free connection.", nil, nil)
+	descWaitSecs  = prometheus.NewDesc("inboxbot_db_wait_duration_seconds_total", "Time spent waiting for a free connection.", nil, nil)
+	descIdleClose = prometheus.NewDesc("inboxbot_db_max_idle_closed_total", "Connections closed for the idle limit.", nil, nil)
+	descLifeClose = prometheus.NewDesc("inboxbot_db_max_lifetime_closed_total", "Connections closed for their lifetime or idle time.", nil, nil)
+)
+
+// vias are always exported, at 0 when unused, so dashboards and alerts see
+// a series from the first scrape on.
+var vias = []string{inboxbot.ViaSlack, inboxbot.ViaDiscord, inboxbot.ViaAPI, inboxbot.ViaShell, inboxbot.ViaWorkflow, inboxbot.ViaContact}
+
+func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descUp, descAssignments, descNotifications,
+		descMaxOpen, descOpen, descInUse, descIdle, descWaits, descWaitSecs, descIdleClose, descLifeClose} {
+		ch <- d
+	}
+}
+
+func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.st.Stats()
+	gauge := func(d *prometheus.Desc, v float64) { ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v) }
+	counter := func(d *prometheus.Desc, v float64) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v)
+	}
+	gauge(descMaxOpen, float64(st.MaxOpenConnections))
+	gauge(descOpen, float64(st.OpenConnections))
+	gauge(descInUse, float64(st.InUse))
+	gauge(descIdle, float64(st.Idle))
+	counter(descWaits, float64(st.WaitCount))
+	counter(descWaitSecs, st.WaitDuration.Seconds())
+	counter(descIdleClose, float64(st.MaxIdleClosed))
+	counter(descLifeClose, float64(st.MaxLifetimeClosed+st.MaxIdleTimeClosed))
+
+	// A scrape must not hang on a stuck database: Prometheus would time
+	// out and lose the process metrics too.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	assignments, err := c.st.AssignmentCounts(ctx)
+	if err != nil {
+		gauge(descUp, 0)
+		ch <- prometheus.NewInvalidMetric(descAssignments, err)
+		return
+	}
+	notifications, err := c.st.OutboxCounts(ctx)
+	if err != nil {
+		gauge(descUp, 0)
+		ch <- prometheus.NewInvalidMetric(descNotifications, err)
+		return
+	}
+	gauge(descUp, 1)
+	for _, v := range vias {
+		if _, ok := assignments[v]; !ok {
+			assignments[v] = 0
+		}
+	}
+	for via, n := range assignments {
+		ch <- prometheus.MustNewConstMetric(descAssignments, prometheus.CounterValue, float64(n), via)
+	}
+	for state, n := range notifications {
+		ch <- prometheus.MustNewConstMetric(descNotifications, prometheus.GaugeValue, float64(n), state)
+	}
+}

@@ -1,0 +1,149 @@
+// Package server is inboxbot's HTTP front door: the http.Server with its
+// timeouts, the middleware every route shares (request ids, body limit,
+// panic recovery, access log, metrics), and the operations endpoints
+// /healthz, /readyz and /metrics. Adapters mount their own routes on it.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+)
+
+// MaxBodyBytes is the largest request body any route accepts (1 MiB).
+const MaxBodyBytes = 1 << 20
+
+// DefaultShutdownTimeout bounds how long a shutdown waits for in-flight
+// requests before it cuts them off.
+const DefaultShutdownTimeout = 20 * time.Second
+
+// Options configure a Server.
+type Options struct {
+	Log     *slog.Logger
+	Metrics *Metrics
+	// Ready reports whether this replica should get traffic: nil when the
+	// database answers and is migrated. Nil means always ready.
+	Ready func(ctx context.Context) error
+	// ShutdownTimeout bounds the wait for in-flight requests; 0 means
+	// DefaultShutdownTimeout.
+	ShutdownTimeout time.Duration
+}
+
+// Server serves inboxbot's HTTP routes.
+type Server struct {
+	log             *slog.Logger
+	metrics         *Metrics
+	ready           func(ctx context.Context) error
+	shutdownTimeout time.Duration
+	mux             *http.ServeMux
+	// draining is set once shutdown starts, so /readyz turns a load
+	// balancer away before the listener closes.
+	draining atomic.Bool
+	// wasReady remembers the last readiness so a flapping database is
+	// logged once per change, not once per probe.
+	wasReady atomic.Bool
+}
+
+// New returns a Server with the operations routes registered.
+func New(o Options) *Server {
+	s := &Server{log: o.Log, metrics: o.Metrics, ready: o.Ready, shutdownTimeout: o.ShutdownTimeout, mux: http.NewServeMux()}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.metrics == nil {
+		s.metrics = NewMetrics()
+	}
+	if s.shutdownTimeout == 0 {
+		s.shutdownTimeout = DefaultShutdownTimeout
+	}
+	s.wasReady.Store(true)
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", s.metrics.Handler(s.log))
+	return s
+}
+
+// Handle mounts h on pattern (http.ServeMux syntax); the pattern is the
+// route label in logs and metrics.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// Handler returns the routes wrapped in the shared middleware, outermost
+// first: request id, access log and metrics, panic recovery, body limit.
+func (s *Server) Handler() http.Handler {
+	return s.requestID(s.observe(s.recoverPanics(limitBody(s.mux))))
+}
+
+// Serve serves on ln until ctx is done, then stops accepting, waits for
+// in-flight requests (at most the shutdown timeout) and returns. A clean
+// shutdown returns nil.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	// Requests run on a context of their own, not ctx: a SIGTERM must let
+	// in-flight requests finish their transactions, not cancel them.
+	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelBase()
+	hs := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return base },
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("http: %w", err)
+	case <-ctx.Done():
+	}
+	s.draining.Store(true)
+	s.log.Info("http: shutting down; finishing in-flight requests", "timeout", s.shutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.shutdownTimeout)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		s.log.Warn("http: in-flight requests outlived the shutdown timeout; closing them", "timeout", s.shutdownTimeout.String())
+		cancelBase()
+		err = hs.Close()
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http: %w", err)
+	}
+	return err
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz answers 200 when this replica should get traffic. The reason for
+// a 503 goes to the log, not to the (possibly public) response.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	err := errors.New("shutting down")
+	if !s.draining.Load() {
+		err = nil
+		if s.ready != nil {
+			ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+			err = s.ready(ctx)
+			cancel()
+		}
+	}
+	if err != nil {
+		if s.wasReady.Swap(false) {
+			s.log.Warn("not ready", "err", err)
+		}
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "not ready: " + publicReason(err)})
+		return
+	}
+	if !s.wasReady.Swap(true) {
+		s.log.Info("ready again")
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/inboxbot/inboxbot/bot"
+	"github.com/inboxbot/inboxbot/bot/server"
+	"github.com/inboxbot/inboxbot/store"
+)
+
+// serve runs the service until ctx ends (SIGINT, SIGTERM): it listens at
+// once, so /healthz answers while the database is opened and migrated,
+// then mounts the routes, and runs the outbox and the unassigned alerts.
+// On shutdown it stops accepting, lets in-flight requests finish, stops
+// the workers (the outbox gives back its leases) and closes the store.
+func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger) error {
+	for _, note := range cfg.Notes {
+		log.Warn(note)
+	}
+	metrics := server.NewMetrics()
+	var current atomic.Pointer[store.Store]
+	srv := server.New(server.Options{Log: log, Metrics: metrics, Ready: func(ctx context.Context) error {
+		st := current.Load()
+		if st == nil {
+			return &server.Unready{Reason: "starting: database not open and migrated yet"}
+		}
+		return server.StoreReady(st)(ctx)
+	}})
+	// Routes that need the store answer 503 until it is ready, rather than
+	// 404, so a client that raced the start-up retries.
+	var gates []*gate
+	mount := func(pattern string) *gate {
+		g := &gate{}
+		gates = append(gates, g)
+		srv.Handle(pattern, g)
+		return g
+	}
+	var apiGate *gate
+	if cfg.APIToken != "" {
+		apiGate = mount("/api/v1/")
+	}
+
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on INBOXBOT_HTTP_ADDR: %w", err)
+	}
+	httpCtx, stopHTTP := context.WithCancel(ctx)
+	defer stopHTTP()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(httpCtx, ln) }()
+	log.Info("listening", "addr", ln.Addr().String())
+
+	st, err := start(ctx, cfg, log)
+	if err != nil {
+		stopHTTP()
+		<-served
+		if ctx.Err() != nil {
+			log.Info("stopped during start-up")
+			return nil
+		}
+		return err
+	}
+	metrics.WatchStore(st)
+	if apiGate != nil {
+		apiGate.open(apiHandler(st, cfg.APIToken, log))
+	}
+	current.Store(st)
+	logPlatforms(cfg, log)
+
+	// The workers get a context of their own, ended only once HTTP has
+	// drained: in-flight requests may still queue notifications.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	senders := platformSenders(cfg, log)
+	if len(senders) > 0 {
+		ob := &bot.Outbox{Store: st, Senders: senders, Owner: replicaName(), Log: log}
+		wg.Go(func() {
+			if err := ob.Run(work); err != nil {
+				log.Warn("outbox: giving back leases failed; they expire on their own", "err", err)
+			}
+		})
+	}
+	wg.Go(func() { alertUnassigned(work, st, cfg.UnassignedAlertAfter, log) })
+	log.Info("inboxbot is running", "config", cfg)
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		// A second signal now kills the process the default way.
+		stopSignals()
+		log.Info("shutting down")
+		serveErr = <-served
+	case serveErr = <-served:
+	}
+	stopWork()
+	wg.Wait()
+	if err := st.Close(); err != nil {
+		log.Warn("closing the database", "err", err)
+	}
+	if serveErr != nil {
+		return serveErr
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// start opens and migrates the store and applies the start-up settings
+// (INBOXBOT_RULES_FILE, INBOXBOT_ADMINS).
+func start(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, error) {
+	st, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := applyStartupFiles(ctx, st, cfg, log); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// alertUnassigned tells managers about conversations that have waited in
+// the Team inbox longer than after. Every replica runs it; the store makes
+// sure each conversation is alerted about once.
+func alertUnassigned(ctx context.Context, st *store.Store, after time.Duration, log *slog.Logger) {
+	// Checking at a fraction of the alert age keeps alerts at most that
+	// late without querying more than once a second.
+	t := time.NewTicker(max(min(after/4, time.Minute), time.Second))
+	defer t.Stop()
+	for {
+		for {
+			n, err := st.AlertUnassigned(ctx, time.Now().Add(-after))
+			if err != nil {
+				if ctx.Err() == nil {
+					log.Warn("unassigned alerts failed; retrying at the next tick", "err", err)
+				}
+				break
+			}
+			if n > 0 {
+				log.Info("alerted managers about waiting conversations", "conversations", n)
+			}
+			if n < 100 { // the store alerts in batches of 100
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// replicaName names this process in outbox leases: unique per process,
+// readable in the database.
+func replicaName() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+// gate is a route whose handler arrives once the store is ready.
+type gate struct{ h atomic.Pointer[http.Handler] }
+
+func (g *gate) open(h http.Handler) { g.h.Store(&h) }
+
+func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h := g.h.Load(); h != nil {
+		(*h).ServeHTTP(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", "1")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	fmt.Fprintln(w, `{"error":"starting up; retry in a moment"}`)
+}
