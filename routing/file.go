@@ -1,0 +1,291 @@
+package routing
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/inboxbot/inboxbot"
+)
+
+// maxFileErrors caps how many problems one error reports: past that, the
+// file is more likely in the wrong format altogether.
+const maxFileErrors = 20
+
+// maxAliases bounds YAML aliases, so that a small file cannot expand into
+// a huge one ("billion laughs").
+const maxAliases = 100
+
+// Keys each part of the file may have.
+var (
+	topKeys       = []string{"members", "rules"}
+	memberKeys    = []string{"name", "role", "slack", "discord", "timezone", "hours", "regions", "capacity"}
+	ruleKeys      = []string{"name", "status", "trigger", "when", "assign"}
+	conditionKeys = []string{"field", "op", "value", "values", "days", "from", "to", "timezone"}
+	assignKeys    = []string{"method", "members", "field", "skip_away", "working_hours", "respect_capacity"}
+)
+
+// ParseFile reads and checks a team and rules file (YAML, DESIGN.md
+// section 5). Every problem is found before anything is returned, and each
+// names its line, entry and field:
+//
+//	line 14: rules[2] "Facebook leads" assign.method: unknown method "roundrobin" (want user, round_robin, custom_field, least_loaded)
+//
+// A rule may name members of the file and the members in known (the names
+// of existing members); any other name is an error. Rules come back in file
+// order with Priority 1, 2, ...; rules is nil when the file has no rules
+// key (leave the rule set alone) and empty for "rules: []" (remove them
+// all). The error is an *inboxbot.Error with code EINVALID.
+func ParseFile(data []byte, known ...string) (members []inboxbot.Member, rules []inboxbot.Rule, err error) {
+	p := &parser{known: map[string]bool{}, names: map[string]bool{}}
+	for _, k := range known {
+		p.known[strings.ToLower(k)] = true
+	}
+	root, err := decodeYAML(data)
+	if err != nil {
+		return nil, nil, inboxbot.Errorf(inboxbot.EINVALID, "%s", err)
+	}
+	if root != nil {
+		members, rules = p.file(root)
+	}
+	if err := p.err(); err != nil {
+		return nil, nil, err
+	}
+	return members, rules, nil
+}
+
+// decodeYAML parses one YAML document; nil for an empty file.
+func decodeYAML(data []byte) (root *yaml.Node, err error) {
+	// yaml.v3 has panicked on hostile input before; a rules file must
+	// never take the process down.
+	defer func() {
+		if r := recover(); r != nil {
+			root, err = nil, fmt.Errorf("yaml: cannot parse the file: %v", r)
+		}
+	}()
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("line %d: the file has more than one YAML document", extra.Line)
+	}
+	if n := countAliases(&doc); n > maxAliases {
+		return nil, fmt.Errorf("the file uses %d YAML aliases; at most %d are allowed", n, maxAliases)
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return doc.Content[0], nil
+}
+
+func countAliases(n *yaml.Node) int {
+	c := 0
+	if n.Kind == yaml.AliasNode {
+		c++
+	}
+	for _, k := range n.Content {
+		c += countAliases(k)
+	}
+	return c
+}
+
+// parser collects the problems of one file.
+type parser struct {
+	problems []string
+	// known are existing member names, names those of the file, lower-case.
+	known, names map[string]bool
+}
+
+func (p *parser) addf(n *yaml.Node, path, format string, args ...any) {
+	if len(p.problems) > maxFileErrors {
+		return
+	}
+	msg := fmt.Sprintf(format, args...)
+	if len(p.problems) == maxFileErrors {
+		msg = "(more problems not shown)"
+	} else {
+		msg = path + ": " + msg
+		if n != nil && n.Line > 0 {
+			msg = fmt.Sprintf("line %d: %s", n.Line, msg)
+		}
+	}
+	p.problems = append(p.problems, msg)
+}
+
+func (p *parser) err() error {
+	switch len(p.problems) {
+	case 0:
+		return nil
+	case 1:
+		return inboxbot.Errorf(inboxbot.EINVALID, "%s", p.problems[0])
+	}
+	return inboxbot.Errorf(inboxbot.EINVALID, "%d problems in the rules file:\n%s", len(p.problems), strings.Join(p.problems, "\n"))
+}
+
+func (p *parser) file(root *yaml.Node) ([]inboxbot.Member, []inboxbot.Rule) {
+	top := p.mapping(root, "file", topKeys)
+	if top == nil {
+		return nil, nil
+	}
+	var members []inboxbot.Member
+	if n := top.get("members"); n != nil {
+		for i, item := range p.sequence(n, "members") {
+			m := p.member(item, fmt.Sprintf("members[%d]", i))
+			members = append(members, m)
+		}
+	}
+	var rules []inboxbot.Rule
+	if n := top.get("rules"); n != nil {
+		rules = []inboxbot.Rule{}
+		// Member references are checked once every member of the file is
+		// known, so that order within the file does not matter.
+		var refs []memberRef
+		seen := map[string]bool{}
+		for i, item := range p.sequence(n, "rules") {
+			r, rs := p.rule(item, fmt.Sprintf("rules[%d]", i), seen)
+			r.Priority = i + 1
+			rules = append(rules, r)
+			refs = append(refs, rs...)
+		}
+		for _, ref := range refs {
+			if !p.names[strings.ToLower(ref.name)] && !p.known[strings.ToLower(ref.name)] {
+				p.addf(ref.node, ref.path, "unknown member %q (not among this file's members nor the existing ones)", ref.name)
+			}
+		}
+	}
+	return members, rules
+}
+
+// memberRef is a member name a rule uses, checked at the end.
+type memberRef struct {
+	name string
+	path string
+	node *yaml.Node
+}
+
+// fields is a YAML mapping whose keys were checked.
+type fields map[string]*yaml.Node
+
+func (f fields) get(key string) *yaml.Node { return f[key] }
+
+// mapping checks that n is a mapping with only allowed, unrepeated keys.
+// It returns nil (after recording why) when n is not a mapping.
+func (p *parser) mapping(n *yaml.Node, path string, allowed []string) fields {
+	n = resolve(n)
+	if n.Kind != yaml.MappingNode {
+		p.addf(n, path, "must be a mapping of %s", strings.Join(allowed, ", "))
+		return nil
+	}
+	out := fields{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch {
+		case !contains(allowed, k.Value):
+			p.addf(k, path, "unknown key %q (want %s)", k.Value, strings.Join(allowed, ", "))
+		case out[k.Value] != nil:
+			p.addf(k, path, "key %q appears twice", k.Value)
+		default:
+			out[k.Value] = v
+		}
+	}
+	return out
+}
+
+func (p *parser) sequence(n *yaml.Node, path string) []*yaml.Node {
+	n = resolve(n)
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.addf(n, path, "must be a list")
+		return nil
+	}
+	return n.Content
+}
+
+// str reads a scalar as text. Numbers stay as written, so that an unquoted
+// Discord id keeps its digits.
+func (p *parser) str(n *yaml.Node, path string) string {
+	if n == nil {
+		return ""
+	}
+	n = resolve(n)
+	if isNull(n) {
+		return ""
+	}
+	if n.Kind != yaml.ScalarNode {
+		p.addf(n, path, "must be a single value, not a list or mapping")
+		return ""
+	}
+	return strings.TrimSpace(n.Value)
+}
+
+func (p *parser) strs(n *yaml.Node, path string) []string {
+	if n == nil {
+		return nil
+	}
+	var out []string
+	for i, item := range p.sequence(n, path) {
+		s := p.str(item, fmt.Sprintf("%s[%d]", path, i))
+		if s == "" {
+			p.addf(item, fmt.Sprintf("%s[%d]", path, i), "must not be empty")
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (p *parser) boolean(n *yaml.Node, path string) bool {
+	if n == nil {
+		return false
+	}
+	var b bool
+	if err := resolve(n).Decode(&b); err != nil {
+		p.addf(n, path, "must be true or false (got %q)", n.Value)
+	}
+	return b
+}
+
+func (p *parser) integer(n *yaml.Node, path string) int {
+	if n == nil {
+		return 0
+	}
+	var i int
+	if err := resolve(n).Decode(&i); err != nil {
+		p.addf(n, path, "must be a whole number (got %q)", n.Value)
+	}
+	return i
+}
+
+func resolve(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,118 @@
+// Package routing is the rule engine: it decides, from a conversation, the
+// published rules, the members and a clock, which rule matches and who gets
+// the conversation, and explains why in words. It does no I/O; the store
+// gathers the facts and applies the decision in one transaction. It also
+// reads and writes the team and rules file.
+package routing
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/inboxbot/inboxbot"
+)
+
+// Route evaluates in.Rules in order and returns the decision of the first
+// rule whose trigger fired and whose conditions all hold. A matched rule
+// that finds nobody eligible returns that rule with AssigneeID 0, so that
+// the caller can alert the managers. Route is pure: the same input gives
+// the same decision.
+func Route(in inboxbot.RouteInput) inboxbot.Decision {
+	var d inboxbot.Decision
+	if len(in.Rules) == 0 {
+		d.Reason = "no published rule"
+		return d
+	}
+	for i := range in.Rules {
+		r := in.Rules[i]
+		if r.Status != "" && r.Status != inboxbot.RulePublished {
+			d.Skipped = append(d.Skipped, fmt.Sprintf("Rule %s: it is a %s", r.Name, r.Status))
+			continue
+		}
+		if !fired(r.Trigger, in.Triggers) {
+			d.Skipped = append(d.Skipped, fmt.Sprintf("Rule %s: trigger is %s, not %s", r.Name, r.Trigger, triggerText(in.Triggers)))
+			continue
+		}
+		held, why := conditions(r.When, in.Conversation, in.Now)
+		if !held {
+			d.Skipped = append(d.Skipped, fmt.Sprintf("Rule %s: %s", r.Name, why))
+			continue
+		}
+		p := pick(r, in)
+		d.Rule = &r
+		d.AssigneeID, d.AssigneeName = p.member.ID, p.member.Name
+		d.Reason = joinReasons(p.reason, why)
+		if d.Reason == "" {
+			d.Reason = "the rule assigns " + p.member.Name
+		}
+		return d
+	}
+	d.Reason = "no rule matched"
+	return d
+}
+
+func fired(trigger string, triggers []string) bool {
+	for _, t := range triggers {
+		if t == trigger {
+			return true
+		}
+	}
+	return false
+}
+
+func triggerText(triggers []string) string {
+	if len(triggers) == 0 {
+		return "no trigger"
+	}
+	return strings.Join(triggers, " or ")
+}
+
+// conditions reports whether all conditions hold: on success, what each
+// saw; on failure, what the first failing one saw.
+func conditions(when []inboxbot.Condition, conv inboxbot.Conversation, now time.Time) (bool, string) {
+	var seen []string
+	for _, c := range when {
+		ok, why := check(c, conv, now)
+		if !ok {
+			return false, why
+		}
+		seen = append(seen, why)
+	}
+	return true, strings.Join(seen, "; ")
+}
+
+func joinReasons(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// picked is a method's choice; member is zero when nobody was eligible.
+type picked struct {
+	member inboxbot.Member
+	reason string
+}
+
+// pick runs the rule's assignment method.
+func pick(r inboxbot.Rule, in inboxbot.RouteInput) picked {
+	e := eligibility{a: r.Assign, now: in.Now, byName: map[string]inboxbot.Member{}}
+	for _, m := range in.Members {
+		e.byName[strings.ToLower(m.Name)] = m
+	}
+	switch r.Assign.Method {
+	case inboxbot.MethodUser:
+		return e.user()
+	case inboxbot.MethodRoundRobin:
+		return e.roundRobin(in.LastTurn[r.ID])
+	case inboxbot.MethodCustomField:
+		return e.customField(in.Conversation.Contact)
+	case inboxbot.MethodLeastLoaded:
+		return e.leastLoaded()
+	}
+	return picked{reason: fmt.Sprintf("no eligible member: unknown method %q", r.Assign.Method)}
+}
