@@ -1,0 +1,83 @@
+package commands
+
+import "strings"
+
+// usages are the usage lines of DESIGN.md section 2, one per command, in
+// the order help lists them.
+var usages = []struct{ name, line string }{
+	{"help", "/inbox help [command]"},
+	{"list", "/inbox list [mine|team|following|all] [@member] [status:open|closed] [tag:X] [channel:X] [view:NAME]"},
+	{"show", "/inbox show <id>"},
+	{"claim", "/inbox claim <id>"},
+	{"assign", "/inbox assign <id> @member"},
+	{"unassign", "/inbox unassign <id>"},
+	{"follow", "/inbox follow <id>"},
+	{"unfollow", "/inbox unfollow <id>"},
+	{"contact assign", "/inbox contact assign <contact external id or e-mail> @member"},
+	{"view save", "/inbox view save <name> <filters...> [shared]"},
+	{"view list", "/inbox view list"},
+	{"view delete", "/inbox view delete <name>"},
+	{"rules list", "/inbox rules [list]"},
+	{"rules show", "/inbox rules show <id>"},
+	{"rules test", "/inbox rules test <conversation id>"},
+	{"rules publish", "/inbox rules publish <id>"},
+	{"rules unpublish", "/inbox rules unpublish <id>"},
+	{"away", "/inbox away"},
+	{"back", "/inbox back"},
+	{"notify", "/inbox notify [assigned|reassigned|following|alerts] [on|off]"},
+	{"team", "/inbox team"},
+}
+
+// groups are command words with subcommands: their usage is every line of
+// the group, for when the subcommand itself was wrong.
+var groups = map[string]string{
+	"contact": "contact assign",
+	"view":    "/inbox view save <name> <filters...> [shared]   /inbox view list   /inbox view delete <name>",
+	"rules":   "/inbox rules [list|show <id>|test <conversation id>|publish <id>|unpublish <id>]",
+}
+
+// usageOf returns the usage line of a command or group, or "".
+func usageOf(name string) string {
+	for _, u := range usages {
+		if u.name == name {
+			return u.line
+		}
+	}
+	if g, ok := groups[name]; ok {
+		if g == "contact assign" {
+			return usageOf(g)
+		}
+		return g
+	}
+	return ""
+}
+
+// Usage returns the usage line of the command named name ("claim",
+// "view save", "rules"); for an unknown name, the usage of help.
+func Usage(name string) string {
+	if u := usageOf(name); u != "" {
+		return u
+	}
+	return usageOf("help")
+}
+
+// help lists every command, or the usage of one.
+func help(cmd Command) Response {
+	if cmd.Topic != "" {
+		var lines []string
+		for _, u := range usages {
+			if u.name == cmd.Topic || strings.HasPrefix(u.name, cmd.Topic+" ") {
+				lines = append(lines, u.line)
+			}
+		}
+		return reply("Usage", strings.Join(lines, "\n"))
+	}
+	lines := make([]string, 0, len(usages)+3)
+	for _, u := range usages {
+		lines = append(lines, u.line)
+	}
+	lines = append(lines, "",
+		"<id> is a conversation number: 1042 or #1042. @member is a mention or a member's name.",
+		"The Team inbox holds open unassigned conversations; your inbox holds the open ones assigned to you.")
+	return reply("inboxbot commands", strings.Join(lines, "\n"))
+}

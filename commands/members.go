@@ -1,0 +1,53 @@
+package commands
+
+import (
+	"context"
+	"strings"
+
+	"github.com/inboxbot/inboxbot"
+)
+
+// member resolves a member token (from memberToken) for the asker's
+// platform: a mention by platform user id, @name by exact name, else by a
+// unique name prefix.
+func (s *Service) member(ctx context.Context, platform, token string) (inboxbot.Member, error) {
+	if id, _, ok := parseMention(token); ok {
+		platforms := []string{platform}
+		if platform == inboxbot.PlatformShell {
+			platforms = []string{inboxbot.PlatformSlack, inboxbot.PlatformDiscord}
+		}
+		for _, p := range platforms {
+			m, err := s.Store.MemberByPlatform(ctx, p, id)
+			if inboxbot.ErrorCode(err) != inboxbot.ENOTFOUND {
+				return m, err
+			}
+		}
+		return inboxbot.Member{}, inboxbot.Errorf(inboxbot.ENOTFOUND,
+			"%s is not an inboxbot member yet; people join by using /inbox once.", token)
+	}
+	name := strings.TrimPrefix(token, "@")
+	all, err := s.Store.Members(ctx)
+	if err != nil {
+		return inboxbot.Member{}, err
+	}
+	var hits []inboxbot.Member
+	for _, m := range all {
+		if strings.EqualFold(m.Name, name) {
+			return m, nil
+		}
+		if strings.HasPrefix(strings.ToLower(m.Name), strings.ToLower(name)) {
+			hits = append(hits, m)
+		}
+	}
+	switch len(hits) {
+	case 1:
+		return hits[0], nil
+	case 0:
+		return inboxbot.Member{}, inboxbot.Errorf(inboxbot.ENOTFOUND, "No member is called @%s. /inbox team lists the members.", name)
+	}
+	names := make([]string, len(hits))
+	for i, m := range hits {
+		names[i] = "@" + m.Name
+	}
+	return inboxbot.Member{}, inboxbot.Errorf(inboxbot.EINVALID, "@%s could be %s; which one?", name, strings.Join(names, ", "))
+}

@@ -1,0 +1,98 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/store"
+)
+
+// Who may do what:
+//
+//	any member        list, show, claim, follow, unfollow, views, rules list/show/test,
+//	                  away, back, notify, team; assign or unassign a conversation
+//	                  that is unassigned or their own
+//	manager, admin    reassign or unassign someone else's conversation,
+//	                  contact assign, rules publish/unpublish
+//
+// Checks that depend on who holds a conversation run inside the store's
+// transaction (store.Change.Check), under the row lock, so a concurrent
+// claim cannot slip between the check and the change.
+
+// requireRole refuses actor unless they have at least role min, saying
+// which role the action needs.
+func requireRole(actor inboxbot.Member, min inboxbot.Role, what string) error {
+	if actor.Role.AtLeast(min) {
+		return nil
+	}
+	return inboxbot.Errorf(inboxbot.EFORBIDDEN, "Only managers and admins can %s; you are %s %s.", what, article(actor.Role), actor.Role)
+}
+
+func article(r inboxbot.Role) string {
+	if r == inboxbot.RoleAdmin || r == inboxbot.RoleAgent {
+		return "an"
+	}
+	return "a"
+}
+
+// mayChangeHands reports whether actor may assign or unassign conv as it
+// is now: managers always, agents when it is unassigned or their own.
+func mayChangeHands(actor inboxbot.Member, conv inboxbot.Conversation) bool {
+	return actor.Role.AtLeast(inboxbot.RoleManager) || !conv.Assigned() || conv.AssigneeID == actor.ID
+}
+
+// changeHandsCheck is the store.Change.Check of assign and unassign.
+func changeHandsCheck(actor inboxbot.Member, verb string) func(inboxbot.Conversation) error {
+	return func(conv inboxbot.Conversation) error {
+		if mayChangeHands(actor, conv) {
+			return nil
+		}
+		return inboxbot.Errorf(inboxbot.EFORBIDDEN,
+			"%s is assigned to %s. Only managers and admins can %s someone else's conversation; you are %s %s.",
+			conv.Ref(), conv.AssigneeName, verb, article(actor.Role), actor.Role)
+	}
+}
+
+// EnsureAdmins makes the members linked to the listed platform users admins,
+// creating them when they have never used the bot. list is the value of
+// INBOXBOT_ADMINS: a comma list of slack:U…, discord:… (and, for the local
+// console, shell:NAME) entries. A malformed entry fails the whole list
+// before anything changes.
+func EnsureAdmins(ctx context.Context, st *store.Store, list string) error {
+	type entry struct{ platform, id string }
+	var entries []entry
+	for _, raw := range strings.Split(list, ",") {
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			continue
+		}
+		p, id, ok := strings.Cut(raw, ":")
+		p, id = strings.ToLower(strings.TrimSpace(p)), strings.TrimSpace(id)
+		if !ok || id == "" || (p != inboxbot.PlatformSlack && p != inboxbot.PlatformDiscord && p != inboxbot.PlatformShell) {
+			return inboxbot.Errorf(inboxbot.EINVALID, "INBOXBOT_ADMINS: %q must be slack:<user id>, discord:<user id> or shell:<name>.", raw)
+		}
+		entries = append(entries, entry{p, id})
+	}
+	for _, e := range entries {
+		var (
+			m   inboxbot.Member
+			err error
+		)
+		if e.platform == inboxbot.PlatformShell {
+			m, err = (&Service{Store: st}).actor(ctx, Request{Platform: e.platform, UserID: e.id})
+		} else {
+			m, err = st.EnsurePlatformMember(ctx, e.platform, e.id, "")
+		}
+		if err != nil {
+			return fmt.Errorf("INBOXBOT_ADMINS %s:%s: %w", e.platform, e.id, err)
+		}
+		if m.Role != inboxbot.RoleAdmin {
+			if err := st.SetRole(ctx, m.ID, inboxbot.RoleAdmin); err != nil {
+				return fmt.Errorf("INBOXBOT_ADMINS %s:%s: %w", e.platform, e.id, err)
+			}
+		}
+	}
+	return nil
+}

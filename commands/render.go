@@ -1,0 +1,53 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/inboxbot/inboxbot"
+)
+
+// summary is the one-line description of a conversation in texts:
+// "#12 Jane Doe (sms, open): assigned to dana".
+func summary(c inboxbot.Conversation) string {
+	return fmt.Sprintf("%s %s (%s, %s): %s", c.Ref(), c.Contact.DisplayName(), c.Channel, c.Status, holder(c))
+}
+
+// holder says who has a conversation.
+func holder(c inboxbot.Conversation) string {
+	if c.Assigned() {
+		return "assigned to " + c.AssigneeName
+	}
+	return "in the Team inbox"
+}
+
+// names lists member names, or "nobody".
+func names(ms []inboxbot.Member) string {
+	if len(ms) == 0 {
+		return "nobody"
+	}
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Name
+	}
+	return strings.Join(out, ", ")
+}
+
+// when formats a time for people, in UTC: the time of day for today,
+// with the date otherwise.
+func (s *Service) when(t time.Time) string {
+	t, now := t.UTC(), s.now().UTC()
+	if t.Year() == now.Year() && t.YearDay() == now.YearDay() {
+		return t.Format("15:04") + " UTC"
+	}
+	return t.Format("Jan 2 15:04") + " UTC"
+}
+
+// orNone shows an empty value as "none".
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}

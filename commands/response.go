@@ -1,0 +1,110 @@
+package commands
+
+import (
+	"github.com/inboxbot/inboxbot"
+)
+
+// Outcome says how a command ended, for metrics and for the tone of a reply.
+type Outcome string
+
+// Outcomes. A rejected command was refused because of what was asked (bad
+// input, missing permission, a conflict) and changed nothing; an error is
+// our fault (database down, a bug) and was logged.
+const (
+	OK       Outcome = "ok"
+	Rejected Outcome = "rejected"
+	Failed   Outcome = "error"
+)
+
+// Action is something the asker may do to a conversation from its card;
+// adapters turn actions into buttons (Assign into a user select).
+type Action string
+
+// Actions offered on cards and accepted by Service.Act.
+const (
+	ActionShow     Action = "show"
+	ActionClaim    Action = "claim"
+	ActionAssign   Action = "assign"
+	ActionUnassign Action = "unassign"
+	ActionFollow   Action = "follow"
+	ActionUnfollow Action = "unfollow"
+)
+
+// Response is the platform-neutral answer to a command or a button press.
+// Adapters render it: Block Kit on Slack, components on Discord, text in
+// the shell.
+type Response struct {
+	// Command is the command that ran, as its usage line names it ("claim",
+	// "contact assign", "rules test"); "" when the words named none.
+	Command string
+	// Outcome is ok, rejected or error.
+	Outcome Outcome
+	// Ephemeral responses are shown only to the asker; the others are
+	// posted where the command was typed, for the team to see.
+	Ephemeral bool
+	// Title is a one-line summary ("dana claimed #12").
+	Title string
+	// Text is the body: plain text lines, no platform markup.
+	Text string
+	// Cards show conversations with the actions the asker may take on them.
+	Cards []Card
+	// Error is the message for the person when the outcome is not ok.
+	Error string
+	// Usage is the usage line of the command, shown with a rejection.
+	Usage string
+	// Updated are the conversations the command changed; adapters refresh
+	// their cards in the inbox channels.
+	Updated []inboxbot.Conversation
+}
+
+// Card is one conversation as the asker sees it, with the actions available
+// to them.
+type Card struct {
+	Conversation inboxbot.Conversation
+	Actions      []Action
+}
+
+// card builds the card of conv for actor.
+func card(actor inboxbot.Member, conv inboxbot.Conversation) Card {
+	return Card{Conversation: conv, Actions: actions(actor, conv)}
+}
+
+// cards builds one card per conversation.
+func cards(actor inboxbot.Member, convs []inboxbot.Conversation) []Card {
+	out := make([]Card, len(convs))
+	for i, c := range convs {
+		out[i] = card(actor, c)
+	}
+	return out
+}
+
+// actions lists what actor may do to conv, in the order buttons appear.
+// Only actions that would be allowed are offered, so a button never leads
+// to a refusal the card could have foreseen (a race still can).
+func actions(actor inboxbot.Member, conv inboxbot.Conversation) []Action {
+	out := []Action{ActionShow}
+	if conv.Status == inboxbot.StatusOpen {
+		switch {
+		case !conv.Assigned():
+			out = append(out, ActionClaim, ActionAssign)
+		case mayChangeHands(actor, conv):
+			out = append(out, ActionAssign, ActionUnassign)
+		}
+	}
+	if conv.FollowedBy(actor.ID) {
+		out = append(out, ActionUnfollow)
+	} else {
+		out = append(out, ActionFollow)
+	}
+	return out
+}
+
+// reply is an ok, ephemeral response.
+func reply(title, text string) Response {
+	return Response{Outcome: OK, Ephemeral: true, Title: title, Text: text}
+}
+
+// announce is an ok response the team may see.
+func announce(title, text string) Response {
+	return Response{Outcome: OK, Title: title, Text: text}
+}

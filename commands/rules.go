@@ -1,0 +1,156 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/inboxbot/inboxbot"
+)
+
+// rulesList lists the workflow rules in the order they are evaluated.
+func (s *Service) rulesList(ctx context.Context, c call) (Response, error) {
+	rs, err := s.Store.Rules(ctx)
+	if err != nil {
+		return Response{}, err
+	}
+	if len(rs) == 0 {
+		return reply("Rules: none", "Rules come from the team file: inboxbot rules apply FILE."), nil
+	}
+	lines := make([]string, len(rs))
+	for i, r := range rs {
+		lines[i] = fmt.Sprintf("%d. %s [%s] on %s: %s; %s", r.ID, r.Name, r.Status, r.Trigger, conditions(r.When), method(r.Assign))
+	}
+	return reply(fmt.Sprintf("Rules: %d, evaluated in this order", len(rs)), strings.Join(lines, "\n")), nil
+}
+
+// rulesShow describes one rule in full.
+func (s *Service) rulesShow(ctx context.Context, c call) (Response, error) {
+	r, err := s.Store.Rule(ctx, c.Cmd.ID)
+	if err != nil {
+		return Response{}, err
+	}
+	return reply(fmt.Sprintf("Rule %d: %s", r.ID, r.Name), describeRule(r)), nil
+}
+
+func describeRule(r inboxbot.Rule) string {
+	lines := []string{
+		fmt.Sprintf("Status: %s   Priority: %d   Trigger: %s", r.Status, r.Priority, r.Trigger),
+		"When: " + conditions(r.When),
+		"Assign: " + method(r.Assign),
+	}
+	var sw []string
+	if r.Assign.SkipAway {
+		sw = append(sw, "skips away members")
+	}
+	if r.Assign.WorkingHours {
+		sw = append(sw, "only members in their working hours")
+	}
+	if r.Assign.RespectCapacity {
+		sw = append(sw, "respects capacity")
+	}
+	if len(sw) > 0 {
+		lines = append(lines, "Eligibility: "+strings.Join(sw, ", "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// conditions writes a rule's conditions as people read them.
+func conditions(cs []inboxbot.Condition) string {
+	if len(cs) == 0 {
+		return "always"
+	}
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		if c.Field == "time" {
+			out[i] = fmt.Sprintf("time %s %s-%s %s", strings.Join(c.Days, ","), c.From, c.To, orNone(c.Timezone))
+			continue
+		}
+		v := c.Value
+		if len(c.Values) > 0 {
+			v = strings.Join(c.Values, "|")
+		}
+		op := c.Op
+		if op == "" {
+			op = "eq"
+		}
+		out[i] = fmt.Sprintf("%s %s %s", c.Field, op, v)
+	}
+	return strings.Join(out, " and ")
+}
+
+// method writes a rule's assignment method and its members.
+func method(a inboxbot.Assignment) string {
+	switch a.Method {
+	case inboxbot.MethodCustomField:
+		return fmt.Sprintf("%s (the member named in custom.%s)", a.Method, a.Field)
+	case inboxbot.MethodUser:
+		return fmt.Sprintf("%s %s", a.Method, strings.Join(a.Members, ", "))
+	}
+	return fmt.Sprintf("%s among %s", a.Method, strings.Join(a.Members, ", "))
+}
+
+// testTriggers are the triggers rules test evaluates with: what fires when
+// a conversation (or a form) opens it.
+var testTriggers = []string{inboxbot.TriggerConversationCreated, inboxbot.TriggerFormSubmitted}
+
+// rulesTest explains which rule would route a conversation, to whom and
+// why, as if it arrived now and unassigned. Nothing changes: the routing
+// engine is a pure function over what the store gathered.
+func (s *Service) rulesTest(ctx context.Context, c call) (Response, error) {
+	if s.Route == nil {
+		return Response{}, inboxbot.Errorf(inboxbot.EUNAVAILABLE, "The rule engine is not available in this process.")
+	}
+	in, err := s.Store.RouteInput(ctx, c.Cmd.ID, testTriggers)
+	if err != nil {
+		return Response{}, err
+	}
+	conv := in.Conversation
+	in.Conversation.AssigneeID, in.Conversation.AssigneeName = 0, ""
+	d := s.Route(in)
+	var lines []string
+	if conv.Assigned() {
+		lines = append(lines, fmt.Sprintf("%s is assigned to %s, and rules never take a conversation from its holder. Were it new and unassigned:", conv.Ref(), conv.AssigneeName))
+	}
+	switch {
+	case d.Rule == nil:
+		lines = append(lines, fmt.Sprintf("No published rule matches %s; it would wait in the Team inbox.", conv.Ref()))
+	case d.AssigneeID == 0:
+		lines = append(lines, fmt.Sprintf("Rule %d %q matches, but nobody could take it: %s. It would wait in the Team inbox and managers would be alerted.", d.Rule.ID, d.Rule.Name, d.Reason))
+	default:
+		lines = append(lines, fmt.Sprintf("Rule %d %q would assign it to %s: %s.", d.Rule.ID, d.Rule.Name, d.AssigneeName, d.Reason))
+	}
+	if len(d.Skipped) > 0 {
+		lines = append(lines, "Rules passed over:")
+		for _, sk := range d.Skipped {
+			lines = append(lines, "  "+sk)
+		}
+	}
+	lines = append(lines, fmt.Sprintf("Triggers: %s. Nothing was changed.", strings.Join(testTriggers, ", ")))
+	r := reply(fmt.Sprintf("Rules test for %s", summary(conv)), strings.Join(lines, "\n"))
+	return r, nil
+}
+
+// rulesPublish makes a rule run.
+func (s *Service) rulesPublish(ctx context.Context, c call) (Response, error) {
+	return s.setRuleStatus(ctx, c, inboxbot.RulePublished, "publish rules")
+}
+
+// rulesUnpublish sets a rule back to draft.
+func (s *Service) rulesUnpublish(ctx context.Context, c call) (Response, error) {
+	return s.setRuleStatus(ctx, c, inboxbot.RuleDraft, "unpublish rules")
+}
+
+func (s *Service) setRuleStatus(ctx context.Context, c call, status, what string) (Response, error) {
+	if err := requireRole(c.Actor, inboxbot.RoleManager, what); err != nil {
+		return Response{}, err
+	}
+	r, changed, err := s.Store.SetRuleStatus(ctx, c.Cmd.ID, status)
+	if err != nil {
+		return Response{}, err
+	}
+	if !changed {
+		return reply(fmt.Sprintf("Rule %d %q is already %s.", r.ID, r.Name, status), "Nothing changed."), nil
+	}
+	return announce(fmt.Sprintf("%s set rule %d %q to %s", c.Actor.Name, r.ID, r.Name, status), describeRule(r)), nil
+}

@@ -1,0 +1,219 @@
+// Package commands holds the use cases behind every chat surface: the
+// /inbox grammar, who may do what, and a platform-neutral Response that the
+// Slack, Discord and shell adapters render. Commands typed and buttons
+// pressed run through the same code, so the surfaces cannot diverge.
+package commands
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/routing"
+	"github.com/inboxbot/inboxbot/store"
+)
+
+// Request is one /inbox command as a platform received it.
+type Request struct {
+	// Platform is slack, discord or shell.
+	Platform string
+	// UserID is the platform user id; in the shell, the member's name.
+	UserID string
+	// UserName is the display name a new member is named after.
+	UserName string
+	// Text is everything after "/inbox".
+	Text string
+}
+
+// ActionRequest is a button press (or select) on a conversation card.
+type ActionRequest struct {
+	Platform string
+	UserID   string
+	UserName string
+	// ConversationID is the conversation of the card.
+	ConversationID int64
+	Action         Action
+	// Target is the member of an Assign, written as in a command: a
+	// mention such as <@U123> (what a user select yields) or a name.
+	Target string
+}
+
+// Service runs commands against the store.
+type Service struct {
+	Store *store.Store
+	// Now is the clock used to show times; nil means time.Now.
+	Now func() time.Time
+	// Route is the rule engine, used to explain rules without effect and
+	// by the shell to route simulated inbound messages.
+	Route inboxbot.RouteFunc
+	// Log receives the detail of errors that are our fault; nil means slog.Default().
+	Log *slog.Logger
+}
+
+// New returns a Service on st with the real clock and the routing engine.
+func New(st *store.Store) *Service {
+	return &Service{Store: st, Now: time.Now, Route: routing.Route}
+}
+
+// Run parses and runs one command for the person who typed it.
+func (s *Service) Run(ctx context.Context, req Request) Response {
+	cmd, err := Parse(req.Text)
+	if err != nil {
+		return s.fail(cmd.Name, err)
+	}
+	return s.Exec(ctx, req, cmd)
+}
+
+// Act runs a button press: the same use case as the command of that name.
+func (s *Service) Act(ctx context.Context, a ActionRequest) Response {
+	req := Request{Platform: a.Platform, UserID: a.UserID, UserName: a.UserName}
+	cmd := Command{Name: string(a.Action), ID: a.ConversationID}
+	switch a.Action {
+	case ActionShow, ActionClaim, ActionUnassign, ActionFollow, ActionUnfollow:
+	case ActionAssign:
+		m, err := memberToken("assign", a.Target, true)
+		if err != nil {
+			return s.fail("assign", err)
+		}
+		cmd.Member = m
+	default:
+		return s.fail("", inboxbot.Errorf(inboxbot.EINVALID, "Unknown action %q.", a.Action))
+	}
+	if a.ConversationID <= 0 {
+		return s.fail(cmd.Name, reject(cmd.Name, "Which conversation? The button carries no id."))
+	}
+	return s.Exec(ctx, req, cmd)
+}
+
+// call is one command on its way through: who asked, through which
+// surface, and what.
+type call struct {
+	Actor    inboxbot.Member
+	Platform string
+	Via      string
+	Cmd      Command
+}
+
+// Exec runs a parsed command for the person who sent req (req.Text is
+// ignored). Adapters that parse options themselves, such as Discord's
+// subcommands, call it directly.
+func (s *Service) Exec(ctx context.Context, req Request, cmd Command) Response {
+	if cmd.Name == "help" {
+		r := help(cmd)
+		r.Command = "help"
+		return r
+	}
+	via, err := viaOf(req.Platform)
+	if err != nil {
+		return s.fail(cmd.Name, err)
+	}
+	actor, err := s.actor(ctx, req)
+	if err != nil {
+		return s.fail(cmd.Name, err)
+	}
+	c := call{Actor: actor, Platform: req.Platform, Via: via, Cmd: cmd}
+	run, ok := handlers[cmd.Name]
+	if !ok {
+		return s.fail("", reject("help", "Unknown command %q. Try /inbox help.", cmd.Name))
+	}
+	resp, err := run(s, ctx, c)
+	if err != nil {
+		return s.fail(cmd.Name, err)
+	}
+	resp.Command = cmd.Name
+	return resp
+}
+
+// handlers maps command names to their use case.
+var handlers = map[string]func(*Service, context.Context, call) (Response, error){
+	"list":            (*Service).list,
+	"show":            (*Service).show,
+	"claim":           (*Service).claim,
+	"assign":          (*Service).assign,
+	"unassign":        (*Service).unassign,
+	"follow":          (*Service).follow,
+	"unfollow":        (*Service).unfollow,
+	"contact assign":  (*Service).contactAssign,
+	"view save":       (*Service).viewSave,
+	"view list":       (*Service).viewList,
+	"view delete":     (*Service).viewDelete,
+	"rules list":      (*Service).rulesList,
+	"rules show":      (*Service).rulesShow,
+	"rules test":      (*Service).rulesTest,
+	"rules publish":   (*Service).rulesPublish,
+	"rules unpublish": (*Service).rulesUnpublish,
+	"away":            (*Service).away,
+	"back":            (*Service).back,
+	"notify":          (*Service).notify,
+	"team":            (*Service).team,
+}
+
+// viaOf is the assignment event's via for a platform.
+func viaOf(platform string) (string, error) {
+	switch platform {
+	case inboxbot.PlatformSlack:
+		return inboxbot.ViaSlack, nil
+	case inboxbot.PlatformDiscord:
+		return inboxbot.ViaDiscord, nil
+	case inboxbot.PlatformShell:
+		return inboxbot.ViaShell, nil
+	}
+	return "", inboxbot.Errorf(inboxbot.EINTERNAL, "unknown platform %q", platform)
+}
+
+// actor finds the member who sent req. People who have never used the bot
+// become agents on first use: on Slack and Discord by their user id, in the
+// shell by name.
+func (s *Service) actor(ctx context.Context, req Request) (inboxbot.Member, error) {
+	if req.UserID == "" {
+		return inboxbot.Member{}, inboxbot.Errorf(inboxbot.EINVALID, "Who is asking? The request names no user.")
+	}
+	if req.Platform != inboxbot.PlatformShell {
+		return s.Store.EnsurePlatformMember(ctx, req.Platform, req.UserID, req.UserName)
+	}
+	m, err := s.Store.MemberByName(ctx, req.UserID)
+	if inboxbot.ErrorCode(err) != inboxbot.ENOTFOUND {
+		return m, err
+	}
+	m, err = s.Store.CreateMember(ctx, inboxbot.Member{Name: req.UserID, Role: inboxbot.RoleAgent})
+	if inboxbot.ErrorCode(err) == inboxbot.ECONFLICT {
+		// Created meanwhile by a twin console: theirs is the one.
+		return s.Store.MemberByName(ctx, req.UserID)
+	}
+	return m, err
+}
+
+// fail turns an error into a response. Errors with a user-facing code are
+// rejections; anything else is logged and shown as an apology.
+func (s *Service) fail(name string, err error) Response {
+	r := Response{Command: name, Ephemeral: true, Outcome: Rejected, Usage: Usage(name)}
+	var ue *UsageError
+	if errors.As(err, &ue) {
+		r.Command, r.Error, r.Usage = ue.Command, ue.Message, ue.Usage
+		return r
+	}
+	r.Error = inboxbot.ErrorMessage(err)
+	switch inboxbot.ErrorCode(err) {
+	case inboxbot.EINVALID, inboxbot.ENOTFOUND, inboxbot.ECONFLICT, inboxbot.EFORBIDDEN:
+	default:
+		r.Outcome = Failed
+		s.log().Error("command failed", "command", name, "err", err)
+	}
+	return r
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}

@@ -1,0 +1,122 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/inboxbot/inboxbot"
+)
+
+// showMessages is how many of the last messages show lists.
+const showMessages = 5
+
+// show describes one conversation: contact, channel, lead source, tags,
+// region, assignee, followers, the last messages and who had it when, and why.
+func (s *Service) show(ctx context.Context, c call) (Response, error) {
+	conv, err := s.Store.Conversation(ctx, c.Cmd.ID)
+	if err != nil {
+		return Response{}, err
+	}
+	msgs, err := s.Store.Messages(ctx, conv.ID, showMessages)
+	if err != nil {
+		return Response{}, err
+	}
+	hist, err := s.Store.History(ctx, conv.ID)
+	if err != nil {
+		return Response{}, err
+	}
+	ct := conv.Contact
+	var b strings.Builder
+	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	line("Contact: %s", contactLine(ct))
+	line("Channel: %s   Status: %s", conv.Channel, conv.Status)
+	if conv.Subject != "" {
+		line("Subject: %s", conv.Subject)
+	}
+	line("Lead source: %s   Tags: %s   Region: %s", orNone(ct.LeadSource), orNone(strings.Join(ct.Tags, ", ")), orNone(ct.Region))
+	if len(ct.Custom) > 0 {
+		line("Custom: %s", customLine(ct.Custom))
+	}
+	assignee := orNone(conv.AssigneeName)
+	if !conv.Assigned() {
+		assignee = "none (Team inbox)"
+	}
+	if ct.OwnerName != "" {
+		assignee += "   Contact owner: " + ct.OwnerName
+	}
+	line("Assignee: %s", assignee)
+	line("Followers: %s", names(conv.Followers))
+	line("Last messages:")
+	if len(msgs) == 0 {
+		line("  none")
+	}
+	for _, m := range msgs {
+		from := ct.DisplayName()
+		if m.Direction != "inbound" {
+			from = "us"
+		}
+		line("  %s %s: %s", s.when(m.SentAt), from, m.Body)
+	}
+	line("History:")
+	if len(hist) == 0 {
+		line("  none")
+	}
+	for _, e := range hist {
+		line("  %s", s.event(e))
+	}
+	r := reply(fmt.Sprintf("%s %s", conv.Ref(), ct.DisplayName()), strings.TrimRight(b.String(), "\n"))
+	r.Cards = cards(c.Actor, conv1(conv))
+	return r, nil
+}
+
+// contactLine is the contact's name and every way to reach them.
+func contactLine(ct inboxbot.Contact) string {
+	parts := []string{ct.DisplayName()}
+	for _, p := range []string{ct.Email, ct.Phone} {
+		if p != "" && p != ct.DisplayName() {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ") + " (id " + ct.ExternalID + ")"
+}
+
+func customLine(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		keys[i] = k + "=" + m[k]
+	}
+	return strings.Join(keys, " ")
+}
+
+// event tells one change of hands: when, from whom to whom, by whom or
+// which rule, through which surface, and why.
+func (s *Service) event(e inboxbot.AssignmentEvent) string {
+	move := fmt.Sprintf("%s -> %s", orTeam(e.FromName), orTeam(e.ToName))
+	by := e.ActorName
+	switch {
+	case e.RuleName != "":
+		by = fmt.Sprintf("rule %q", e.RuleName)
+	case by == "" && e.Via == inboxbot.ViaContact:
+		by = "contact owner"
+	case by == "":
+		by = "inboxbot"
+	}
+	out := fmt.Sprintf("%s %s by %s via %s", s.when(e.At), move, by, e.Via)
+	if e.Reason != "" {
+		out += ": " + e.Reason
+	}
+	return out
+}
+
+func orTeam(name string) string {
+	if name == "" {
+		return "Team inbox"
+	}
+	return name
+}
