@@ -338,19 +338,21 @@ func firstSet(vars map[string]string) string {
 	return first
 }
 
-// redactURL hides the password of a database URL for logs.
+// redactURL hides the password of a database URL for logs, in the
+// user info and in pgx's password query parameter.
 func redactURL(u string) string {
 	pu, err := url.Parse(u)
-	if err != nil || pu.User == nil {
-		if strings.Contains(u, "@") {
+	if err != nil {
+		if strings.Contains(u, "@") || strings.Contains(u, "password") {
 			return "(unparsable URL hidden)"
 		}
 		return u
 	}
-	if _, ok := pu.User.Password(); ok {
-		pu.User = url.UserPassword(pu.User.Username(), "***")
+	if q := pu.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		pu.RawQuery = q.Encode()
 	}
-	return pu.String()
+	return pu.Redacted()
 }
 
 // platforms names the chat platforms that are configured.
