@@ -22,6 +22,7 @@ var (
 
 // member reads and checks one entry of members.
 func (p *parser) member(n *yaml.Node, path string) inboxbot.Member {
+	path = named(n, path)
 	f := p.mapping(n, path, memberKeys)
 	if f == nil {
 		return inboxbot.Member{}
@@ -44,9 +45,6 @@ func (p *parser) member(n *yaml.Node, path string) inboxbot.Member {
 		p.addf(f.get("name"), sub(path, "name"), "member %q appears twice", m.Name)
 	default:
 		p.names[strings.ToLower(m.Name)] = true
-	}
-	if m.Name != "" {
-		path = fmt.Sprintf("%s %q", path, m.Name)
 	}
 	if m.Role != "" && !contains(roles, string(m.Role)) {
 		p.addf(f.get("role"), sub(path, "role"), "unknown role %q (want %s)", m.Role, strings.Join(roles, ", "))
@@ -99,6 +97,7 @@ func (p *parser) hours(n *yaml.Node, path string) map[string]string {
 // rule reads and checks one entry of rules; the member names it uses come
 // back to be checked once all members are known.
 func (p *parser) rule(n *yaml.Node, path string, seen map[string]bool) (inboxbot.Rule, []memberRef) {
+	path = named(n, path)
 	f := p.mapping(n, path, ruleKeys)
 	if f == nil {
 		return inboxbot.Rule{}, nil
@@ -115,9 +114,6 @@ func (p *parser) rule(n *yaml.Node, path string, seen map[string]bool) (inboxbot
 		p.addf(f.get("name"), sub(path, "name"), "rule %q appears twice", r.Name)
 	default:
 		seen[strings.ToLower(r.Name)] = true
-	}
-	if r.Name != "" {
-		path = fmt.Sprintf("%s %q", path, r.Name)
 	}
 	switch {
 	case r.Status == "":
@@ -324,4 +320,19 @@ func sub(path, field string) string {
 		return path + " " + field
 	}
 	return path + "." + field
+}
+
+// named adds an entry's name to its path, so that every message about it
+// says which one it is: `rules[2] "Facebook leads"`.
+func named(n *yaml.Node, path string) string {
+	n = resolve(n)
+	if n.Kind != yaml.MappingNode {
+		return path
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if v := resolve(n.Content[i+1]); n.Content[i].Value == "name" && v.Kind == yaml.ScalarNode && strings.TrimSpace(v.Value) != "" {
+			return fmt.Sprintf("%s %q", path, strings.TrimSpace(v.Value))
+		}
+	}
+	return path
 }
