@@ -1,0 +1,94 @@
+package commands_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/commands"
+)
+
+func TestClaim_SecondClaimerIsToldWhoHasIt(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.member("lee", inboxbot.RoleAgent)
+		c := e.inbound("jane", "Hi, I need a quote")
+		r := e.ok("dana", fmt.Sprintf("claim #%d", c.ID))
+		if r.Ephemeral || r.Title != "dana claimed "+c.Ref() || len(r.Updated) != 1 {
+			t.Fatalf("claim response = %+v", r)
+		}
+		if got := actions(r.Cards[0]); got != "show,assign,unassign,follow" {
+			t.Errorf("actions after claiming = %s", got)
+		}
+		e.rejected("lee", fmt.Sprintf("claim %d", c.ID), "already assigned to dana")
+		if r := e.ok("dana", fmt.Sprintf("claim %d", c.ID)); !strings.Contains(r.Title, "already yours") {
+			t.Errorf("claiming one's own: %q", r.Title)
+		}
+		h, _ := e.st.History(ctx, c.ID)
+		if len(h) != 1 || h[0].Via != inboxbot.ViaShell || h[0].ActorName != "dana" {
+			t.Fatalf("history = %+v", h)
+		}
+	})
+}
+
+func TestClaim_ButtonRunsTheSameUseCase(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := e.inbound("jane", "hello")
+		r := e.svc.Act(ctx, commands.ActionRequest{Platform: inboxbot.PlatformSlack, UserID: "U0DANA", UserName: "Dana Scully",
+			ConversationID: c.ID, Action: commands.ActionClaim})
+		if r.Outcome != commands.OK || r.Command != "claim" {
+			t.Fatalf("button claim = %+v", r)
+		}
+		got := e.conv(c.ID)
+		if got.AssigneeName != "dana.scully" {
+			t.Fatalf("assignee = %q; the Slack user should have become member dana.scully", got.AssigneeName)
+		}
+		h, _ := e.st.History(ctx, c.ID)
+		if h[0].Via != inboxbot.ViaSlack {
+			t.Errorf("via = %s, want slack", h[0].Via)
+		}
+		r = e.svc.Act(ctx, commands.ActionRequest{Platform: inboxbot.PlatformDiscord, UserID: "42", UserName: "lee",
+			ConversationID: c.ID, Action: commands.ActionClaim})
+		if r.Outcome != commands.Rejected || !strings.Contains(r.Error, "already assigned to dana.scully") {
+			t.Fatalf("second button claim = %+v", r)
+		}
+	})
+}
+
+func TestBadInput_ExplainsShowsUsageAndChangesNothing(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.member("dana", inboxbot.RoleManager)
+		e.member("lee", inboxbot.RoleAgent)
+		e.member("leo", inboxbot.RoleAgent)
+		c := e.inbound("jane", "hello")
+		e.ok("dana", fmt.Sprintf("claim %d", c.ID))
+		id := fmt.Sprint(c.ID)
+		for _, tt := range []struct{ text, want string }{
+			{"claim 999", "no conversation #999"},
+			{"show #999", "no conversation #999"},
+			{"assign 999 @lee", "no conversation #999"},
+			{"unassign 999", "no conversation #999"},
+			{"follow 999", "no conversation #999"},
+			{"unfollow 999", "no conversation #999"},
+			{"rules test 999", "no conversation #999"},
+			{"rules show 999", "no rule 999"},
+			{"rules publish 999", "no rule 999"},
+			{"assign " + id + " @nobody", "No member is called @nobody"},
+			{"assign " + id + " @le", "could be @lee, @leo"},
+			{"assign " + id + " <@U404>", "not an inboxbot member yet"},
+			{"assign " + id, "to whom?"},
+			{"assign", "Which conversation"},
+			{"claim", "Which conversation"},
+			{"list @nobody", "No member is called @nobody"},
+			{"list view:nothing", "no view named"},
+			{"view delete nothing", "no view named"},
+			{"view save x @nobody", "No member is called @nobody"},
+			{"contact assign nobody@example.com @lee", "No contact has the id or e-mail"},
+			{"contact assign jane @nobody", "No member is called @nobody"},
+			{"frobnicate", "Unknown command"},
+			{"list sideways", "Unknown filter"},
+		} {
+			e.rejected("dana", tt.text, tt.want)
+		}
+	})
+}

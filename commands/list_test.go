@@ -1,0 +1,120 @@
+package commands_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/store"
+)
+
+func TestList_ScopesAndFilters(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.member("dana", inboxbot.RoleAgent)
+		e.member("lee", inboxbot.RoleAgent)
+		c1 := e.inbound("jane", "one")                                                                   // #1 dana
+		c2 := e.inbound("joe", "two")                                                                    // #2 team
+		c3 := e.inbound("ann", "three")                                                                  // #3 lee, followed by dana
+		if _, err := e.st.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "email", Body: "four", // #4 team, vip, email
+			Contact: inboxbot.Contact{ExternalID: "vic", Tags: []string{"vip"}}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		e.ok("dana", fmt.Sprintf("claim %d", c1.ID))
+		e.ok("lee", fmt.Sprintf("claim %d", c3.ID))
+		e.ok("dana", fmt.Sprintf("follow %d", c3.ID))
+		_ = c2
+		for _, tt := range []struct{ as, text, want, title string }{
+			{"dana", "list", "#1", "Your inbox: 1 open conversation"},
+			{"dana", "list mine", "#1", "Your inbox: 1 open conversation"},
+			{"lee", "list mine", "#3", "Your inbox: 1 open conversation"},
+			{"dana", "list team", "#4 #2", "Team inbox: 2 open conversations"},
+			{"dana", "list following", "#3", "Following: 1 open conversation"},
+			{"dana", "list all", "#4 #3 #2 #1", "All conversations: 4 open conversations"},
+			{"dana", "list @lee", "#3", "Assigned to lee: 1 open conversation"},
+			{"dana", "list following @lee", "#3", "Following, assigned to lee: 1 open conversation"},
+			{"dana", "list all tag:VIP", "#4", "All conversations (tag VIP): 1 open conversation"},
+			{"dana", "list team channel:email", "#4", "Team inbox (channel email): 1 open conversation"},
+			{"dana", "list all status:closed", "", "All conversations: 0 closed conversations"},
+		} {
+			r := e.ok(tt.as, tt.text)
+			if got := refs(r); got != tt.want || r.Title != tt.title || !r.Ephemeral {
+				t.Errorf("%s: list %q = %q %q, want %q %q", tt.as, tt.text, got, r.Title, tt.want, tt.title)
+			}
+		}
+		r := e.ok("dana", "list team")
+		if got := actions(r.Cards[0]); got != "show,claim,assign,follow" {
+			t.Errorf("team inbox card actions = %s", got)
+		}
+	})
+}
+
+func TestView_SavedWordsMeanTheViewer(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.member("dana", inboxbot.RoleAgent)
+		e.member("lee", inboxbot.RoleAgent)
+		c1 := e.inbound("jane", "one")
+		c2 := e.inbound("joe", "two")
+		e.ok("dana", fmt.Sprintf("claim %d", c1.ID))
+		e.ok("lee", fmt.Sprintf("claim %d", c2.ID))
+		r := e.ok("dana", "view save my-open mine status:open shared")
+		if r.Title != "Saved view my-open: mine status:open" {
+			t.Fatalf("save %q", r.Title)
+		}
+		e.ok("dana", "view save leeview @lee")
+		if got := refs(e.ok("dana", "list view:my-open")); got != "#1" {
+			t.Errorf("dana's view for dana = %q", got)
+		}
+		if got := refs(e.ok("lee", "list view:my-open")); got != "#2" {
+			t.Errorf("dana's shared view for lee = %q; mine should mean lee", got)
+		}
+		if got := refs(e.ok("dana", "list view:my-open team")); got != "" {
+			t.Errorf("typed team should replace the view's mine: %q", got)
+		}
+		if got := refs(e.ok("dana", "list view:leeview")); got != "#2" {
+			t.Errorf("leeview = %q", got)
+		}
+		e.rejected("lee", "list view:leeview", "no view named")
+		lst := e.ok("lee", "view list")
+		if !strings.Contains(lst.Text, "my-open: mine status:open (shared by dana)") {
+			t.Errorf("lee's views:\n%s", lst.Text)
+		}
+		e.rejected("lee", "view delete my-open", "You have no view named")
+		e.ok("dana", "view delete my-open")
+		e.rejected("lee", "list view:my-open", "no view named")
+	})
+}
+
+func TestShow_ContactAssigneeFollowersMessagesAndHistory(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.member("dana", inboxbot.RoleManager)
+		e.member("lee", inboxbot.RoleAgent)
+		res, err := e.st.AddInbound(ctx, store.Inbound{Kind: "form", Channel: "webchat", Body: "I want a quote",
+			Contact: inboxbot.Contact{ExternalID: "c-1", Name: "Jane Doe", Email: "jane@example.com", LeadSource: "facebook-ad",
+				Tags: []string{"vip", "new"}, Region: "US-CA"}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := res.Conversation.ID
+		e.ok("dana", fmt.Sprintf("claim %d", id))
+		e.ok("dana", fmt.Sprintf("assign %d lee", id))
+		e.ok("dana", fmt.Sprintf("follow %d", id))
+		r := e.ok("lee", fmt.Sprintf("show #%d", id))
+		want := `Contact: Jane Doe, jane@example.com (id c-1)
+Channel: webchat   Status: open
+Lead source: facebook-ad   Tags: new, vip   Region: US-CA
+Assignee: lee
+Followers: dana
+Last messages:
+  16:00 UTC Jane Doe: I want a quote
+History:
+  16:00 UTC Team inbox -> dana by dana via shell: claimed
+  16:00 UTC dana -> lee by dana via shell: assigned by hand`
+		if r.Title != "#1 Jane Doe" || r.Text != want {
+			t.Fatalf("show:\n%s\n%s\nwant:\n%s", r.Title, r.Text, want)
+		}
+		if got := actions(r.Cards[0]); got != "show,assign,unassign,follow" {
+			t.Errorf("lee's actions = %s", got)
+		}
+	})
+}
