@@ -36,7 +36,7 @@ func (s *Service) assign(ctx context.Context, c call) (Response, error) {
 	if before.Assigned() {
 		title = fmt.Sprintf("%s reassigned %s from %s to %s", c.Actor.Name, conv.Ref(), before.AssigneeName, to.Name)
 	}
-	r := announce(title, summary(conv))
+	r := announce(title, "")
 	r.Cards = cards(c.Actor, conv1(conv))
 	r.Updated = conv1(conv)
 	return r, nil

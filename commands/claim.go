@@ -17,7 +17,7 @@ func (s *Service) claim(ctx context.Context, c call) (Response, error) {
 		r.Cards = cards(c.Actor, conv1(conv))
 		return r, nil
 	}
-	r := announce(fmt.Sprintf("%s claimed %s", c.Actor.Name, conv.Ref()), summary(conv))
+	r := announce(fmt.Sprintf("%s claimed %s", c.Actor.Name, conv.Ref()), "")
 	r.Cards = cards(c.Actor, conv1(conv))
 	r.Updated = conv1(conv)
 	return r, nil

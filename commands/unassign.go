@@ -28,7 +28,7 @@ func (s *Service) unassign(ctx context.Context, c call) (Response, error) {
 		r.Cards = cards(c.Actor, conv1(conv))
 		return r, nil
 	}
-	r := announce(fmt.Sprintf("%s unassigned %s from %s; it is back in the Team inbox", c.Actor.Name, conv.Ref(), before.AssigneeName), summary(conv))
+	r := announce(fmt.Sprintf("%s unassigned %s from %s; it is back in the Team inbox", c.Actor.Name, conv.Ref(), before.AssigneeName), "")
 	r.Cards = cards(c.Actor, conv1(conv))
 	r.Updated = conv1(conv)
 	return r, nil

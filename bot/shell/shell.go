@@ -1,0 +1,177 @@
+// Package shell is a local chat console on the store: type /inbox commands
+// as a member, simulate customer messages with inbound, and see the direct
+// messages the bot would send printed inline. It needs no chat workspace,
+// which makes it the way to try the product and to script demos and tests.
+package shell
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot"
+	"github.com/inboxbot/inboxbot/commands"
+)
+
+// Run reads lines from in and writes answers to out until in ends or the
+// user types quit, acting as the member named as. With interactive false
+// (stdin is not a terminal) it prints no banner and no prompts, so that a
+// script's output is only the answers.
+func Run(ctx context.Context, svc *commands.Service, as string, in io.Reader, out io.Writer, interactive bool) error {
+	c := &Console{Service: svc, As: as, In: in, Out: out, Interactive: interactive}
+	return c.Run(ctx)
+}
+
+// Console is one shell session. Run is the usual way to start one; the
+// struct is for the options it leaves out.
+type Console struct {
+	Service *commands.Service
+	// As is the name of the member the user acts as; "as NAME" changes it.
+	As  string
+	In  io.Reader
+	Out io.Writer
+	// Interactive prints a banner and a prompt before each line.
+	Interactive bool
+	// Echo prints each line read after a prompt, so that a scripted session
+	// reads like a typed one (golden files, documentation).
+	Echo bool
+	// Owner names the console in outbox leases; "" means shell-<pid>.
+	Owner string
+
+	outbox *bot.Outbox
+	dms    *printer
+}
+
+// Run runs the session.
+func (c *Console) Run(ctx context.Context) error {
+	if strings.TrimSpace(c.As) == "" {
+		return inboxbot.Errorf(inboxbot.EINVALID, "shell: say who you are with --as NAME")
+	}
+	owner := c.Owner
+	if owner == "" {
+		owner = fmt.Sprintf("shell-%d", os.Getpid())
+	}
+	dms := &printer{}
+	c.outbox = &bot.Outbox{
+		Store: c.Service.Store, Owner: owner, Now: c.Service.Now,
+		// The console is the only surface, so it shows every DM, whatever
+		// platform the member is linked to.
+		Senders: map[string]bot.Sender{inboxbot.PlatformShell: dms, inboxbot.PlatformSlack: dms, inboxbot.PlatformDiscord: dms},
+	}
+	c.dms = dms
+	if c.Interactive {
+		fmt.Fprintf(c.Out, "inboxbot shell: you are %s. Type help for help, quit to leave.\n", c.As)
+	}
+	if err := c.deliver(ctx); err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(c.In)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for {
+		if c.Interactive {
+			fmt.Fprintf(c.Out, "%s> ", c.As)
+		}
+		if !sc.Scan() {
+			if c.Interactive {
+				fmt.Fprintln(c.Out)
+			}
+			return sc.Err()
+		}
+		line := strings.TrimSpace(sc.Text())
+		if c.Echo && !c.Interactive {
+			fmt.Fprintf(c.Out, "%s> %s\n", c.As, line)
+		}
+		if quit := c.line(ctx, line); quit {
+			return nil
+		}
+		if err := c.deliver(ctx); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+// line runs one line; it reports true when the user wants to leave.
+func (c *Console) line(ctx context.Context, line string) bool {
+	word, rest, _ := strings.Cut(line, " ")
+	rest = strings.TrimSpace(rest)
+	switch strings.ToLower(word) {
+	case "", "#":
+	case "quit", "exit":
+		return true
+	case "help", "?":
+		fmt.Fprint(c.Out, shellHelp)
+	case "/inbox":
+		r := c.Service.Run(ctx, commands.Request{Platform: inboxbot.PlatformShell, UserID: c.As, UserName: c.As, Text: rest})
+		render(c.Out, r)
+	case "as":
+		if rest == "" || strings.ContainsAny(rest, " \t@<>") {
+			fmt.Fprintf(c.Out, "You are %s. Switch with: as NAME\n", c.As)
+			break
+		}
+		c.As = rest
+		fmt.Fprintf(c.Out, "You are now %s.\n", c.As)
+	case "inbound":
+		c.inbound(ctx, rest)
+	default:
+		if strings.HasPrefix(word, "#") {
+			break // a comment in a script
+		}
+		fmt.Fprintf(c.Out, "! Unknown input %q. Type /inbox ..., inbound ..., as NAME, help or quit.\n", word)
+	}
+	return false
+}
+
+const shellHelp = `Type /inbox commands as the current member (/inbox help lists them), or:
+  as NAME        act as another member (a new name becomes an agent on first use)
+  inbound CONTACT [source:X] [tag:Y] [region:Z] [channel:C] TEXT
+                 a customer message arrives (channel sms unless given)
+  help           this text
+  quit, exit     leave
+Direct messages the bot sends, to anyone, are printed as [DM to NAME] ...
+`
+
+// deliver sends what the outbox holds and prints the DMs in the order they
+// were queued.
+func (c *Console) deliver(ctx context.Context) error {
+	c.dms.sent = c.dms.sent[:0]
+	if _, err := c.outbox.Flush(ctx); err != nil {
+		return err
+	}
+	sort.SliceStable(c.dms.sent, func(i, j int) bool { return c.dms.sent[i].ID < c.dms.sent[j].ID })
+	seen := map[string]bool{}
+	for _, n := range c.dms.sent {
+		// A member linked to Slack and Discord gets one DM on each; the
+		// console shows it once.
+		key := fmt.Sprintf("%d\x00%s", n.MemberID, n.Text)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		name := n.To
+		if m, err := c.Service.Store.Member(ctx, n.MemberID); err == nil {
+			name = m.Name
+		}
+		fmt.Fprintf(c.Out, "[DM to %s] %s\n", name, n.Text)
+	}
+	return nil
+}
+
+// printer is the Sender of every platform in the console: it collects the
+// DMs of one delivery round for deliver to print in order.
+type printer struct {
+	sent []inboxbot.Notification
+}
+
+// Send records n; it never fails.
+func (p *printer) Send(ctx context.Context, n inboxbot.Notification) error {
+	p.sent = append(p.sent, n)
+	return nil
+}

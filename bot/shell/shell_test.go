@@ -1,0 +1,121 @@
+package shell_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot/shell"
+	"github.com/inboxbot/inboxbot/commands"
+	"github.com/inboxbot/inboxbot/store"
+	"github.com/inboxbot/inboxbot/store/storetest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+var ctx = context.Background()
+
+func clock() time.Time { return time.Date(2026, 11, 25, 16, 0, 0, 0, time.UTC) }
+
+// session is the walk-through of issue 3: inbound, Team inbox, claim, a
+// refused second claim, reassignment with DMs to both, follow, a follower
+// DM, unassign, and back in the Team inbox.
+const session = `# a customer writes; nobody has it yet
+inbound jane source:facebook-ad tag:vip Hi, I need a quote for 20 chairs
+/inbox list team
+/inbox claim 1
+as lee
+/inbox claim #1
+/inbox list
+as sam
+/inbox assign 1 @lee
+as dana
+/inbox follow 1
+inbound jane Are you still there?
+as lee
+/inbox show 1
+as sam
+/inbox unassign 1
+as dana
+/inbox list team
+/inbox team
+quit
+`
+
+func TestSession_Golden(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		st.Now = clock
+		svc := commands.New(st)
+		svc.Now = clock
+		// sam is a manager, so that sam may reassign dana's conversation.
+		if _, err := st.CreateMember(ctx, inboxbot.Member{Name: "sam", Role: inboxbot.RoleManager}); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		c := &shell.Console{Service: svc, As: "dana", In: strings.NewReader(session), Out: &out, Echo: true, Owner: "test"}
+		if err := c.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "session.golden", out.String())
+	})
+}
+
+func TestRun_ScriptedHasNoPromptsAndStopsAtEOF(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	svc := commands.New(st)
+	var out bytes.Buffer
+	in := "inbound jo hello\n/inbox claim 1\n/inbox claim x\nbogus\n\n"
+	if err := shell.Run(ctx, svc, "dana", strings.NewReader(in), &out, false); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, s := range []string{"dana>", "inboxbot shell:"} {
+		if strings.Contains(got, s) {
+			t.Errorf("scripted output has prompt noise %q:\n%s", s, got)
+		}
+	}
+	for _, s := range []string{"#1 opened by jo (sms)", "dana claimed #1", `! "x" is not a conversation id`, "  usage: /inbox claim <id>", `! Unknown input "bogus"`} {
+		if !strings.Contains(got, s) {
+			t.Errorf("output lacks %q:\n%s", s, got)
+		}
+	}
+}
+
+func TestRun_InteractivePromptsAndQuits(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	var out bytes.Buffer
+	if err := shell.Run(ctx, commands.New(st), "dana", strings.NewReader("as lee\nexit\n/inbox away\n"), &out, true); err != nil {
+		t.Fatal(err)
+	}
+	want := "inboxbot shell: you are dana. Type help for help, quit to leave.\ndana> You are now lee.\nlee> "
+	if out.String() != want {
+		t.Fatalf("output %q, want %q", out.String(), want)
+	}
+	if _, err := st.MemberByName(ctx, "lee"); inboxbot.ErrorCode(err) != inboxbot.ENOTFOUND {
+		t.Fatalf("a line after exit ran: %v", err)
+	}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to write it)", err)
+	}
+	if got != string(want) {
+		t.Fatalf("output differs from %s (go test -update rewrites it):\n%s", path, got)
+	}
+}
