@@ -55,7 +55,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer, stderr *os.File) int 
 	case "shell":
 		err = shellCommand(ctx, cfg, args, stdin, stdout, log)
 	case "rules":
-		err = rulesCommand(ctx, cfg, args, stdout)
+		err = rulesCommand(ctx, cfg, args, stdin, stdout, log)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "inboxbot: %v\n", err)

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCmd runs the command line in-process and returns its exit code,
+// standard output and standard error.
+func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	errf, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer errf.Close()
+	var out bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, errf)
+	stderr, _ := os.ReadFile(errf.Name())
+	return code, out.String(), string(stderr)
+}
+
+func TestRun_UsageMistakesExit2(t *testing.T) {
+	setEnv(t, map[string]string{"DATABASE_URL": "sqlite::memory:"})
+	for _, args := range [][]string{
+		{"frobnicate"},
+		{"serve", "extra"},
+		{"shell"},
+		{"shell", "--as"},
+		{"shell", "--as", "dana", "extra"},
+		{"rules"},
+		{"rules", "apply"},
+		{"rules", "apply", "a.yaml", "b.yaml"},
+		{"rules", "export", "a", "b"},
+		{"rules", "publish"},
+	} {
+		code, _, stderr := runCmd(t, "", args...)
+		if code != 2 || !strings.HasPrefix(stderr, "inboxbot: ") {
+			t.Errorf("inboxbot %s: exit %d, stderr %q; want 2 and a message", strings.Join(args, " "), code, stderr)
+		}
+	}
+}
+
+func TestRun_ConfigurationErrorIsOneLineAndExit2(t *testing.T) {
+	setEnv(t, map[string]string{"SLACK_BOT_TOKEN": "xoxb-SECRET-bot"})
+	code, _, stderr := runCmd(t, "", "serve")
+	if code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 ||
+		!strings.Contains(stderr, "SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if strings.Contains(stderr, "xoxb-SECRET-bot") {
+		t.Fatalf("stderr contains the token: %q", stderr)
+	}
+}
+
+func TestRun_MigrateThenUpToDate(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "inboxbot.db")
+	setEnv(t, map[string]string{"DATABASE_URL": db})
+	code, out, stderr := runCmd(t, "", "migrate")
+	if code != 0 || !strings.Contains(out, "Applied ") {
+		t.Fatalf("first migrate: exit %d, out %q, err %q", code, out, stderr)
+	}
+	code, out, _ = runCmd(t, "", "migrate")
+	if code != 0 || !strings.Contains(out, "The database is up to date.") {
+		t.Fatalf("second migrate: exit %d, out %q", code, out)
+	}
+}
+
+func TestRun_RulesApplyExportRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	setEnv(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(dir, "inboxbot.db")})
+	file := filepath.Join(dir, "team.yaml")
+	if err := os.WriteFile(file, []byte(teamFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCmd(t, "", "rules", "apply", file)
+	if code != 0 || !strings.Contains(out, "Applied 3 members") {
+		t.Fatalf("rules apply: exit %d, out %q, err %q", code, out, stderr)
+	}
+	code, exported, stderr := runCmd(t, "", "rules", "export")
+	if code != 0 || !strings.Contains(exported, "round_robin") || !strings.Contains(exported, "Everyone takes turns") {
+		t.Fatalf("rules export: exit %d, out %q, err %q", code, exported, stderr)
+	}
+	out2 := filepath.Join(dir, "out.yaml")
+	if code, _, stderr := runCmd(t, "", "rules", "export", out2); code != 0 {
+		t.Fatalf("rules export FILE: exit %d, %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(out2); string(b) != exported {
+		t.Errorf("export to a file differs from export to stdout")
+	}
+	// Standard input works too, and the export applies cleanly.
+	if code, out, stderr := runCmd(t, exported, "rules", "apply", "-"); code != 0 || !strings.Contains(out, "0 new, 3 updated") {
+		t.Fatalf("rules apply - of the export: exit %d, out %q, err %q", code, out, stderr)
+	}
+	if code, _, stderr := runCmd(t, "", "rules", "apply", filepath.Join(dir, "missing.yaml")); code != 1 || !strings.Contains(stderr, "missing.yaml") {
+		t.Errorf("rules apply of a missing file: exit %d, %q", code, stderr)
+	}
+}
+
+func TestRun_ShellActsAsTheMember(t *testing.T) {
+	setEnv(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "inboxbot.db")})
+	code, out, stderr := runCmd(t, "/inbox team\nquit\n", "shell", "--as", "dana")
+	if code != 0 || !strings.Contains(out, "dana") {
+		t.Fatalf("shell: exit %d, out %q, err %q", code, out, stderr)
+	}
+}
+
+func TestRun_HealthcheckFailsWithNothingListening(t *testing.T) {
+	setEnv(t, map[string]string{"INBOXBOT_HTTP_ADDR": "127.0.0.1:" + freePort(t)})
+	if code, _, stderr := runCmd(t, "", "healthcheck"); code != 1 || !strings.Contains(stderr, "healthcheck") {
+		t.Fatalf("healthcheck with no server: exit %d, %q", code, stderr)
+	}
+}
+
+func TestRun_HealthcheckPassesAgainstServe(t *testing.T) {
+	t.Chdir(t.TempDir())
+	base, _, _ := startServe(t, map[string]string{"DATABASE_URL": "sqlite::memory:"})
+	t.Setenv("INBOXBOT_HTTP_ADDR", strings.TrimPrefix(base, "http://"))
+	if code, _, stderr := runCmd(t, "", "healthcheck"); code != 0 {
+		t.Fatalf("healthcheck against a running server: exit %d, %q", code, stderr)
+	}
+}

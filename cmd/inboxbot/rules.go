@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/inboxbot/inboxbot/commands"
+	"github.com/inboxbot/inboxbot/store"
+)
+
+const rulesUsage = "usage: inboxbot rules apply FILE | inboxbot rules export [FILE]"
+
+// rulesCommand is `inboxbot rules apply FILE` and `inboxbot rules export
+// [FILE]`: the team and rules file as DESIGN.md section 5 describes it.
+func rulesCommand(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
+	if len(args) == 0 {
+		return usageError(rulesUsage)
+	}
+	switch verb, args := args[0], args[1:]; {
+	case verb == "apply" && len(args) == 1:
+		data, err := readFileOrStdin(args[0], stdin)
+		if err != nil {
+			return err
+		}
+		st, err := openMigrated(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		summary, err := commands.ApplyRulesFile(ctx, st, data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", args[0], err)
+		}
+		fmt.Fprintln(stdout, summary)
+		return nil
+	case verb == "export" && len(args) <= 1:
+		st, err := openMigrated(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		data, err := commands.ExportRulesFile(ctx, st)
+		if err != nil {
+			return err
+		}
+		if len(args) == 0 || args[0] == "-" {
+			_, err = stdout.Write(data)
+			return err
+		}
+		return os.WriteFile(args[0], data, 0o644)
+	default:
+		return usageError(rulesUsage)
+	}
+}
+
+// readFileOrStdin reads path, or standard input for "-".
+func readFileOrStdin(path string, stdin io.Reader) ([]byte, error) {
+	if path == "-" {
+		return io.ReadAll(stdin)
+	}
+	return os.ReadFile(path)
+}
+
+// applyStartupFiles applies INBOXBOT_RULES_FILE and INBOXBOT_ADMINS. Every
+// replica does it at start; both are idempotent, and a bad file stops the
+// start rather than running with rules nobody meant.
+func applyStartupFiles(ctx context.Context, st *store.Store, cfg config, log *slog.Logger) error {
+	if cfg.RulesFile != "" {
+		data, err := os.ReadFile(cfg.RulesFile)
+		if err != nil {
+			return fmt.Errorf("INBOXBOT_RULES_FILE: %w", err)
+		}
+		summary, err := commands.ApplyRulesFile(ctx, st, data)
+		if err != nil {
+			return fmt.Errorf("INBOXBOT_RULES_FILE %s: %w", cfg.RulesFile, err)
+		}
+		log.Info("rules file applied", "file", cfg.RulesFile, "summary", summary)
+	}
+	if cfg.Admins != "" {
+		if err := commands.EnsureAdmins(ctx, st, cfg.Admins); err != nil {
+			return err
+		}
+		log.Info("admins ensured", "admins", cfg.Admins)
+	}
+	return nil
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startServe runs serve in-process with the environment env and returns
+// the base URL, the log and a stop function that returns serve's error.
+func startServe(t *testing.T, env map[string]string) (string, *syncBuffer, func() error) {
+	t.Helper()
+	cfg := mustLoad(t, with(env, "INBOXBOT_HTTP_ADDR", "127.0.0.1:0"))
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{ReplaceAttr: hideSecrets}))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, func() {}, cfg, log) }()
+	var addr string
+	waitFor(t, "serve to log its address", func() bool {
+		for _, line := range strings.Split(logs.String(), "\n") {
+			var l struct{ Msg, Addr string }
+			if json.Unmarshal([]byte(line), &l) == nil && l.Msg == "listening" {
+				addr = l.Addr
+				return true
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve ended at start: %v\n%s", err, logs)
+		default:
+		}
+		return false
+	})
+	base := "http://" + addr
+	waitFor(t, "readiness", func() bool {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	stopped := false
+	stop := func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(30 * time.Second):
+			t.Fatal("serve did not stop")
+			return nil
+		}
+	}
+	t.Cleanup(func() { stop() })
+	return base, logs, stop
+}
+
+func TestServe_FreshMachineRunsOnSQLiteAndExplainsItself(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	base, logs, stop := startServe(t, nil)
+
+	if _, err := os.Stat(filepath.Join(dir, "inboxbot.db")); err != nil {
+		t.Errorf("no SQLite file in the working directory: %v", err)
+	}
+	resp, err := http.Post(base+"/api/v1/inbound", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("inbound API without INBOXBOT_API_TOKEN: %d, want 404 (off)", resp.StatusCode)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("serve after cancel: %v", err)
+	}
+	out := logs.String()
+	for _, want := range []string{
+		`"msg":"database migrated"`,
+		"no chat platform is on",
+		"inboxbot shell --as NAME",
+		"to turn on slack: set SLACK_BOT_TOKEN",
+		"to turn on discord: set DISCORD_BOT_TOKEN",
+		"inbound API is off; set INBOXBOT_API_TOKEN",
+		`"database":"sqlite:inboxbot.db"`,
+		`"msg":"stopped"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestServe_ConfiguredPlatformWithoutAdapterIsReportedNotPretended(t *testing.T) {
+	t.Chdir(t.TempDir())
+	env := with(slackOn, "DATABASE_URL", "sqlite::memory:", "DISCORD_BOT_TOKEN", "DISCORDSECRET",
+		"DISCORD_APP_ID", "1", "DISCORD_INBOX_CHANNEL", "2")
+	_, logs, stop := startServe(t, env)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	out := logs.String()
+	for _, want := range []string{
+		"slack is configured but its adapter is not available in this build; slack stays off",
+		"discord is configured but its adapter is not available in this build; discord stays off",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	for _, s := range secrets {
+		if strings.Contains(out, s) {
+			t.Errorf("log contains the secret %q", s)
+		}
+	}
+}
+
+func TestServe_BadRulesFileStopsTheStart(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	bad := filepath.Join(dir, "team.yaml")
+	os.WriteFile(bad, []byte("rules: [{name: x}]\n"), 0o600)
+	cfg := mustLoad(t, map[string]string{"DATABASE_URL": "sqlite::memory:", "INBOXBOT_HTTP_ADDR": "127.0.0.1:0", "INBOXBOT_RULES_FILE": bad})
+	err := serve(context.Background(), func() {}, cfg, slog.New(slog.DiscardHandler))
+	if err == nil || !strings.Contains(err.Error(), "INBOXBOT_RULES_FILE") || !strings.Contains(err.Error(), "trigger") {
+		t.Fatalf("serve with a bad rules file: %v, want an error naming the file and the field", err)
+	}
+}
