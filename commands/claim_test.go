@@ -92,3 +92,39 @@ func TestBadInput_ExplainsShowsUsageAndChangesNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestAct_AssignButtonAndBadPresses(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.member("lee", inboxbot.RoleAgent)
+		c := e.inbound("jane", "hello")
+		press := func(a commands.ActionRequest) commands.Response {
+			a.Platform, a.UserID = inboxbot.PlatformShell, "dana"
+			return e.svc.Act(ctx, a)
+		}
+		if r := press(commands.ActionRequest{ConversationID: c.ID, Action: commands.ActionAssign, Target: "lee"}); r.Outcome != commands.OK || r.Command != "assign" {
+			t.Fatalf("assign button: %+v", r)
+		}
+		if got := e.conv(c.ID).AssigneeName; got != "lee" {
+			t.Fatalf("assignee %q", got)
+		}
+		before := e.snapshot()
+		for _, tt := range []struct {
+			a    commands.ActionRequest
+			want string
+		}{
+			{commands.ActionRequest{ConversationID: c.ID, Action: commands.ActionAssign}, "is not a member"},
+			{commands.ActionRequest{ConversationID: c.ID, Action: "explode"}, `Unknown action "explode"`},
+			{commands.ActionRequest{Action: commands.ActionClaim}, "carries no id"},
+			{commands.ActionRequest{ConversationID: 999, Action: commands.ActionFollow}, "no conversation #999"},
+			{commands.ActionRequest{ConversationID: c.ID, Action: commands.ActionUnassign}, "Only managers and admins can unassign"},
+		} {
+			r := press(tt.a)
+			if r.Outcome != commands.Rejected || !strings.Contains(r.Error, tt.want) || r.Usage == "" {
+				t.Errorf("%+v: %s %q (usage %q), want %q", tt.a, r.Outcome, r.Error, r.Usage, tt.want)
+			}
+		}
+		if e.snapshot() != before {
+			t.Fatal("a refused press changed the store")
+		}
+	})
+}

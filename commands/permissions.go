@@ -81,7 +81,7 @@ func EnsureAdmins(ctx context.Context, st *store.Store, list string) error {
 			err error
 		)
 		if e.platform == inboxbot.PlatformShell {
-			m, err = (&Service{Store: st}).actor(ctx, Request{Platform: e.platform, UserID: e.id})
+			m, err = shellMember(ctx, st, e.id)
 		} else {
 			m, err = st.EnsurePlatformMember(ctx, e.platform, e.id, "")
 		}

@@ -173,14 +173,19 @@ func (s *Service) actor(ctx context.Context, req Request) (inboxbot.Member, erro
 	if req.Platform != inboxbot.PlatformShell {
 		return s.Store.EnsurePlatformMember(ctx, req.Platform, req.UserID, req.UserName)
 	}
-	m, err := s.Store.MemberByName(ctx, req.UserID)
+	return shellMember(ctx, s.Store, req.UserID)
+}
+
+// shellMember returns the member named name, making them an agent on first use.
+func shellMember(ctx context.Context, st *store.Store, name string) (inboxbot.Member, error) {
+	m, err := st.MemberByName(ctx, name)
 	if inboxbot.ErrorCode(err) != inboxbot.ENOTFOUND {
 		return m, err
 	}
-	m, err = s.Store.CreateMember(ctx, inboxbot.Member{Name: req.UserID, Role: inboxbot.RoleAgent})
+	m, err = st.CreateMember(ctx, inboxbot.Member{Name: name, Role: inboxbot.RoleAgent})
 	if inboxbot.ErrorCode(err) == inboxbot.ECONFLICT {
 		// Created meanwhile by a twin console: theirs is the one.
-		return s.Store.MemberByName(ctx, req.UserID)
+		return st.MemberByName(ctx, name)
 	}
 	return m, err
 }
