@@ -161,7 +161,9 @@ func TestOutage_CutMidFlightLeavesWholeConversationsOnly(t *testing.T) {
 	const n, before = 40, 8
 	results := make([]response, n)
 	done := make(chan struct{}, n)
-	body := func(i int) string { return inboundBody(fmt.Sprintf("c%02d", i), "facebook-ad", fmt.Sprintf("cut-%d", i), "hi") }
+	body := func(i int) string {
+		return inboundBody(fmt.Sprintf("c%02d", i), "facebook-ad", fmt.Sprintf("cut-%d", i), "hi")
+	}
 	for i := range n {
 		go func() {
 			results[i] = e.do("POST", "/api/v1/inbound", body(i))
