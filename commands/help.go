@@ -70,7 +70,11 @@ func help(cmd Command) Response {
 				lines = append(lines, u.line)
 			}
 		}
-		return reply("Usage", strings.Join(lines, "\n"))
+		if len(lines) > 0 {
+			return reply("Usage", strings.Join(lines, "\n"))
+		}
+		// An adapter's Command may name a topic the parser would refuse:
+		// the full list is the helpful answer.
 	}
 	lines := make([]string, 0, len(usages)+3)
 	for _, u := range usages {
