@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/inboxbot/inboxbot/bot"
+	"github.com/inboxbot/inboxbot/bot/api"
 	"github.com/inboxbot/inboxbot/bot/server"
 	"github.com/inboxbot/inboxbot/store"
 )
@@ -37,17 +38,12 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 		return server.StoreReady(st)(ctx)
 	}})
 	// Routes that need the store answer 503 until it is ready, rather than
-	// 404, so a client that raced the start-up retries.
-	var gates []*gate
-	mount := func(pattern string) *gate {
-		g := &gate{}
-		gates = append(gates, g)
-		srv.Handle(pattern, g)
-		return g
-	}
+	// 404, so a client that raced the start-up retries. Chat adapters mount
+	// their routes (/slack/..., /discord/...) the same way.
 	var apiGate *gate
 	if cfg.APIToken != "" {
-		apiGate = mount("/api/v1/")
+		apiGate = &gate{}
+		srv.Handle("/api/v1/", apiGate)
 	}
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
@@ -72,7 +68,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	}
 	metrics.WatchStore(st)
 	if apiGate != nil {
-		apiGate.open(apiHandler(st, cfg.APIToken, log))
+		apiGate.open(api.New(st, cfg.APIToken, log))
 	}
 	current.Store(st)
 	logPlatforms(cfg, log)
