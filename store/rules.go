@@ -64,6 +64,9 @@ func (s *Store) SetRuleStatus(ctx context.Context, id int64, status string) (inb
 	return r, true, nil
 }
 
+// teamLockKey is the PostgreSQL advisory lock that serialises ApplyTeam.
+const teamLockKey = 0x1b0b08
+
 // ApplyTeam upserts members by name and, when rules is not nil, replaces
 // the rule set with rules (in the given order as priority), all in one
 // transaction. Rules keep their id, and round-robin position, when their
@@ -75,6 +78,13 @@ func (s *Store) ApplyTeam(ctx context.Context, members []inboxbot.Member, rules 
 		}
 	}
 	return wrap(s.tx(ctx, func(tx bun.Tx) error {
+		// Replicas applying INBOXBOT_RULES_FILE at start would otherwise
+		// race to create the same members; on PostgreSQL they take turns.
+		if s.pg {
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", teamLockKey); err != nil {
+				return err
+			}
+		}
 		for _, m := range members {
 			if _, err := s.upsertMember(ctx, tx, m); err != nil {
 				return err

@@ -120,3 +120,24 @@ func TestTagContact_RunsContactTaggedRulesOnNewTagsOnly(t *testing.T) {
 		wantCode(t, err, inboxbot.ENOTFOUND)
 	})
 }
+
+func TestApplyTeam_ReplicasApplyingAtOnceAgree(t *testing.T) {
+	s := storetest.Open(t, "postgres")
+	members := []inboxbot.Member{{Name: "ana"}, {Name: "bo"}, {Name: "cy", Role: inboxbot.RoleManager}}
+	rules := []inboxbot.Rule{{Name: "all", Status: inboxbot.RulePublished, Trigger: inboxbot.TriggerConversationCreated,
+		Assign: inboxbot.Assignment{Method: inboxbot.MethodRoundRobin, Members: []string{"ana", "bo"}}}}
+	errs := make(chan error, 6)
+	for i := 0; i < cap(errs); i++ {
+		go func() { errs <- s.ApplyTeam(ctx, members, rules) }()
+	}
+	for i := 0; i < cap(errs); i++ {
+		if err := <-errs; err != nil {
+			t.Fatalf("concurrent apply: %v", err)
+		}
+	}
+	ms, _ := s.Members(ctx)
+	rs, _ := s.Rules(ctx)
+	if len(ms) != 3 || len(rs) != 1 {
+		t.Fatalf("%d members and %d rules after concurrent applies, want 3 and 1", len(ms), len(rs))
+	}
+}
