@@ -162,9 +162,10 @@ func (s *Store) recordChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conve
 		}
 	}
 	if from != 0 && from != ch.Actor && from != ch.To {
-		text := fmt.Sprintf("%s unassigned %s; it is back in the Team inbox.", by, describe(conv))
+		name := fmt.Sprintf("%s (%s, %s)", conv.Ref(), conv.Contact.DisplayName(), conv.Channel)
+		text := fmt.Sprintf("%s unassigned %s; it is back in the Team inbox.", by, name)
 		if ch.To != 0 {
-			text = fmt.Sprintf("%s reassigned %s to %s.", by, describe(conv), conv.AssigneeName)
+			text = fmt.Sprintf("%s reassigned %s to %s.", by, name, conv.AssigneeName)
 		}
 		if err := s.notify(ctx, tx, inboxbot.NotifyReassigned, from, conv.ID, key, text); err != nil {
 			return 0, err
