@@ -152,7 +152,36 @@ func loadConfig() (config, error) {
 	if err != nil {
 		return config{}, err
 	}
-	return validate(s, o)
+	c, err := validate(s, o)
+	if err != nil {
+		return c, err
+	}
+	c.Notes = append(c.Notes, unknownVariables(os.Environ())...)
+	return c, nil
+}
+
+// unknownVariables notes INBOXBOT_ variables inboxbot does not read: most
+// likely a typo that would otherwise silently leave a setting at its
+// default. Only names are reported, never values.
+func unknownVariables(environ []string) []string {
+	var s sharedEnv
+	var o ownEnv
+	known := map[string]bool{}
+	for _, v := range envVars(&s, &o) {
+		known[v.Name] = true
+		if v.Prefixed {
+			known[envPrefix+"_"+v.Name] = true
+		}
+	}
+	var notes []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		// INBOXBOT_TEST_* belong to the test suite.
+		if strings.HasPrefix(name, envPrefix+"_") && !strings.HasPrefix(name, envPrefix+"_TEST_") && !known[name] {
+			notes = append(notes, name+" is not an inboxbot variable (a typo?); `inboxbot help` lists them")
+		}
+	}
+	return notes
 }
 
 // validate turns the raw variables into a config, or an error naming each

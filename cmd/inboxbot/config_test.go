@@ -377,3 +377,16 @@ func TestRedactURL(t *testing.T) {
 		}
 	}
 }
+
+func TestConfig_UnknownPrefixedVariableIsNotedByNameOnly(t *testing.T) {
+	setEnv(t, nil)
+	t.Setenv("INBOXBOT_API_TOKN", "APISECRET-0123456789")
+	c := mustLoad(t, nil)
+	notes := strings.Join(c.Notes, "\n")
+	if !strings.Contains(notes, "INBOXBOT_API_TOKN is not an inboxbot variable") {
+		t.Errorf("notes %q do not flag the typo", notes)
+	}
+	if strings.Contains(notes, "APISECRET") {
+		t.Errorf("a note echoes a value: %q", notes)
+	}
+}
