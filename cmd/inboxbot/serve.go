@@ -77,6 +77,9 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	// drained: in-flight requests may still queue notifications.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
+	// The outbox runs only with a platform to deliver to: with none, every
+	// round would lease nothing. DMs for members on no platform wait for
+	// the shell console, which delivers them itself.
 	senders := platformSenders(cfg, log)
 	if len(senders) > 0 {
 		ob := &bot.Outbox{Store: st, Senders: senders, Owner: replicaName(), Log: log}
