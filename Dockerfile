@@ -14,13 +14,14 @@ COPY . .
 # is static. timetzdata embeds the zone database, so working hours keep
 # working even on an image without /usr/share/zoneinfo.
 RUN CGO_ENABLED=0 go build -trimpath -tags timetzdata -ldflags="-s -w" -o /out/inboxbot ./cmd/inboxbot \
- && mkdir -p /out/data
+ && mkdir -p /out/root/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/inboxbot /usr/local/bin/inboxbot
 # The SQLite file lives in /data when no PostgreSQL DATABASE_URL is given;
-# the directory belongs to the non-root user so the volume is writable.
-COPY --from=build --chown=65532:65532 /out/data /data
+# the directory belongs to the non-root user so the volume is writable
+# (copied as a child of /, so --chown applies to the directory itself).
+COPY --from=build --chown=65532:65532 /out/root/ /
 WORKDIR /data
 VOLUME /data
 ENV DATABASE_URL=sqlite:/data/inboxbot.db \
