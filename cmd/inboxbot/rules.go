@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/commands"
 	"github.com/inboxbot/inboxbot/store"
 )
@@ -74,18 +73,8 @@ func applyStartupFiles(ctx context.Context, st *store.Store, cfg config, log *sl
 		if err != nil {
 			return fmt.Errorf("INBOXBOT_RULES_FILE: %w", err)
 		}
-		// Replicas starting together apply the same file at once, and the
-		// store creates a new member with a check-then-insert: the slower
-		// replica fails with "already a member named ...". Its second try
-		// finds the members and updates them to the same values.
-		var summary string
-		for attempt := 1; ; attempt++ {
-			summary, err = commands.ApplyRulesFile(ctx, st, data)
-			if err == nil || inboxbot.ErrorCode(err) != inboxbot.ECONFLICT || attempt == 3 {
-				break
-			}
-			log.Info("rules file raced another replica; applying again", "attempt", attempt+1)
-		}
+		// Every replica applies it; the store serialises concurrent applies.
+		summary, err := commands.ApplyRulesFile(ctx, st, data)
 		if err != nil {
 			return fmt.Errorf("INBOXBOT_RULES_FILE %s: %w", cfg.RulesFile, err)
 		}
