@@ -42,7 +42,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		cfg, err := pgx.ParseConfig(url)
 		if err != nil {
-			return nil, inboxbot.Errorf(inboxbot.EINVALID, "DATABASE_URL: %v", err)
+			// pgx's message may quote the URL, password included.
+			return nil, inboxbot.Errorf(inboxbot.EINVALID, "DATABASE_URL is not a valid PostgreSQL URL (%s)", redact(url))
 		}
 		// bun sends finished SQL text without parameters: the simple
 		// protocol runs it in one round trip, where pgx's default would
