@@ -137,7 +137,8 @@ func location(name string) (*time.Location, error) {
 		return time.UTC, nil
 	}
 	loc, err := time.LoadLocation(name)
-	if err != nil {
+	// "Local" would mean whatever zone the server runs in.
+	if err != nil || name == "Local" {
 		return nil, fmt.Errorf("unknown time zone %q (want an IANA name like Europe/Berlin)", name)
 	}
 	return loc, nil

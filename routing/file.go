@@ -40,7 +40,7 @@ var (
 // key (leave the rule set alone) and empty for "rules: []" (remove them
 // all). The error is an *inboxbot.Error with code EINVALID.
 func ParseFile(data []byte, known ...string) (members []inboxbot.Member, rules []inboxbot.Rule, err error) {
-	p := &parser{known: map[string]bool{}, names: map[string]bool{}}
+	p := &parser{known: map[string]bool{}, names: map[string]bool{}, links: map[string]string{}}
 	for _, k := range known {
 		p.known[strings.ToLower(k)] = true
 	}
@@ -106,6 +106,8 @@ type parser struct {
 	problems []string
 	// known are existing member names, names those of the file, lower-case.
 	known, names map[string]bool
+	// links maps "slack:U123" to the member that has it.
+	links map[string]string
 }
 
 func (p *parser) addf(n *yaml.Node, path, format string, args ...any) {

@@ -20,6 +20,9 @@ var (
 	fieldSet = []string{FieldLeadSource, FieldChannel, FieldTag, FieldRegion, FieldCustomPrefix + "<key>", FieldTime}
 )
 
+// maxCapacity bounds capacity well inside the database's integer column.
+const maxCapacity = 100000
+
 // member reads and checks one entry of members.
 func (p *parser) member(n *yaml.Node, path string) inboxbot.Member {
 	path = named(n, path)
@@ -52,8 +55,20 @@ func (p *parser) member(n *yaml.Node, path string) inboxbot.Member {
 	if _, err := location(m.Timezone); err != nil {
 		p.addf(f.get("timezone"), sub(path, "timezone"), "%v", err)
 	}
-	if m.Capacity < 0 {
-		p.addf(f.get("capacity"), sub(path, "capacity"), "must be 0 (unlimited) or more")
+	if m.Capacity < 0 || m.Capacity > maxCapacity {
+		p.addf(f.get("capacity"), sub(path, "capacity"), "must be 0 (unlimited) to %d", maxCapacity)
+	}
+	// Platform ids are unique in the database; saying which two entries
+	// share one beats the database's error after the fact.
+	for _, link := range []struct{ key, id string }{{"slack", m.SlackID}, {"discord", m.DiscordID}} {
+		if link.id == "" {
+			continue
+		}
+		if other, dup := p.links[link.key+":"+link.id]; dup {
+			p.addf(f.get(link.key), sub(path, link.key), "%s id %s is also %s's", link.key, link.id, other)
+			continue
+		}
+		p.links[link.key+":"+link.id] = m.Name
 	}
 	if n := f.get("hours"); n != nil {
 		m.Hours = p.hours(n, sub(path, "hours"))

@@ -166,7 +166,7 @@ func TestParseFile_Errors(t *testing.T) {
 		{"hours out of range", "members:\n  - name: dana\n    hours: {mon: \"09:00-25:00\"}\n", `time "25:00" is not HH:MM between`},
 		{"empty hours range", "members:\n  - name: dana\n    hours: {mon: \"09:00-09:00\"}\n", "is empty: use 00:00-24:00"},
 		{"hours not a mapping", "members:\n  - name: dana\n    hours: \"09:00-17:00\"\n", `members[0] "dana" hours: must be a mapping of days to hours`},
-		{"negative capacity", "members:\n  - name: dana\n    capacity: -1\n", `members[0] "dana" capacity: must be 0 (unlimited) or more`},
+		{"negative capacity", "members:\n  - name: dana\n    capacity: -1\n", `members[0] "dana" capacity: must be 0 (unlimited) to 100000`},
 		{"capacity not a number", "members:\n  - name: dana\n    capacity: lots\n", `members[0] "dana" capacity: must be a whole number (got "lots")`},
 		{"regions not a list", "members:\n  - name: dana\n    regions: US\n", `members[0] "dana" regions: must be a list`},
 		{"rule without name", "rules:\n  - trigger: conversation.created\n    assign: {method: user, members: [x]}\n", "line 2: rules[0].name: is required"},
