@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/store"
@@ -258,6 +259,38 @@ func TestInbound_BodyOverOneMiBIs413(t *testing.T) {
 		ok := inboundBody("jane", "facebook-ad", "ok", strings.Repeat("a", 1<<20-200))
 		if r := e.do("POST", "/api/v1/inbound", ok); r.status != http.StatusCreated {
 			t.Fatalf("%d bytes = %d %s", len(ok), r.status, r.body)
+		}
+	})
+}
+
+// TestInbound_RuleWithNobodyEligibleAlertsManagers: the rule matched, so
+// the answer names it, but nobody holds the conversation and the managers
+// are told why.
+func TestInbound_RuleWithNobodyEligibleAlertsManagers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s).withTeam(`
+members: [{name: dana, role: manager}, {name: lee}]
+rules:
+  - name: Lee only
+    status: published
+    trigger: conversation.created
+    assign: {method: user, members: [lee], skip_away: true}
+`)
+		lee, _ := s.MemberByName(bg, "lee")
+		if err := s.SetAway(bg, lee.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		r := e.do("POST", "/api/v1/inbound", inboundBody("jane", "web", "m-1", "hi"))
+		got := r.json(t)
+		if r.status != http.StatusCreated || got["assignee"] != nil || got["rule"] != "Lee only" {
+			t.Fatalf("inbound = %d %s", r.status, r.body)
+		}
+		ns, err := s.Lease(bg, "test", []string{inboxbot.PlatformShell, inboxbot.PlatformSlack, inboxbot.PlatformDiscord}, 10, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ns) != 1 || ns[0].To != "dana" || ns[0].Kind != inboxbot.NotifyAlerts || !strings.Contains(ns[0].Text, "no eligible member: 1 away") {
+			t.Fatalf("notifications = %+v", ns)
 		}
 	})
 }
