@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -234,3 +235,12 @@ func TestErrors_InternalErrorIsLoggedNotShown(t *testing.T) {
 type errFake struct{}
 
 func (errFake) Error() string { return "fake" }
+
+func TestTags_ExternalIDWithReservedCharacters(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, "sqlite")).withTeam(team)
+	e.do("POST", "/api/v1/inbound", inboundBody("crm/7 ü", "google", "m-1", "hi"))
+	r := e.do("POST", "/api/v1/contacts/"+url.PathEscape("crm/7 ü")+"/tags", `{"add":["vip"]}`)
+	if r.status != http.StatusOK || r.json(t)["contact"].(map[string]any)["external_id"] != "crm/7 ü" {
+		t.Fatalf("escaped id = %d %s", r.status, r.body)
+	}
+}
