@@ -92,7 +92,17 @@ func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in Inbound, route inb
 			Where("external_id = ?", in.MessageID).Scan(ctx, &convID)
 		if err == nil {
 			conv, err := s.conversation(ctx, tx, convID)
-			return InboundResult{Conversation: conv, Duplicate: true}, err
+			if err != nil {
+				return InboundResult{}, err
+			}
+			// A retry comes from the same contact on the same channel;
+			// anything else reusing the id is a different message that
+			// would otherwise be dropped without a word.
+			if conv.Contact.ExternalID != in.Contact.ExternalID || conv.Channel != normalChannel(in.Channel) {
+				return InboundResult{}, inboxbot.Errorf(inboxbot.ECONFLICT,
+					"message.external_id %q was already used for a message of another contact or channel (%s)", in.MessageID, conv.Ref())
+			}
+			return InboundResult{Conversation: conv, Duplicate: true}, nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return InboundResult{}, wrap(err, "find message")
@@ -107,7 +117,13 @@ func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in Inbound, route inb
 	if in.SentAt.IsZero() {
 		sentAt = now
 	}
-	channel := strings.ToLower(strings.TrimSpace(in.Channel))
+	// The message keeps the time the source gave, but a clock running
+	// ahead must not pin the conversation to the top of every list.
+	lastAt := sentAt
+	if lastAt.After(now) {
+		lastAt = now
+	}
+	channel := normalChannel(in.Channel)
 	var row conversationRow
 	created := false
 	err = s.forUpdate(tx.NewSelect().Model(&row).
@@ -115,7 +131,7 @@ func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in Inbound, route inb
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		row = conversationRow{ContactID: contact.ID, Channel: channel, Subject: in.Subject, Status: inboxbot.StatusOpen,
-			LastMessageAt: sentAt, UnassignedSince: now, Version: 1, CreatedAt: now, UpdatedAt: now}
+			LastMessageAt: lastAt, UnassignedSince: now, Version: 1, CreatedAt: now, UpdatedAt: now}
 		if _, err := tx.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
 			return InboundResult{}, err
 		}
@@ -129,7 +145,7 @@ func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in Inbound, route inb
 	}
 	q := tx.NewUpdate().Table("conversations").Set("preview = ?", preview(in.Body)).Set("updated_at = ?", now).
 		Set("version = version + 1").
-		Set("last_message_at = ?", maxTime(row.LastMessageAt, sentAt)).Where("id = ?", row.ID)
+		Set("last_message_at = ?", maxTime(row.LastMessageAt, lastAt)).Where("id = ?", row.ID)
 	if row.Subject == "" && in.Subject != "" {
 		q = q.Set("subject = ?", in.Subject)
 	}
@@ -240,6 +256,8 @@ func addedAny(c inboxbot.Contact, add []string) bool {
 	}
 	return false
 }
+
+func normalChannel(channel string) string { return strings.ToLower(strings.TrimSpace(channel)) }
 
 func preview(body string) string {
 	body = strings.Join(strings.Fields(body), " ")

@@ -190,3 +190,43 @@ func TestList_EachFilterReturnsExactlyItsConversations(t *testing.T) {
 		}
 	})
 }
+
+func TestAddInbound_ReusedMessageIDOfAnotherContactIsAConflict(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		in := store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "jane"}, MessageID: "m-1", Body: "hi"}
+		if _, err := s.AddInbound(ctx, in, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, other := range []store.Inbound{
+			{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "joe"}, MessageID: "m-1", Body: "other"},
+			{Kind: "message", Channel: "email", Contact: inboxbot.Contact{ExternalID: "jane"}, MessageID: "m-1", Body: "other"},
+		} {
+			_, err := s.AddInbound(ctx, other, nil)
+			wantCode(t, err, inboxbot.ECONFLICT)
+		}
+		if list, _ := s.List(ctx, inboxbot.Filter{}); len(list) != 1 {
+			t.Fatalf("%d conversations after refused reuses, want 1", len(list))
+		}
+	})
+}
+
+func TestAddInbound_FutureSentAtDoesNotPinTheConversation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+		s.Now = func() time.Time { return now }
+		future := store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "early"},
+			Body: "from a clock in 2099", SentAt: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)}
+		res, err := s.AddInbound(ctx, future, nil)
+		if err != nil || !res.Conversation.LastMessageAt.Equal(now) {
+			t.Fatalf("last message at %v, %v; want now", res.Conversation.LastMessageAt, err)
+		}
+		now = now.Add(time.Minute)
+		later := inbound(t, s, "later", "sms", "hi").Conversation
+		if list, _ := s.List(ctx, inboxbot.Filter{}); list[0].ID != later.ID {
+			t.Fatal("a message dated 2099 stays on top of the list")
+		}
+		if msgs, _ := s.Messages(ctx, res.Conversation.ID, 1); msgs[0].SentAt.Year() != 2099 {
+			t.Fatalf("the message lost the time its source gave: %v", msgs[0].SentAt)
+		}
+	})
+}

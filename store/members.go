@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -136,9 +137,22 @@ func (s *Store) upsertMember(ctx context.Context, tx bun.Tx, m inboxbot.Member) 
 	return r.domain(), nil
 }
 
+// maxNameLength bounds member names, which appear in every list and DM.
+const maxNameLength = 64
+
+// reservedNames mean something else where a member name may stand:
+// ?assignee=me and ?assignee=none in the API.
+var reservedNames = map[string]bool{"me": true, "none": true}
+
 func validMember(m inboxbot.Member) error {
-	if strings.TrimSpace(m.Name) == "" || strings.ContainsAny(m.Name, " \t\n@<>") {
-		return inboxbot.Errorf(inboxbot.EINVALID, "A member name must be one word without @, < or > (got %q).", m.Name)
+	if strings.TrimSpace(m.Name) == "" || strings.ContainsAny(m.Name, " \t\r\n@<>,") {
+		return inboxbot.Errorf(inboxbot.EINVALID, "A member name must be one word without @, <, > or commas (got %q).", clip(m.Name))
+	}
+	if utf8.RuneCountInString(m.Name) > maxNameLength {
+		return inboxbot.Errorf(inboxbot.EINVALID, "A member name can have at most %d characters (got %q).", maxNameLength, clip(m.Name))
+	}
+	if reservedNames[strings.ToLower(m.Name)] {
+		return inboxbot.Errorf(inboxbot.EINVALID, "%q cannot be a member name: it means something else in lists and the API.", m.Name)
 	}
 	if m.Role != "" && !m.Role.Valid() {
 		return inboxbot.Errorf(inboxbot.EINVALID, "Role must be agent, manager or admin (got %q).", m.Role)
@@ -170,6 +184,9 @@ func (s *Store) EnsurePlatformMember(ctx context.Context, platform, userID, name
 		return m, err
 	}
 	base := memberName(name, userID)
+	if validMember(inboxbot.Member{Name: base}) != nil {
+		base = memberName(userID, userID)
+	}
 	for i := 1; i <= 50; i++ {
 		cand := inboxbot.Member{Name: base, Role: inboxbot.RoleAgent}
 		if i > 1 {
@@ -200,9 +217,10 @@ func memberName(name, fallback string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(strings.TrimSpace(name)) {
 		switch {
+		case b.Len() >= maxNameLength-3: // room for a numeric suffix
 		case r == ' ' || r == '\t':
 			b.WriteRune('.')
-		case r == '@' || r == '<' || r == '>' || r == '\n':
+		case strings.ContainsRune("@<>,\r\n", r):
 		default:
 			b.WriteRune(r)
 		}
@@ -270,4 +288,12 @@ func (s *Store) updateMember(ctx context.Context, id int64, set string, arg any)
 		return inboxbot.Errorf(inboxbot.ENOTFOUND, "No such member.")
 	}
 	return nil
+}
+
+// clip shortens what a person typed for quoting it back.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:39]) + "…"
+	}
+	return s
 }

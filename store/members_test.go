@@ -161,3 +161,20 @@ func TestMigrate_ReplicasStartingAtOnceMigrateOnce(t *testing.T) {
 		t.Fatalf("migrations applied %v (want one replica to apply the one migration), pending %v, %v", applied, pending, err)
 	}
 }
+
+func TestMembers_ReservedAndOverlongNamesAreRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		for _, name := range []string{"me", "None", strings.Repeat("a", 65), "a,b"} {
+			_, err := s.CreateMember(ctx, inboxbot.Member{Name: name})
+			wantCode(t, err, inboxbot.EINVALID)
+		}
+		m, err := s.EnsurePlatformMember(ctx, inboxbot.PlatformSlack, "U9", "Me")
+		if err != nil || m.Name != "u9" {
+			t.Fatalf("a Slack user called Me became %q, %v; want their id", m.Name, err)
+		}
+		m, err = s.EnsurePlatformMember(ctx, inboxbot.PlatformDiscord, "123", strings.Repeat("x", 100))
+		if err != nil || len(m.Name) > 64 {
+			t.Fatalf("a long display name became %q, %v", m.Name, err)
+		}
+	})
+}
