@@ -24,7 +24,8 @@ type Change struct {
 	// Check, when set, runs on the conversation after it is locked and
 	// before it changes; an error from it aborts the change. Permission
 	// checks that depend on the current assignee belong here, so that they
-	// cannot race a concurrent change.
+	// cannot race a concurrent change. Check must not call the store: on
+	// SQLite the transaction holds the only connection.
 	Check func(inboxbot.Conversation) error
 }
 
