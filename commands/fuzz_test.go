@@ -3,6 +3,7 @@ package commands
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzParse checks that no input panics the parser and that every
@@ -16,6 +17,7 @@ func FuzzParse(f *testing.F) {
 		"rules test #9", "rules publish 2", "rules unpublish 2", "away", "back", "notify alerts off",
 		"team", "claim #", "assign # @", "list status:", "view save : :", "<@", "notify on on",
 		"claim 9223372036854775808", "list tag:a:b", "\x00", "list @\u00e9",
+		strings.Repeat("verylong", 2000), "notify on " + strings.Repeat("x", 5000),
 	} {
 		f.Add(seed)
 	}
@@ -33,6 +35,11 @@ func FuzzParse(f *testing.F) {
 		}
 		if strings.TrimSpace(ue.Message) == "" {
 			t.Fatalf("Parse(%q): rejection without a message", text)
+		}
+		// Quotes of the input are clipped, so a message stays short
+		// whatever was pasted.
+		if n := utf8.RuneCountInString(ue.Message); n > 300 {
+			t.Fatalf("Parse(%.40q…): rejection of %d characters", text, n)
 		}
 		if !strings.HasPrefix(ue.Usage, "/inbox ") {
 			t.Fatalf("Parse(%q): rejection %q without a usage line (%q)", text, ue.Message, ue.Usage)

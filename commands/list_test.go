@@ -118,3 +118,13 @@ History:
 		}
 	})
 }
+
+func TestList_UnknownLongMemberIsQuotedShort(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.member("dana", inboxbot.RoleAgent)
+		r := e.rejected("dana", "list @"+strings.Repeat("x", 5000), "No member is called @xxx")
+		if len(r.Error) > 200 || !strings.Contains(r.Error, "x…") {
+			t.Errorf("error of %d bytes quotes the name whole: %.80q", len(r.Error), r.Error)
+		}
+	})
+}

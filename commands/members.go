@@ -23,7 +23,7 @@ func (s *Service) member(ctx context.Context, platform, token string) (inboxbot.
 			}
 		}
 		return inboxbot.Member{}, inboxbot.Errorf(inboxbot.ENOTFOUND,
-			"%s is not an inboxbot member yet; people join by using /inbox once.", token)
+			"%s is not an inboxbot member yet; people join by using /inbox once.", clip(token))
 	}
 	name := strings.TrimPrefix(token, "@")
 	all, err := s.Store.Members(ctx)
@@ -43,11 +43,11 @@ func (s *Service) member(ctx context.Context, platform, token string) (inboxbot.
 	case 1:
 		return hits[0], nil
 	case 0:
-		return inboxbot.Member{}, inboxbot.Errorf(inboxbot.ENOTFOUND, "No member is called @%s. /inbox team lists the members.", name)
+		return inboxbot.Member{}, inboxbot.Errorf(inboxbot.ENOTFOUND, "No member is called @%s. /inbox team lists the members.", clip(name))
 	}
 	names := make([]string, len(hits))
 	for i, m := range hits {
 		names[i] = "@" + m.Name
 	}
-	return inboxbot.Member{}, inboxbot.Errorf(inboxbot.EINVALID, "@%s could be %s; which one?", name, strings.Join(names, ", "))
+	return inboxbot.Member{}, inboxbot.Errorf(inboxbot.EINVALID, "@%s could be %s; which one?", clip(name), strings.Join(names, ", "))
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/inboxbot/inboxbot"
 )
@@ -108,14 +109,14 @@ func Parse(text string) (Command, error) {
 		return parseRules(args)
 	case "away", "back", "team":
 		if len(args) > 0 {
-			return Command{}, reject(verb, "/inbox %s takes no arguments (got %q).", verb, strings.Join(args, " "))
+			return Command{}, reject(verb, "/inbox %s takes no arguments (got %q).", verb, clip(strings.Join(args, " ")))
 		}
 		return Command{Name: verb}, nil
 	case "notify":
 		return parseNotify(args)
 	}
 	return Command{}, &UsageError{
-		Message: fmt.Sprintf("Unknown command %q.%s", words[0], suggest(verb)),
+		Message: fmt.Sprintf("Unknown command %q.%s", clip(words[0]), suggest(verb)),
 		Usage:   Usage("help"),
 	}
 }
@@ -133,6 +134,18 @@ func suggest(word string) string {
 		return " Try /inbox help."
 	}
 	return " Did you mean " + strings.Join(hits, ", ") + "? Try /inbox help."
+}
+
+// echoLimit is how many characters of what was typed a message quotes:
+// enough to recognise it, and a pasted page is not echoed back whole.
+const echoLimit = 40
+
+// clip shortens typed text for quoting in a message, marking the cut with "…".
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= echoLimit {
+		return s
+	}
+	return string([]rune(s)[:echoLimit-1]) + "…"
 }
 
 func contains(list []string, s string) bool {
@@ -156,7 +169,7 @@ func parseHelp(args []string) (Command, error) {
 		topic = "rules"
 	}
 	if usageOf(topic) == "" {
-		return Command{}, reject("help", "There is no command %q.", strings.Join(args, " "))
+		return Command{}, reject("help", "There is no command %q.", clip(strings.Join(args, " ")))
 	}
 	return Command{Name: "help", Topic: topic}, nil
 }
@@ -168,16 +181,21 @@ func oneID(name string, args []string) (int64, error) {
 		return 0, reject(name, "Which conversation? Give its id, like 1042 or #1042.")
 	}
 	if len(args) > 1 {
-		return 0, reject(name, "Too many words after the id: %q.", strings.Join(args[1:], " "))
+		return 0, reject(name, "Too many words after the id: %q.", clip(strings.Join(args[1:], " ")))
 	}
 	return parseID(name, args[0], "conversation")
 }
 
-// parseID accepts 1042 and #1042.
+// parseID accepts 1042 and #1042. what is "conversation" or "rule": the
+// hint shows an id of that kind, since rule ids are small numbers people
+// read off /inbox rules, not conversation numbers.
 func parseID(name, word, what string) (int64, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(word, "#"), 10, 64)
 	if err != nil || id <= 0 || strings.HasPrefix(word, "#+") || strings.HasPrefix(word, "+") {
-		return 0, reject(name, "%q is not a %s id; write it like 1042 or #1042.", word, what)
+		if what == "rule" {
+			return 0, reject(name, "%q is not a rule id; write its number, like 3 (/inbox rules lists them).", clip(word))
+		}
+		return 0, reject(name, "%q is not a %s id; write it like 1042 or #1042.", clip(word), what)
 	}
 	return id, nil
 }
@@ -187,10 +205,10 @@ func parseAssign(args []string) (Command, error) {
 	case 0:
 		return Command{}, reject("assign", "Which conversation, and to whom?")
 	case 1:
-		return Command{}, reject("assign", "Assign %s to whom? Name a member, like @dana.", args[0])
+		return Command{}, reject("assign", "Assign %s to whom? Name a member, like @dana.", clip(args[0]))
 	case 2:
 	default:
-		return Command{}, reject("assign", "Too many words after the member: %q.", strings.Join(args[2:], " "))
+		return Command{}, reject("assign", "Too many words after the member: %q.", clip(strings.Join(args[2:], " ")))
 	}
 	id, err := parseID("assign", args[0], "conversation")
 	if err != nil {
@@ -209,10 +227,10 @@ func parseContact(args []string) (Command, error) {
 	case 0:
 		return Command{}, reject("contact assign", "Which contact, and to whom?")
 	case 1:
-		return Command{}, reject("contact assign", "Assign contact %s to whom? Name a member, like @dana.", args[0])
+		return Command{}, reject("contact assign", "Assign contact %s to whom? Name a member, like @dana.", clip(args[0]))
 	case 2:
 	default:
-		return Command{}, reject("contact assign", "Too many words after the member: %q.", strings.Join(args[2:], " "))
+		return Command{}, reject("contact assign", "Too many words after the member: %q.", clip(strings.Join(args[2:], " ")))
 	}
 	m, err := memberToken("contact assign", args[1], true)
 	return Command{Name: "contact assign", Contact: args[0], Member: m}, err
@@ -227,7 +245,7 @@ func parseView(args []string) (Command, error) {
 	switch sub {
 	case "list", "ls":
 		if len(args) > 0 {
-			return Command{}, reject("view list", "/inbox view list takes no arguments (got %q).", strings.Join(args, " "))
+			return Command{}, reject("view list", "/inbox view list takes no arguments (got %q).", clip(strings.Join(args, " ")))
 		}
 		return Command{Name: "view list"}, nil
 	case "delete", "rm":
@@ -256,25 +274,25 @@ func parseView(args []string) (Command, error) {
 			filters = append(filters, w)
 		}
 		if len(filters) == 0 {
-			return Command{}, reject("view save", "View %q needs at least one filter, like mine, team, @dana or tag:vip.", name)
+			return Command{}, reject("view save", "View %q needs at least one filter, like mine, team, @dana or tag:vip.", clip(name))
 		}
 		q, err := parseQuery("view save", filters)
 		if err != nil {
 			return Command{}, err
 		}
 		if q.View != "" {
-			return Command{}, reject("view save", "A view cannot include another view (view:%s).", q.View)
+			return Command{}, reject("view save", "A view cannot include another view (view:%s).", clip(q.View))
 		}
 		return Command{Name: "view save", View: name, Query: q, Shared: shared}, nil
 	}
-	return Command{}, reject("view", "Unknown view command %q: use save, list or delete.", sub)
+	return Command{}, reject("view", "Unknown view command %q: use save, list or delete.", clip(sub))
 }
 
 // viewName refuses names that would read as filter words when the view is
 // used; a view is named in one word.
 func viewName(cmd, name string) error {
 	if strings.ContainsAny(name, ":@<>#") || isScope(strings.ToLower(name)) || strings.EqualFold(name, "shared") {
-		return reject(cmd, "%q cannot be a view name: use one plain word such as vip-open.", name)
+		return reject(cmd, "%q cannot be a view name: use one plain word such as vip-open.", clip(name))
 	}
 	return nil
 }
@@ -288,7 +306,7 @@ func parseRules(args []string) (Command, error) {
 	switch sub {
 	case "list", "ls":
 		if len(args) > 0 {
-			return Command{}, reject("rules list", "/inbox rules list takes no arguments (got %q).", strings.Join(args, " "))
+			return Command{}, reject("rules list", "/inbox rules list takes no arguments (got %q).", clip(strings.Join(args, " ")))
 		}
 		return Command{Name: "rules list"}, nil
 	case "show", "publish", "unpublish", "test":
@@ -301,17 +319,17 @@ func parseRules(args []string) (Command, error) {
 			return Command{}, reject(name, "Which %s? Give its id.", what)
 		}
 		if len(args) > 1 {
-			return Command{}, reject(name, "Too many words after the id: %q.", strings.Join(args[1:], " "))
+			return Command{}, reject(name, "Too many words after the id: %q.", clip(strings.Join(args[1:], " ")))
 		}
 		id, err := parseID(name, args[0], what)
 		return Command{Name: name, ID: id}, err
 	}
-	return Command{}, reject("rules", "Unknown rules command %q: use list, show, test, publish or unpublish.", sub)
+	return Command{}, reject("rules", "Unknown rules command %q: use list, show, test, publish or unpublish.", clip(sub))
 }
 
 func parseNotify(args []string) (Command, error) {
 	c := Command{Name: "notify"}
-	for _, a := range args {
+	for i, a := range args {
 		w := strings.ToLower(a)
 		switch {
 		case w == "on" || w == "off":
@@ -324,8 +342,12 @@ func parseNotify(args []string) (Command, error) {
 				return Command{}, reject("notify", "Name one kind of notification, before on or off.")
 			}
 			c.Kind = w
+		case c.Switch != "":
+			// on or off is the last word; what follows it is extra, not a
+			// misspelt setting.
+			return Command{}, reject("notify", "Too many words after %s: %q.", c.Switch, clip(strings.Join(args[i:], " ")))
 		default:
-			return Command{}, reject("notify", "Unknown notification setting %q: kinds are assigned, reassigned, following and alerts; then on or off.", a)
+			return Command{}, reject("notify", "Unknown notification setting %q: kinds are assigned, reassigned, following and alerts; then on or off.", clip(a))
 		}
 	}
 	return c, nil
@@ -350,7 +372,7 @@ func parseQuery(cmd string, words []string) (Query, error) {
 	var q Query
 	set := func(field *string, what, v string) error {
 		if *field != "" {
-			return reject(cmd, "Give %s only once (got %s and %s).", what, *field, v)
+			return reject(cmd, "Give %s only once (got %s and %s).", what, clip(*field), clip(v))
 		}
 		if v == "" {
 			return reject(cmd, "%s needs a value, like %s.", what, example[what])
@@ -373,7 +395,7 @@ func parseQuery(cmd string, words []string) (Query, error) {
 		case hasColon && strings.EqualFold(key, "status"):
 			val = strings.ToLower(val)
 			if val != "" && val != inboxbot.StatusOpen && val != inboxbot.StatusClosed {
-				return Query{}, reject(cmd, "status must be open or closed (got %q).", val)
+				return Query{}, reject(cmd, "status must be open or closed (got %q).", clip(val))
 			}
 			err = set(&q.Status, "status:", val)
 		case hasColon && strings.EqualFold(key, "tag"):
@@ -383,7 +405,7 @@ func parseQuery(cmd string, words []string) (Query, error) {
 		case hasColon && strings.EqualFold(key, "view"):
 			err = set(&q.View, "view:", val)
 		default:
-			return Query{}, reject(cmd, "Unknown filter %q.", w)
+			return Query{}, reject(cmd, "Unknown filter %q.", clip(w))
 		}
 		if err != nil {
 			return Query{}, err
@@ -400,7 +422,7 @@ var example = map[string]string{
 // checkQuery refuses combinations that can match nothing by construction.
 func checkQuery(cmd string, q Query) error {
 	if q.Member != "" && (q.Scope == "mine" || q.Scope == "team") {
-		return reject(cmd, "%s cannot be combined with %s: %s already says whose conversations to list.", q.Scope, q.Member, q.Scope)
+		return reject(cmd, "%s cannot be combined with %s: %s already says whose conversations to list.", q.Scope, clip(q.Member), q.Scope)
 	}
 	return nil
 }
@@ -411,18 +433,18 @@ func memberToken(cmd, w string, bare bool) (string, error) {
 	switch {
 	case strings.HasPrefix(w, "<@"):
 		if _, _, ok := parseMention(w); !ok {
-			return "", reject(cmd, "%q is not a user mention.", w)
+			return "", reject(cmd, "%q is not a user mention.", clip(w))
 		}
 		return w, nil
 	case strings.HasPrefix(w, "@"):
 		if len(w) == 1 || strings.ContainsAny(w[1:], "@<>") {
-			return "", reject(cmd, "%q is not a member name; write it like @dana.", w)
+			return "", reject(cmd, "%q is not a member name; write it like @dana.", clip(w))
 		}
 		return w, nil
 	case bare && w != "" && !strings.ContainsAny(w, "@<>#:"):
 		return "@" + w, nil
 	}
-	return "", reject(cmd, "%q is not a member; write it like @dana.", w)
+	return "", reject(cmd, "%q is not a member; write it like @dana.", clip(w))
 }
 
 // parseMention reads <@U123> (Slack), <@123> or <@!123> (Discord) and

@@ -119,6 +119,8 @@ func TestParse_RejectionsSayWhatIsWrongAndShowTheUsage(t *testing.T) {
 		{"rules show", "rules show", "Which rule?"},
 		{"rules test", "rules test", "Which conversation?"},
 		{"rules publish x", "rules publish", "not a rule id"},
+		{"rules show abc", "rules show", `"abc" is not a rule id; write its number, like 3 (/inbox rules lists them).`},
+		{"rules test abc", "rules test", `"abc" is not a conversation id; write it like 1042 or #1042.`},
 		{"rules unpublish 3 4", "rules unpublish", "Too many words"},
 		{"rules list all", "rules list", "takes no arguments"},
 		{"away now", "away", "takes no arguments"},
@@ -128,6 +130,8 @@ func TestParse_RejectionsSayWhatIsWrongAndShowTheUsage(t *testing.T) {
 		{"notify on off", "notify", "on or off once"},
 		{"notify on assigned", "notify", "before on or off"},
 		{"notify assigned following", "notify", "one kind"},
+		{"notify assigned on extra", "notify", `Too many words after on: "extra".`},
+		{"notify off extra words", "notify", `Too many words after off: "extra words".`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -146,6 +150,27 @@ func TestParse_RejectionsSayWhatIsWrongAndShowTheUsage(t *testing.T) {
 				t.Errorf("usage %q is not a usage line", ue.Usage)
 			}
 		})
+	}
+}
+
+func TestParse_LongInputIsQuotedShort(t *testing.T) {
+	long := strings.Repeat("x", 20000)
+	for _, text := range []string{
+		long, "help " + long, "claim " + long, "claim 1 " + long, "assign " + long + " @lee", "list " + long,
+		"list tag:a tag:" + long, "view save " + long + ": mine", "rules " + long, "rules show " + long,
+		"notify " + long, "notify on " + long, "team " + long, "list status:" + long,
+	} {
+		_, err := Parse(text)
+		var ue *UsageError
+		if !asUsage(err, &ue) {
+			t.Fatalf("Parse(%.20q…) = %v, want a *UsageError", text, err)
+		}
+		if len(ue.Message) > 200 || !strings.Contains(ue.Message, "xxx…") {
+			t.Errorf("Parse(%.20q…): message of %d bytes does not quote the input cut short: %.100q", text, len(ue.Message), ue.Message)
+		}
+	}
+	if got := clip(strings.Repeat("é", echoLimit)); got != strings.Repeat("é", echoLimit) {
+		t.Errorf("clip cut text of exactly the limit: %q", got)
 	}
 }
 

@@ -79,7 +79,7 @@ func (s *Service) Act(ctx context.Context, a ActionRequest) Response {
 		}
 		cmd.Member = m
 	default:
-		return s.fail("", inboxbot.Errorf(inboxbot.EINVALID, "Unknown action %q.", a.Action))
+		return s.fail("", inboxbot.Errorf(inboxbot.EINVALID, "Unknown action %q.", clip(string(a.Action))))
 	}
 	if a.ConversationID <= 0 {
 		return s.fail(cmd.Name, reject(cmd.Name, "Which conversation? The button carries no id."))
@@ -116,7 +116,7 @@ func (s *Service) Exec(ctx context.Context, req Request, cmd Command) Response {
 	c := call{Actor: actor, Platform: req.Platform, Via: via, Cmd: cmd}
 	run, ok := handlers[cmd.Name]
 	if !ok {
-		return s.fail("", reject("help", "Unknown command %q. Try /inbox help.", cmd.Name))
+		return s.fail("", reject("help", "Unknown command %q. Try /inbox help.", clip(cmd.Name)))
 	}
 	resp, err := run(s, ctx, c)
 	if err != nil {
