@@ -23,18 +23,23 @@ func (s *Service) list(ctx context.Context, c call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
+	// One more than is shown tells whether there are more, without a
+	// count the store does not have: the title then claims no total.
+	f.Limit = listLimit + 1
 	convs, err := s.Store.List(ctx, f)
 	if err != nil {
 		return Response{}, err
 	}
-	text := ""
+	howMany, text := count(len(convs), f.Status), ""
 	switch {
 	case len(convs) == 0:
 		text = "Nothing here."
-	case len(convs) == listLimit:
+	case len(convs) > listLimit:
+		convs = convs[:listLimit]
+		howMany = fmt.Sprintf("more than %d %s conversations", listLimit, f.Status)
 		text = fmt.Sprintf("Showing the %d most recent; narrow it with filters to see others.", listLimit)
 	}
-	r := reply(fmt.Sprintf("%s: %s", title, count(len(convs), f.Status)), text)
+	r := reply(fmt.Sprintf("%s: %s", title, howMany), text)
 	r.Cards = cards(c.Actor, convs)
 	return r, nil
 }
@@ -69,7 +74,7 @@ func (s *Service) withView(ctx context.Context, c call, q Query) (Query, error) 
 
 // filter turns a query into a store filter and a title, for the asker.
 func (s *Service) filter(ctx context.Context, c call, q Query) (inboxbot.Filter, string, error) {
-	f := inboxbot.Filter{Status: q.Status, Tag: q.Tag, Channel: q.Channel, Limit: listLimit}
+	f := inboxbot.Filter{Status: q.Status, Tag: q.Tag, Channel: q.Channel}
 	if f.Status == "" {
 		f.Status = inboxbot.StatusOpen
 	}

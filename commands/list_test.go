@@ -128,3 +128,26 @@ func TestList_UnknownLongMemberIsQuotedShort(t *testing.T) {
 		}
 	})
 }
+
+func TestList_HeaderClaimsNoTotalItDoesNotKnow(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.member("dana", inboxbot.RoleAgent)
+		for i := 1; i <= 25; i++ {
+			e.inbound(fmt.Sprintf("c%d", i), "hello")
+		}
+		r := e.ok("dana", "list all")
+		if len(r.Cards) != 25 || r.Title != "All conversations: 25 open conversations" || r.Text != "" {
+			t.Errorf("exactly 25: %d cards, %q, %q", len(r.Cards), r.Title, r.Text)
+		}
+		e.inbound("c26", "hello")
+		e.inbound("c27", "hello")
+		r = e.ok("dana", "list all")
+		if len(r.Cards) != 25 || r.Title != "All conversations: more than 25 open conversations" ||
+			r.Text != "Showing the 25 most recent; narrow it with filters to see others." {
+			t.Errorf("27: %d cards, %q, %q", len(r.Cards), r.Title, r.Text)
+		}
+		if r.Cards[0].Conversation.ID != 27 {
+			t.Errorf("first card #%d, want the most recent, #27", r.Cards[0].Conversation.ID)
+		}
+	})
+}
