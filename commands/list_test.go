@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/store"
@@ -148,6 +149,35 @@ func TestList_HeaderClaimsNoTotalItDoesNotKnow(t *testing.T) {
 		}
 		if r.Cards[0].Conversation.ID != 27 {
 			t.Errorf("first card #%d, want the most recent, #27", r.Cards[0].Conversation.ID)
+		}
+	})
+}
+
+func TestShow_CutsLongBodiesAndDatesOtherYears(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.member("dana", inboxbot.RoleAgent)
+		long := strings.Repeat("word\n", 400) // 2,000 characters over 400 lines
+		for _, in := range []store.Inbound{
+			{Body: "happy new year", SentAt: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)},
+			{Body: "earlier this year", SentAt: time.Date(2026, 1, 1, 9, 30, 0, 0, time.UTC)},
+			{Body: long},
+		} {
+			in.Kind, in.Channel, in.Contact = "message", "sms", inboxbot.Contact{ExternalID: "jane"}
+			if _, err := e.st.AddInbound(ctx, in, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r := e.ok("dana", "show 1")
+		want := "  Jan 1 2020 00:00 UTC jane: happy new year\n" +
+			"  Jan 1 09:30 UTC jane: earlier this year\n" +
+			"  16:00 UTC jane: " + strings.Repeat("word ", 99) + "word…\n"
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("show:\n%s\nwant the messages:\n%s", r.Text, want)
+		}
+		// A year on, today's times carry their date and year too.
+		e.svc.Now = func() time.Time { return clock().AddDate(1, 0, 0) }
+		if r := e.ok("dana", "show 1"); !strings.Contains(r.Text, "  Nov 25 2026 16:00 UTC jane: word word") {
+			t.Errorf("show a year later:\n%s", r.Text)
 		}
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/inboxbot/inboxbot"
 )
@@ -140,13 +139,8 @@ func suggest(word string) string {
 // enough to recognise it, and a pasted page is not echoed back whole.
 const echoLimit = 40
 
-// clip shortens typed text for quoting in a message, marking the cut with "…".
-func clip(s string) string {
-	if utf8.RuneCountInString(s) <= echoLimit {
-		return s
-	}
-	return string([]rune(s)[:echoLimit-1]) + "…"
-}
+// clip shortens typed text for quoting in a message.
+func clip(s string) string { return cut(s, echoLimit) }
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

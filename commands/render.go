@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/inboxbot/inboxbot"
 )
@@ -34,14 +35,32 @@ func names(ms []inboxbot.Member) string {
 	return strings.Join(out, ", ")
 }
 
-// when formats a time for people, in UTC: the time of day for today,
-// with the date otherwise.
+// when formats a time for people, in UTC: the time of day for today, with
+// the date otherwise, and with the year when it is not this year (message
+// times come from the sender and can be years off).
 func (s *Service) when(t time.Time) string {
 	t, now := t.UTC(), s.now().UTC()
-	if t.Year() == now.Year() && t.YearDay() == now.YearDay() {
-		return t.Format("15:04") + " UTC"
+	switch {
+	case t.Year() != now.Year():
+		return t.Format("Jan 2 2006 15:04") + " UTC"
+	case t.YearDay() != now.YearDay():
+		return t.Format("Jan 2 15:04") + " UTC"
 	}
-	return t.Format("Jan 2 15:04") + " UTC"
+	return t.Format("15:04") + " UTC"
+}
+
+// excerpt is body on one line, whitespace collapsed as in the list
+// preview, cut to at most n characters.
+func excerpt(body string, n int) string {
+	return cut(strings.Join(strings.Fields(body), " "), n)
+}
+
+// cut shortens s to at most n characters, marking a cut with "…".
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 // orNone shows an empty value as "none".

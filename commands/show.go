@@ -12,6 +12,10 @@ import (
 // showMessages is how many of the last messages show lists.
 const showMessages = 5
 
+// showBodyLength is how much of each message show prints: a whole message
+// as people write them, while a pasted megabyte stays out of the chat.
+const showBodyLength = 500
+
 // show describes one conversation: contact, channel, lead source, tags,
 // region, assignee, followers, the last messages and who had it when, and why.
 func (s *Service) show(ctx context.Context, c call) (Response, error) {
@@ -57,7 +61,7 @@ func (s *Service) show(ctx context.Context, c call) (Response, error) {
 		if m.Direction != "inbound" {
 			from = "us"
 		}
-		line("  %s %s: %s", s.when(m.SentAt), from, m.Body)
+		line("  %s %s: %s", s.when(m.SentAt), from, excerpt(m.Body, showBodyLength))
 	}
 	line("History:")
 	if len(hist) == 0 {
