@@ -18,16 +18,48 @@ func (s *Service) viewSave(ctx context.Context, c call) (Response, error) {
 			return Response{}, err
 		}
 	}
+	// Saving over a view of the same name (in any case) replaces it; look
+	// it up first so the reply can say what was replaced.
+	old, replacing, err := s.ownView(ctx, c.Actor.ID, c.Cmd.View)
+	if err != nil {
+		return Response{}, err
+	}
 	v, err := s.Store.SaveView(ctx, inboxbot.View{OwnerID: c.Actor.ID, Name: c.Cmd.View, Query: q.String(), Shared: c.Cmd.Shared})
 	if err != nil {
 		return Response{}, err
 	}
-	who := "only you"
-	if v.Shared {
-		who = "the team"
+	var lines []string
+	title := "Saved view"
+	if replacing {
+		// The store keeps the name as first saved: "save V1" over v1 is v1.
+		v.Name = old.Name
+		title = "Replaced view"
+		lines = append(lines, fmt.Sprintf("It was: %s, visible to %s.", old.Query, visibleTo(old.Shared)))
 	}
-	return reply(fmt.Sprintf("Saved view %s: %s", v.Name, v.Query),
-		fmt.Sprintf("Visible to %s. Use it with /inbox list view:%s", who, v.Name)), nil
+	lines = append(lines, fmt.Sprintf("Visible to %s. Use it with /inbox list view:%s", visibleTo(v.Shared), v.Name))
+	return reply(fmt.Sprintf("%s %s: %s", title, v.Name, v.Query), strings.Join(lines, "\n")), nil
+}
+
+// ownView finds the member's own view called name, case-insensitively as
+// the store matches names.
+func (s *Service) ownView(ctx context.Context, member int64, name string) (inboxbot.View, bool, error) {
+	vs, err := s.Store.Views(ctx, member)
+	if err != nil {
+		return inboxbot.View{}, false, err
+	}
+	for _, v := range vs {
+		if v.OwnerID == member && strings.EqualFold(v.Name, name) {
+			return v, true, nil
+		}
+	}
+	return inboxbot.View{}, false, nil
+}
+
+func visibleTo(shared bool) string {
+	if shared {
+		return "the team"
+	}
+	return "only you"
 }
 
 // viewList lists the asker's views and those others shared.
