@@ -86,6 +86,10 @@ func envVars(s *sharedEnv, o *ownEnv) []envVar {
 // config is the validated configuration.
 type config struct {
 	DatabaseURL string
+	// DatabaseVar is the variable DatabaseURL came from (DATABASE_URL or
+	// INBOXBOT_DATABASE_URL), so errors about the URL found only when the
+	// database is opened name the one the user set.
+	DatabaseVar string
 	HTTPAddr    string
 	APIToken    string
 	// Admins is the INBOXBOT_ADMINS list as given; commands.EnsureAdmins
@@ -124,16 +128,17 @@ func (c discordConfig) HTTPInteractions() bool { return c.PublicKey != "" }
 
 // loadEnv reads the environment with envconfig. An empty variable counts as
 // unset (compose files pass ${VAR:-} through as ""), so an empty
-// INBOXBOT_X falls back to X and an empty X to the default.
-func loadEnv() (sharedEnv, ownEnv, error) {
-	var s sharedEnv
-	var o ownEnv
-	if err := envconfig.Process(envPrefix, &s); err != nil {
-		return s, o, fmt.Errorf("environment: %w", err)
+// INBOXBOT_X falls back to X and an empty X to the default. from maps the
+// canonical name of each variable that was set to the name it was read
+// from, so that messages name what the user actually typed.
+func loadEnv() (s sharedEnv, o ownEnv, from map[string]string, err error) {
+	if err = envconfig.Process(envPrefix, &s); err != nil {
+		return s, o, nil, fmt.Errorf("environment: %w", err)
 	}
-	if err := envconfig.Process("", &o); err != nil {
-		return s, o, fmt.Errorf("environment: %w", err)
+	if err = envconfig.Process("", &o); err != nil {
+		return s, o, nil, fmt.Errorf("environment: %w", err)
 	}
+	from = map[string]string{}
 	for _, v := range envVars(&s, &o) {
 		if v.field.String() == "" && v.Prefixed {
 			v.field.SetString(os.Getenv(v.Name))
@@ -141,18 +146,24 @@ func loadEnv() (sharedEnv, ownEnv, error) {
 		if v.field.String() == "" {
 			v.field.SetString(v.Default)
 		}
+		switch {
+		case v.Prefixed && os.Getenv(envPrefix+"_"+v.Name) != "":
+			from[v.Name] = envPrefix + "_" + v.Name
+		case os.Getenv(v.Name) != "":
+			from[v.Name] = v.Name
+		}
 	}
-	return s, o, nil
+	return s, o, from, nil
 }
 
 // loadConfig reads and validates the configuration. The error is one line
 // naming every problem; it never contains a secret.
 func loadConfig() (config, error) {
-	s, o, err := loadEnv()
+	s, o, from, err := loadEnv()
 	if err != nil {
 		return config{}, err
 	}
-	c, err := validate(s, o)
+	c, err := validate(s, o, from)
 	if err != nil {
 		return c, err
 	}
@@ -185,11 +196,28 @@ func unknownVariables(environ []string) []string {
 }
 
 // validate turns the raw variables into a config, or an error naming each
-// problem. Messages name variables by their canonical names and quote only
-// values that cannot be secret.
-func validate(s sharedEnv, o ownEnv) (config, error) {
+// problem. from says which spelling each set variable came from (see
+// loadEnv): messages name that one, and the canonical name for a variable
+// that is missing. They quote only values that cannot be secret.
+func validate(s sharedEnv, o ownEnv, from map[string]string) (config, error) {
+	name := func(canonical string) string {
+		if n := from[canonical]; n != "" {
+			return n
+		}
+		return canonical
+	}
+	// explicit is the value of a variable with a default only when the
+	// user set it, so a lone DISCORD_SHARD_COUNT counts as set but the
+	// default does not.
+	explicit := func(canonical, v string) string {
+		if from[canonical] == "" {
+			return ""
+		}
+		return v
+	}
 	c := config{
 		DatabaseURL: s.DatabaseURL,
+		DatabaseVar: name("DATABASE_URL"),
 		HTTPAddr:    o.HTTPAddr,
 		APIToken:    o.APIToken,
 		RulesFile:   o.RulesFile,
@@ -202,7 +230,7 @@ func validate(s sharedEnv, o ownEnv) (config, error) {
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 
-	if msg := checkDatabaseURL(s.DatabaseURL); msg != "" {
+	if msg := checkDatabaseURL(c.DatabaseVar, s.DatabaseURL); msg != "" {
 		bad("%s", msg)
 	}
 	if _, port, err := net.SplitHostPort(o.HTTPAddr); err != nil || !validPort(port) {
@@ -233,74 +261,85 @@ func validate(s sharedEnv, o ownEnv) (config, error) {
 	}
 
 	// Slack: on with SLACK_BOT_TOKEN. HTTP mode verifies requests with the
-	// signing secret; Socket Mode needs none.
+	// signing secret; Socket Mode needs none. Any other Slack variable
+	// without the token is a half-configured platform, SLACK_API_URL
+	// included: DESIGN.md section 3 makes every half-configured platform a
+	// start-up error, and a lone URL override most likely means the token
+	// went missing.
+	botToken, appToken := name("SLACK_BOT_TOKEN"), name("SLACK_APP_TOKEN")
 	switch sl := c.Slack; {
 	case sl.On():
 		if strings.HasPrefix(sl.BotToken, "xapp-") {
-			bad("SLACK_BOT_TOKEN holds an app-level token (xapp-...): put it in SLACK_APP_TOKEN and the bot token (xoxb-...) in SLACK_BOT_TOKEN")
+			bad("%s holds an app-level token (xapp-...): put it in %s and the bot token (xoxb-...) in %s", botToken, appToken, botToken)
 		}
 		if strings.HasPrefix(sl.AppToken, "xoxb-") {
-			bad("SLACK_APP_TOKEN holds a bot token (xoxb-...): Socket Mode needs an app-level token (xapp-...)")
+			bad("%s holds a bot token (xoxb-...): Socket Mode needs an app-level token (xapp-...)", appToken)
 		}
 		if sl.SigningSecret == "" && !sl.SocketMode() {
-			bad("SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)")
+			bad("SLACK_SIGNING_SECRET is required when %s is set (or set SLACK_APP_TOKEN for Socket Mode)", botToken)
 		}
 		if sl.InboxChannel == "" {
-			bad("SLACK_INBOX_CHANNEL is required when SLACK_BOT_TOKEN is set")
+			bad("SLACK_INBOX_CHANNEL is required when %s is set", botToken)
 		}
 	default:
-		if set := firstSet(map[string]string{"SLACK_SIGNING_SECRET": sl.SigningSecret, "SLACK_APP_TOKEN": sl.AppToken,
-			"SLACK_INBOX_CHANNEL": sl.InboxChannel}); set != "" {
+		if set := firstSet(map[string]string{name("SLACK_SIGNING_SECRET"): sl.SigningSecret, appToken: sl.AppToken,
+			name("SLACK_INBOX_CHANNEL"): sl.InboxChannel, name("SLACK_API_URL"): sl.APIURL}); set != "" {
 			bad("SLACK_BOT_TOKEN is required when %s is set (or unset %s to leave Slack off)", set, set)
 		}
 	}
-	if msg := checkBaseURL("SLACK_API_URL", c.Slack.APIURL); msg != "" {
+	if msg := checkBaseURL(name("SLACK_API_URL"), c.Slack.APIURL); msg != "" {
 		bad("%s", msg)
 	}
 
 	// Discord: on with DISCORD_BOT_TOKEN, over the gateway unless
-	// DISCORD_PUBLIC_KEY selects HTTP interactions.
+	// DISCORD_PUBLIC_KEY selects HTTP interactions. As for Slack, any
+	// other Discord variable without the token is an error.
+	discordToken := name("DISCORD_BOT_TOKEN")
 	switch d := c.Discord; {
 	case d.On():
 		if d.AppID == "" {
-			bad("DISCORD_APP_ID is required when DISCORD_BOT_TOKEN is set")
+			bad("DISCORD_APP_ID is required when %s is set", discordToken)
 		}
 		if d.InboxChannel == "" {
-			bad("DISCORD_INBOX_CHANNEL is required when DISCORD_BOT_TOKEN is set")
+			bad("DISCORD_INBOX_CHANNEL is required when %s is set", discordToken)
 		}
 	default:
-		if set := firstSet(map[string]string{"DISCORD_APP_ID": d.AppID, "DISCORD_PUBLIC_KEY": d.PublicKey,
-			"DISCORD_GUILD_ID": d.GuildID, "DISCORD_INBOX_CHANNEL": d.InboxChannel}); set != "" {
+		if set := firstSet(map[string]string{name("DISCORD_APP_ID"): d.AppID, name("DISCORD_PUBLIC_KEY"): d.PublicKey,
+			name("DISCORD_GUILD_ID"): d.GuildID, name("DISCORD_INBOX_CHANNEL"): d.InboxChannel, name("DISCORD_API_URL"): d.APIURL,
+			name("DISCORD_SHARD_ID"):    explicit("DISCORD_SHARD_ID", s.DiscordShardID),
+			name("DISCORD_SHARD_COUNT"): explicit("DISCORD_SHARD_COUNT", s.DiscordShardCount)}); set != "" {
 			bad("DISCORD_BOT_TOKEN is required when %s is set (or unset %s to leave Discord off)", set, set)
 		}
 	}
-	for name, v := range map[string]string{"DISCORD_APP_ID": c.Discord.AppID, "DISCORD_GUILD_ID": c.Discord.GuildID,
-		"DISCORD_INBOX_CHANNEL": c.Discord.InboxChannel} {
-		if v != "" && !snowflake(v) {
-			bad("%s must be a numeric Discord id (got %q)", name, v)
+	for _, id := range []struct{ canonical, v string }{{"DISCORD_APP_ID", c.Discord.AppID},
+		{"DISCORD_GUILD_ID", c.Discord.GuildID}, {"DISCORD_INBOX_CHANNEL", c.Discord.InboxChannel}} {
+		if id.v != "" && !snowflake(id.v) {
+			bad("%s must be a numeric Discord id (got %q)", name(id.canonical), id.v)
 		}
 	}
 	if k := c.Discord.PublicKey; k != "" {
 		if b, err := hex.DecodeString(k); err != nil || len(b) != 32 {
-			bad("DISCORD_PUBLIC_KEY must be the application's public key: 64 hex characters")
+			bad("%s must be the application's public key: 64 hex characters", name("DISCORD_PUBLIC_KEY"))
 		}
 	}
-	if msg := checkBaseURL("DISCORD_API_URL", c.Discord.APIURL); msg != "" {
+	if msg := checkBaseURL(name("DISCORD_API_URL"), c.Discord.APIURL); msg != "" {
 		bad("%s", msg)
 	}
+	shardID, shardCount := name("DISCORD_SHARD_ID"), name("DISCORD_SHARD_COUNT")
 	id, idErr := strconv.Atoi(s.DiscordShardID)
 	count, countErr := strconv.Atoi(s.DiscordShardCount)
 	switch {
 	case idErr != nil || id < 0:
-		bad("DISCORD_SHARD_ID must be a whole number from 0 (got %q)", s.DiscordShardID)
+		bad("%s must be a whole number from 0 (got %q)", shardID, s.DiscordShardID)
 	case countErr != nil || count < 1:
-		bad("DISCORD_SHARD_COUNT must be a whole number from 1 (got %q)", s.DiscordShardCount)
+		bad("%s must be a whole number from 1 (got %q)", shardCount, s.DiscordShardCount)
 	case id >= count:
-		bad("DISCORD_SHARD_ID must be below DISCORD_SHARD_COUNT (%d); got %d", count, id)
+		bad("%s must be below %s (%d); got %d", shardID, shardCount, count, id)
 	default:
 		c.Discord.ShardID, c.Discord.ShardCount = id, count
 		if count > 1 && c.Discord.HTTPInteractions() {
-			c.Notes = append(c.Notes, "DISCORD_SHARD_ID and DISCORD_SHARD_COUNT are ignored: DISCORD_PUBLIC_KEY selects HTTP interactions, which use no gateway shards")
+			c.Notes = append(c.Notes, fmt.Sprintf("%s and %s are ignored: %s selects HTTP interactions, which use no gateway shards",
+				shardID, shardCount, name("DISCORD_PUBLIC_KEY")))
 		}
 	}
 
@@ -310,26 +349,27 @@ func validate(s sharedEnv, o ownEnv) (config, error) {
 	return c, nil
 }
 
-// checkDatabaseURL returns what is wrong with a DATABASE_URL, or "". The
-// URL's own text is never quoted back: it may hold a password.
-func checkDatabaseURL(u string) string {
+// checkDatabaseURL returns what is wrong with the database URL u, read
+// from the variable name, or "". The URL's own text is never quoted back:
+// it may hold a password.
+func checkDatabaseURL(name, u string) string {
 	switch {
 	case strings.HasPrefix(u, "sqlite:"):
 		if strings.TrimPrefix(u, "sqlite:") == "" {
-			return "DATABASE_URL sqlite: needs a path, such as sqlite:inboxbot.db or sqlite::memory:"
+			return name + " sqlite: needs a path, such as sqlite:inboxbot.db or sqlite::memory:"
 		}
 		return ""
 	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
 		pu, err := url.Parse(u)
 		if err != nil {
-			return "DATABASE_URL is not a valid postgres:// URL (percent-encode special characters in the user name and password)"
+			return name + " is not a valid postgres:// URL (percent-encode special characters in the user name and password)"
 		}
 		if pu.Port() != "" && !validPort(pu.Port()) {
-			return fmt.Sprintf("DATABASE_URL has an invalid port %q", pu.Port())
+			return fmt.Sprintf("%s has an invalid port %q", name, pu.Port())
 		}
 		return ""
 	default:
-		return "DATABASE_URL must start with postgres://, postgresql:// or sqlite: (such as sqlite:inboxbot.db)"
+		return name + " must start with postgres://, postgresql:// or sqlite: (such as sqlite:inboxbot.db)"
 	}
 }
 
@@ -453,5 +493,7 @@ Slack is on when SLACK_BOT_TOKEN is set; it then needs SLACK_INBOX_CHANNEL and
 SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode). Discord is on
 when DISCORD_BOT_TOKEN is set; it then needs DISCORD_APP_ID and
 DISCORD_INBOX_CHANNEL, and DISCORD_PUBLIC_KEY selects HTTP interactions.
+Any other SLACK_ or DISCORD_ variable set without its platform's token
+(the API URLs and shards included) stops the start.
 `)
 }

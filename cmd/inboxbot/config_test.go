@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"log/slog"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -199,63 +200,76 @@ func TestConfig_PlatformsOnAndModes(t *testing.T) {
 	}
 }
 
+// startupErrors are configurations that must stop the start, with a
+// part of the message each must give.
+var startupErrors = []struct {
+	name string
+	env  map[string]string
+	want string
+}{
+	{"slack without signing secret", with(slackOn, "SLACK_SIGNING_SECRET", ""),
+		"SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)"},
+	{"slack without inbox channel", with(slackOn, "SLACK_INBOX_CHANNEL", ""),
+		"SLACK_INBOX_CHANNEL is required when SLACK_BOT_TOKEN is set"},
+	{"slack prefixed token without signing secret", map[string]string{"INBOXBOT_SLACK_BOT_TOKEN": "xoxb-SECRET-bot", "SLACK_INBOX_CHANNEL": "C1"},
+		"SLACK_SIGNING_SECRET is required when INBOXBOT_SLACK_BOT_TOKEN is set"},
+	{"prefixed database url wins and is named", map[string]string{"DATABASE_URL": "sqlite::memory:", "INBOXBOT_DATABASE_URL": "garbage2"},
+		"INBOXBOT_DATABASE_URL must start with postgres://"},
+	{"slack secret without token", map[string]string{"SLACK_SIGNING_SECRET": "SIGNSECRET"},
+		"SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET is set (or unset SLACK_SIGNING_SECRET to leave Slack off)"},
+	{"slack app token without token", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET-app"},
+		"SLACK_BOT_TOKEN is required when SLACK_APP_TOKEN is set"},
+	{"slack channel without token", map[string]string{"SLACK_INBOX_CHANNEL": "C1"},
+		"SLACK_BOT_TOKEN is required when SLACK_INBOX_CHANNEL is set"},
+	{"slack api url without token", map[string]string{"SLACK_API_URL": "http://127.0.0.1:9999/api/"},
+		"SLACK_BOT_TOKEN is required when SLACK_API_URL is set (or unset SLACK_API_URL to leave Slack off)"},
+	{"slack tokens swapped", with(slackOn, "SLACK_BOT_TOKEN", "xapp-SECRET-app"),
+		"SLACK_BOT_TOKEN holds an app-level token (xapp-...)"},
+	{"slack app token is a bot token", with(slackOn, "SLACK_APP_TOKEN", "xoxb-SECRET-bot"),
+		"SLACK_APP_TOKEN holds a bot token (xoxb-...)"},
+	{"slack api url", with(slackOn, "SLACK_API_URL", "ftp://x"), "SLACK_API_URL must be an http:// or https:// URL"},
+	{"discord without app id", with(discordOn, "DISCORD_APP_ID", ""), "DISCORD_APP_ID is required when DISCORD_BOT_TOKEN is set"},
+	{"discord without inbox channel", with(discordOn, "DISCORD_INBOX_CHANNEL", ""),
+		"DISCORD_INBOX_CHANNEL is required when DISCORD_BOT_TOKEN is set"},
+	{"discord app id without token", map[string]string{"DISCORD_APP_ID": "1"}, "DISCORD_BOT_TOKEN is required when DISCORD_APP_ID is set"},
+	{"discord public key without token", map[string]string{"DISCORD_PUBLIC_KEY": pubKey}, "DISCORD_BOT_TOKEN is required when DISCORD_PUBLIC_KEY is set"},
+	{"discord guild without token", map[string]string{"DISCORD_GUILD_ID": "1"}, "DISCORD_BOT_TOKEN is required when DISCORD_GUILD_ID is set"},
+	{"discord api url without token", map[string]string{"DISCORD_API_URL": "https://discord.test/api/v10"},
+		"DISCORD_BOT_TOKEN is required when DISCORD_API_URL is set (or unset DISCORD_API_URL to leave Discord off)"},
+	{"discord shard id without token", map[string]string{"DISCORD_SHARD_ID": "0"}, "DISCORD_BOT_TOKEN is required when DISCORD_SHARD_ID is set"},
+	{"discord shard count without token", map[string]string{"DISCORD_SHARD_COUNT": "2"}, "DISCORD_BOT_TOKEN is required when DISCORD_SHARD_COUNT is set"},
+	{"discord app id not numeric", with(discordOn, "DISCORD_APP_ID", "my-app"), `DISCORD_APP_ID must be a numeric Discord id (got "my-app")`},
+	{"discord guild not numeric", with(discordOn, "DISCORD_GUILD_ID", "guild"), `DISCORD_GUILD_ID must be a numeric Discord id`},
+	{"discord channel not numeric", with(discordOn, "DISCORD_INBOX_CHANNEL", "#inbox"), `DISCORD_INBOX_CHANNEL must be a numeric Discord id`},
+	{"discord public key", with(discordOn, "DISCORD_PUBLIC_KEY", "abc"), "DISCORD_PUBLIC_KEY must be the application's public key: 64 hex characters"},
+	{"discord api url", with(discordOn, "DISCORD_API_URL", "discord.com"), "DISCORD_API_URL must be an http:// or https:// URL"},
+	{"shard id not a number", with(discordOn, "DISCORD_SHARD_ID", "one"), `DISCORD_SHARD_ID must be a whole number from 0 (got "one")`},
+	{"shard id negative", with(discordOn, "DISCORD_SHARD_ID", "-1"), `DISCORD_SHARD_ID must be a whole number from 0`},
+	{"shard count zero", with(discordOn, "DISCORD_SHARD_COUNT", "0"), `DISCORD_SHARD_COUNT must be a whole number from 1 (got "0")`},
+	{"shard id past count", with(discordOn, "DISCORD_SHARD_ID", "4", "DISCORD_SHARD_COUNT", "4"), "DISCORD_SHARD_ID must be below DISCORD_SHARD_COUNT (4); got 4"},
+	{"database scheme", map[string]string{"DATABASE_URL": "mysql://root:DBPASSWORD@db/inboxbot"},
+		"DATABASE_URL must start with postgres://, postgresql:// or sqlite: (such as sqlite:inboxbot.db)"},
+	{"database keyword dsn", map[string]string{"DATABASE_URL": "host=db user=inboxbot password=DBPASSWORD"},
+		"DATABASE_URL must start with postgres://, postgresql:// or sqlite:"},
+	{"database malformed", map[string]string{"DATABASE_URL": "postgres://inboxbot:DBPASSWORD%zz@db/inboxbot"},
+		"DATABASE_URL is not a valid postgres:// URL (percent-encode special characters in the user name and password)"},
+	{"database bad port", map[string]string{"DATABASE_URL": "postgres://inboxbot:DBPASSWORD@db:99999/inboxbot"},
+		`DATABASE_URL has an invalid port "99999"`},
+	{"database sqlite without path", map[string]string{"DATABASE_URL": "sqlite:"},
+		"DATABASE_URL sqlite: needs a path, such as sqlite:inboxbot.db or sqlite::memory:"},
+	{"duration malformed", map[string]string{"INBOXBOT_UNASSIGNED_ALERT_AFTER": "15"},
+		`INBOXBOT_UNASSIGNED_ALERT_AFTER must be a positive duration such as 15m or 1h30m (got "15")`},
+	{"duration negative", map[string]string{"INBOXBOT_UNASSIGNED_ALERT_AFTER": "-5m"},
+		`INBOXBOT_UNASSIGNED_ALERT_AFTER must be a positive duration`},
+	{"http addr", map[string]string{"INBOXBOT_HTTP_ADDR": "8080"}, `INBOXBOT_HTTP_ADDR must be host:port or :port, such as :8080 (got "8080")`},
+	{"http addr port", map[string]string{"INBOXBOT_HTTP_ADDR": ":http-alt"}, `INBOXBOT_HTTP_ADDR must be host:port or :port`},
+	{"admins entry", map[string]string{"INBOXBOT_ADMINS": "slack:U1,U2"}, `INBOXBOT_ADMINS entry "U2" must be slack:USERID, discord:USERID or shell:NAME`},
+	{"admins platform", map[string]string{"INBOXBOT_ADMINS": "teams:U1"}, `INBOXBOT_ADMINS entry "teams:U1" must be`},
+	{"admins empty id", map[string]string{"INBOXBOT_ADMINS": "discord:"}, `INBOXBOT_ADMINS entry "discord:" must be`},
+}
+
 func TestConfig_StartupErrorsNameTheVariable(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		env  map[string]string
-		want string
-	}{
-		{"slack without signing secret", with(slackOn, "SLACK_SIGNING_SECRET", ""),
-			"SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set (or set SLACK_APP_TOKEN for Socket Mode)"},
-		{"slack without inbox channel", with(slackOn, "SLACK_INBOX_CHANNEL", ""),
-			"SLACK_INBOX_CHANNEL is required when SLACK_BOT_TOKEN is set"},
-		{"slack prefixed token without signing secret", map[string]string{"INBOXBOT_SLACK_BOT_TOKEN": "xoxb-SECRET-bot", "SLACK_INBOX_CHANNEL": "C1"},
-			"SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set"},
-		{"slack secret without token", map[string]string{"SLACK_SIGNING_SECRET": "SIGNSECRET"},
-			"SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET is set (or unset SLACK_SIGNING_SECRET to leave Slack off)"},
-		{"slack app token without token", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET-app"},
-			"SLACK_BOT_TOKEN is required when SLACK_APP_TOKEN is set"},
-		{"slack channel without token", map[string]string{"SLACK_INBOX_CHANNEL": "C1"},
-			"SLACK_BOT_TOKEN is required when SLACK_INBOX_CHANNEL is set"},
-		{"slack tokens swapped", with(slackOn, "SLACK_BOT_TOKEN", "xapp-SECRET-app"),
-			"SLACK_BOT_TOKEN holds an app-level token (xapp-...)"},
-		{"slack app token is a bot token", with(slackOn, "SLACK_APP_TOKEN", "xoxb-SECRET-bot"),
-			"SLACK_APP_TOKEN holds a bot token (xoxb-...)"},
-		{"slack api url", with(slackOn, "SLACK_API_URL", "ftp://x"), "SLACK_API_URL must be an http:// or https:// URL"},
-		{"discord without app id", with(discordOn, "DISCORD_APP_ID", ""), "DISCORD_APP_ID is required when DISCORD_BOT_TOKEN is set"},
-		{"discord without inbox channel", with(discordOn, "DISCORD_INBOX_CHANNEL", ""),
-			"DISCORD_INBOX_CHANNEL is required when DISCORD_BOT_TOKEN is set"},
-		{"discord app id without token", map[string]string{"DISCORD_APP_ID": "1"}, "DISCORD_BOT_TOKEN is required when DISCORD_APP_ID is set"},
-		{"discord public key without token", map[string]string{"DISCORD_PUBLIC_KEY": pubKey}, "DISCORD_BOT_TOKEN is required when DISCORD_PUBLIC_KEY is set"},
-		{"discord app id not numeric", with(discordOn, "DISCORD_APP_ID", "my-app"), `DISCORD_APP_ID must be a numeric Discord id (got "my-app")`},
-		{"discord guild not numeric", with(discordOn, "DISCORD_GUILD_ID", "guild"), `DISCORD_GUILD_ID must be a numeric Discord id`},
-		{"discord channel not numeric", with(discordOn, "DISCORD_INBOX_CHANNEL", "#inbox"), `DISCORD_INBOX_CHANNEL must be a numeric Discord id`},
-		{"discord public key", with(discordOn, "DISCORD_PUBLIC_KEY", "abc"), "DISCORD_PUBLIC_KEY must be the application's public key: 64 hex characters"},
-		{"discord api url", with(discordOn, "DISCORD_API_URL", "discord.com"), "DISCORD_API_URL must be an http:// or https:// URL"},
-		{"shard id not a number", with(discordOn, "DISCORD_SHARD_ID", "one"), `DISCORD_SHARD_ID must be a whole number from 0 (got "one")`},
-		{"shard id negative", with(discordOn, "DISCORD_SHARD_ID", "-1"), `DISCORD_SHARD_ID must be a whole number from 0`},
-		{"shard count zero", with(discordOn, "DISCORD_SHARD_COUNT", "0"), `DISCORD_SHARD_COUNT must be a whole number from 1 (got "0")`},
-		{"shard id past count", with(discordOn, "DISCORD_SHARD_ID", "4", "DISCORD_SHARD_COUNT", "4"), "DISCORD_SHARD_ID must be below DISCORD_SHARD_COUNT (4); got 4"},
-		{"database scheme", map[string]string{"DATABASE_URL": "mysql://root:DBPASSWORD@db/inboxbot"},
-			"DATABASE_URL must start with postgres://, postgresql:// or sqlite: (such as sqlite:inboxbot.db)"},
-		{"database keyword dsn", map[string]string{"DATABASE_URL": "host=db user=inboxbot password=DBPASSWORD"},
-			"DATABASE_URL must start with postgres://, postgresql:// or sqlite:"},
-		{"database malformed", map[string]string{"DATABASE_URL": "postgres://inboxbot:DBPASSWORD%zz@db/inboxbot"},
-			"DATABASE_URL is not a valid postgres:// URL (percent-encode special characters in the user name and password)"},
-		{"database bad port", map[string]string{"DATABASE_URL": "postgres://inboxbot:DBPASSWORD@db:99999/inboxbot"},
-			`DATABASE_URL has an invalid port "99999"`},
-		{"database sqlite without path", map[string]string{"DATABASE_URL": "sqlite:"},
-			"DATABASE_URL sqlite: needs a path, such as sqlite:inboxbot.db or sqlite::memory:"},
-		{"duration malformed", map[string]string{"INBOXBOT_UNASSIGNED_ALERT_AFTER": "15"},
-			`INBOXBOT_UNASSIGNED_ALERT_AFTER must be a positive duration such as 15m or 1h30m (got "15")`},
-		{"duration negative", map[string]string{"INBOXBOT_UNASSIGNED_ALERT_AFTER": "-5m"},
-			`INBOXBOT_UNASSIGNED_ALERT_AFTER must be a positive duration`},
-		{"http addr", map[string]string{"INBOXBOT_HTTP_ADDR": "8080"}, `INBOXBOT_HTTP_ADDR must be host:port or :port, such as :8080 (got "8080")`},
-		{"http addr port", map[string]string{"INBOXBOT_HTTP_ADDR": ":http-alt"}, `INBOXBOT_HTTP_ADDR must be host:port or :port`},
-		{"admins entry", map[string]string{"INBOXBOT_ADMINS": "slack:U1,U2"}, `INBOXBOT_ADMINS entry "U2" must be slack:USERID, discord:USERID or shell:NAME`},
-		{"admins platform", map[string]string{"INBOXBOT_ADMINS": "teams:U1"}, `INBOXBOT_ADMINS entry "teams:U1" must be`},
-		{"admins empty id", map[string]string{"INBOXBOT_ADMINS": "discord:"}, `INBOXBOT_ADMINS entry "discord:" must be`},
-	} {
+	for _, tc := range startupErrors {
 		t.Run(tc.name, func(t *testing.T) {
 			env := tc.env
 			// Every secret is set in every case, so a message that echoed
@@ -278,6 +292,79 @@ func TestConfig_StartupErrorsNameTheVariable(t *testing.T) {
 				if strings.Contains(msg, s) {
 					t.Errorf("error %q contains the secret %q", msg, s)
 				}
+			}
+		})
+	}
+}
+
+// TestConfig_StartupErrorsNameThePrefixedSpellingWhenThatWasSet reruns
+// every start-up error with each variable that may carry the INBOXBOT_
+// prefix given with it: the message must name the variable the user set,
+// not its other spelling.
+func TestConfig_StartupErrorsNameThePrefixedSpellingWhenThatWasSet(t *testing.T) {
+	var s sharedEnv
+	var o ownEnv
+	prefixable := map[string]bool{}
+	for _, v := range envVars(&s, &o) {
+		prefixable[v.Name] = v.Prefixed
+	}
+	for _, tc := range startupErrors {
+		env, want, renamed := map[string]string{}, tc.want, false
+		for k, v := range tc.env {
+			if !prefixable[k] || v == "" {
+				env[k] = v
+				continue
+			}
+			env[envPrefix+"_"+k] = v
+			// Whole names only: SLACK_BOT_TOKEN must not match inside
+			// INBOXBOT_SLACK_BOT_TOKEN.
+			want = regexp.MustCompile(`\b`+k+`\b`).ReplaceAllString(want, envPrefix+"_"+k)
+			renamed = true
+		}
+		if !renamed {
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := load(t, env)
+			if err == nil {
+				t.Fatalf("config %v: no error, want %q", env, want)
+			}
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q\nwant it to contain %q", err, want)
+			}
+			for _, s := range secrets {
+				if strings.Contains(err.Error(), s) {
+					t.Errorf("error %q contains the secret %q", err, s)
+				}
+			}
+		})
+	}
+}
+
+func TestConfig_EveryPlatformVariableAloneIsAnError(t *testing.T) {
+	var s sharedEnv
+	var o ownEnv
+	for _, v := range envVars(&s, &o) {
+		platform, token := "", ""
+		switch {
+		case strings.HasPrefix(v.Name, "SLACK_"):
+			platform, token = "Slack", "SLACK_BOT_TOKEN"
+		case strings.HasPrefix(v.Name, "DISCORD_"):
+			platform, token = "Discord", "DISCORD_BOT_TOKEN"
+		}
+		if platform == "" || v.Name == token {
+			continue
+		}
+		value := map[string]string{"SLACK_API_URL": "http://127.0.0.1:9/", "DISCORD_API_URL": "http://127.0.0.1:9/",
+			"DISCORD_PUBLIC_KEY": pubKey, "DISCORD_SHARD_ID": "0", "DISCORD_SHARD_COUNT": "1"}[v.Name]
+		if value == "" {
+			value = "1"
+		}
+		t.Run(v.Name, func(t *testing.T) {
+			_, err := load(t, map[string]string{v.Name: value})
+			want := token + " is required when " + v.Name + " is set (or unset " + v.Name + " to leave " + platform + " off)"
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s=%s alone: %v, want an error containing %q", v.Name, value, err, want)
 			}
 		})
 	}

@@ -11,7 +11,7 @@ import (
 // healthcheck asks the local server's /healthz and returns 0 when it
 // answers 200: Docker's HEALTHCHECK for images that have no curl.
 func healthcheck(stderr *os.File) int {
-	_, o, err := loadEnv()
+	_, o, _, err := loadEnv()
 	if err != nil {
 		fmt.Fprintf(stderr, "inboxbot healthcheck: %v\n", err)
 		return 1
