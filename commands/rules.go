@@ -95,8 +95,10 @@ func method(a inboxbot.Assignment) string {
 var testTriggers = []string{inboxbot.TriggerConversationCreated, inboxbot.TriggerFormSubmitted}
 
 // rulesTest explains which rule would route a conversation, to whom and
-// why, as if it arrived now and unassigned. Nothing changes: the routing
-// engine is a pure function over what the store gathered.
+// why, as if it arrived now and unassigned. A contact's owner takes a new
+// conversation before any rule runs, so that comes first; the rules are
+// still explained, for when the owner is removed. Nothing changes: the
+// routing engine is a pure function over what the store gathered.
 func (s *Service) rulesTest(ctx context.Context, c call) (Response, error) {
 	if s.Route == nil {
 		return Response{}, inboxbot.Errorf(inboxbot.EUNAVAILABLE, "The rule engine is not available in this process.")
@@ -111,6 +113,11 @@ func (s *Service) rulesTest(ctx context.Context, c call) (Response, error) {
 	var lines []string
 	if conv.Assigned() {
 		lines = append(lines, fmt.Sprintf("%s is assigned to %s, and rules never take a conversation from its holder. Were it new and unassigned:", conv.Ref(), conv.AssigneeName))
+	}
+	if ct := conv.Contact; ct.OwnerID != 0 {
+		lines = append(lines,
+			fmt.Sprintf("Contact %s is owned by %s, so %s would get it before any rule runs.", ct.DisplayName(), ct.OwnerName, ct.OwnerName),
+			fmt.Sprintf("Were %s not owned:", ct.DisplayName()))
 	}
 	switch {
 	case d.Rule == nil:

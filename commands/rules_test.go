@@ -78,3 +78,35 @@ func TestRulesTest_ExplainsWithoutEffect(t *testing.T) {
 		}
 	})
 }
+
+func TestRulesTest_TheContactOwnerComesBeforeTheRules(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.member("dana", inboxbot.RoleAgent)
+		e.member("lee", inboxbot.RoleAgent)
+		e.member("boss", inboxbot.RoleManager)
+		applyRules(t, e)
+		if _, err := e.st.AddInbound(ctx, storeInbound("fb", "facebook-ad"), nil); err != nil { // #1, not routed
+			t.Fatal(err)
+		}
+		e.ok("boss", "contact assign fb @dana")
+		e.ok("boss", "unassign 1")
+		r := e.unchanged(func() commands.Response { return e.ok("lee", "rules test 1") })
+		rs, _ := e.st.Rules(ctx)
+		want := fmt.Sprintf("Contact fb is owned by dana, so dana would get it before any rule runs.\n"+
+			"Were fb not owned:\n"+
+			"Rule %d \"Facebook leads\" would assign it to lee: ", rs[0].ID)
+		if !strings.HasPrefix(r.Text, want) {
+			t.Errorf("rules test of an owned contact's conversation:\n%s\nwant it to start:\n%s", r.Text, want)
+		}
+		// And that is what happens to a new conversation of that contact.
+		in := storeInbound("fb", "facebook-ad")
+		in.Channel = "email"
+		res, err := e.st.AddInbound(ctx, in, e.svc.Route)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Conversation.AssigneeName != "dana" {
+			t.Errorf("a new conversation of the owned contact went to %q, not the owner", res.Conversation.AssigneeName)
+		}
+	})
+}
