@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/inboxbot/inboxbot"
@@ -13,25 +14,29 @@ import (
 // ApplyRulesFile checks a team and rules file (DESIGN.md section 5) against
 // the existing members and applies it in one transaction: members are
 // created or updated by name, and the rule set is replaced when the file
-// has a rules key. A file with any problem changes nothing; the error is
-// EINVALID and lists every problem with its line. The summary says what
-// changed, for `inboxbot rules apply` and the start-up log.
+// has rules. A file with any problem changes nothing; the error is EINVALID
+// and lists every problem with its line. The summary says what changed, for
+// `inboxbot rules apply` and the start-up log.
 //
-// A member's Slack or Discord id left out of the file keeps its current
-// value: links are usually made by the member's first use of the bot, and a
-// file applied at every start must not undo them.
+// A key an entry leaves out keeps the member's current value: the file is
+// applied at every start, and must not undo what happened since (a Slack
+// link made by the member's first use of the bot, an admin made by
+// INBOXBOT_ADMINS, a capacity set in an earlier file). A key written sets
+// it, also to nothing: "capacity: 0" is unlimited, "hours: {}" always on.
 func ApplyRulesFile(ctx context.Context, s *store.Store, data []byte) (summary string, err error) {
 	existing, err := s.Members(ctx)
 	if err != nil {
 		return "", fmt.Errorf("apply rules file: %w", err)
 	}
-	byName := make(map[string]inboxbot.Member, len(existing))
 	names := make([]string, len(existing))
 	for i, m := range existing {
-		byName[strings.ToLower(m.Name)] = m
 		names[i] = m.Name
 	}
-	members, rules, err := routing.ParseFile(data, names...)
+	entries, rules, err := routing.ParseFile(data, names...)
+	if err != nil {
+		return "", err
+	}
+	p, err := planTeam(existing, entries)
 	if err != nil {
 		return "", err
 	}
@@ -41,32 +46,172 @@ func ApplyRulesFile(ctx context.Context, s *store.Store, data []byte) (summary s
 			return "", fmt.Errorf("apply rules file: %w", err)
 		}
 	}
-	created := 0
-	for i, m := range members {
-		cur, ok := byName[strings.ToLower(m.Name)]
-		if !ok {
-			created++
-			continue
-		}
-		if m.SlackID == "" {
-			members[i].SlackID = cur.SlackID
-		}
-		if m.DiscordID == "" {
-			members[i].DiscordID = cur.DiscordID
-		}
-	}
-	if err := s.ApplyTeam(ctx, members, rules); err != nil {
+	if err := s.ApplyTeam(ctx, p.writes, rules); err != nil {
 		return "", fmt.Errorf("apply rules file: %w", err)
 	}
-	return applySummary(members, created, rules, before), nil
+	return applySummary(len(entries), p, rules, before), nil
 }
 
-// applySummary reads like "Applied 4 members (1 new, 3 updated) and 5
-// rules (4 published, 1 draft); removed 1 rule: Old leads."
-func applySummary(members []inboxbot.Member, created int, rules, before []inboxbot.Rule) string {
-	out := fmt.Sprintf("Applied %s (%d new, %d updated)", counted(len(members), "member"), created, len(members)-created)
+// teamPlan is what applying the members of a file does.
+type teamPlan struct {
+	// writes are the members to save, in order.
+	writes                      []inboxbot.Member
+	created, updated, unchanged int
+}
+
+// planTeam merges each entry into the member of its name and checks that
+// no Slack or Discord id ends up on two members. The store would refuse
+// that too, but without naming the entry and the field.
+func planTeam(existing []inboxbot.Member, entries []routing.MemberEntry) (teamPlan, error) {
+	var p teamPlan
+	byName := make(map[string]inboxbot.Member, len(existing))
+	owner := map[string]string{} // "slack:U123" -> lower-case name, now
+	for _, m := range existing {
+		byName[strings.ToLower(m.Name)] = m
+		for _, l := range links(m) {
+			owner[l] = strings.ToLower(m.Name)
+		}
+	}
+	// after is every member as the file leaves them, in a stable order.
+	after := append([]inboxbot.Member(nil), existing...)
+	index := map[string]int{}
+	for i, m := range after {
+		index[strings.ToLower(m.Name)] = i
+	}
+	var finals []inboxbot.Member
+	for _, e := range entries {
+		key := strings.ToLower(e.Name)
+		cur, ok := byName[key]
+		m := e.Member
+		switch {
+		case !ok:
+			p.created++
+			index[key] = len(after)
+			after = append(after, m)
+		default:
+			m = merge(cur, e)
+			after[index[key]] = m
+			if !changed(cur, m) {
+				p.unchanged++
+				continue
+			}
+			p.updated++
+		}
+		finals = append(finals, m)
+	}
+	var problems []string
+	release := map[string]bool{}
+	for _, e := range entries {
+		for _, l := range []struct{ key, platform, id string }{
+			{"slack", inboxbot.PlatformSlack, e.SlackID}, {"discord", inboxbot.PlatformDiscord, e.DiscordID},
+		} {
+			if !e.Has(l.key) || l.id == "" {
+				continue
+			}
+			for _, o := range after {
+				if !strings.EqualFold(o.Name, e.Name) && slices.Contains(links(o), l.platform+":"+l.id) {
+					problems = append(problems, fmt.Sprintf("line %d: %s %s: %s is already linked to member %s", e.Lines[l.key], e.Path, l.key, l.id, o.Name))
+				}
+			}
+			if was := owner[l.platform+":"+l.id]; was != "" && was != strings.ToLower(e.Name) {
+				release[l.platform+":"+l.id] = true
+			}
+		}
+	}
+	switch len(problems) {
+	case 0:
+	case 1:
+		return p, inboxbot.Errorf(inboxbot.EINVALID, "%s", problems[0])
+	default:
+		return p, inboxbot.Errorf(inboxbot.EINVALID, "%d problems in the rules file:\n%s", len(problems), strings.Join(problems, "\n"))
+	}
+	// An id moving from one member of the file to another (lee's Slack id
+	// to dana) must leave its old member before it reaches the new one:
+	// the members are saved one by one, and the database allows no moment
+	// with one id on two members.
+	for _, m := range existing {
+		r, moved := m, false
+		if release[inboxbot.PlatformSlack+":"+m.SlackID] {
+			r.SlackID, moved = "", true
+		}
+		if release[inboxbot.PlatformDiscord+":"+m.DiscordID] {
+			r.DiscordID, moved = "", true
+		}
+		if moved {
+			p.writes = append(p.writes, r)
+		}
+	}
+	p.writes = append(p.writes, finals...)
+	return p, nil
+}
+
+// merge is cur with what entry e wrote: each key written replaces the
+// current value, each key left out keeps it.
+func merge(cur inboxbot.Member, e routing.MemberEntry) inboxbot.Member {
+	m := cur
+	m.Name = e.Name
+	if e.Has("role") {
+		m.Role = e.Role
+	}
+	if e.Has("slack") {
+		m.SlackID = e.SlackID
+	}
+	if e.Has("discord") {
+		m.DiscordID = e.DiscordID
+	}
+	if e.Has("timezone") {
+		m.Timezone = e.Timezone
+	}
+	if e.Has("hours") {
+		m.Hours = e.Hours
+	}
+	if e.Has("regions") {
+		m.Regions = e.Regions
+	}
+	if e.Has("capacity") {
+		m.Capacity = e.Capacity
+	}
+	return m
+}
+
+// changed reports whether saving m over cur changes what the store keeps.
+// Empty and absent lists and maps are the same thing there.
+func changed(cur, m inboxbot.Member) bool {
+	if cur.Name != m.Name || cur.Role != m.Role || cur.SlackID != m.SlackID || cur.DiscordID != m.DiscordID ||
+		cur.Timezone != m.Timezone || cur.Capacity != m.Capacity || len(cur.Hours) != len(m.Hours) || len(cur.Regions) != len(m.Regions) {
+		return true
+	}
+	for k, v := range cur.Hours {
+		if w, ok := m.Hours[k]; !ok || w != v {
+			return true
+		}
+	}
+	for i := range cur.Regions {
+		if cur.Regions[i] != m.Regions[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// links are a member's platform ids as "slack:U123", "discord:1000...".
+func links(m inboxbot.Member) []string {
+	var out []string
+	if m.SlackID != "" {
+		out = append(out, inboxbot.PlatformSlack+":"+m.SlackID)
+	}
+	if m.DiscordID != "" {
+		out = append(out, inboxbot.PlatformDiscord+":"+m.DiscordID)
+	}
+	return out
+}
+
+// applySummary reads like "Applied 4 members (1 new, 2 updated, 1
+// unchanged) and 5 rules (4 published, 1 draft); removed 1 rule: Old leads."
+func applySummary(members int, p teamPlan, rules, before []inboxbot.Rule) string {
+	out := fmt.Sprintf("Applied %s (%d new, %d updated, %d unchanged)", counted(members, "member"), p.created, p.updated, p.unchanged)
 	if rules == nil {
-		return out + "; rules left as they were (the file has no rules key)."
+		return out + "; rules left as they were (the file has no rules)."
 	}
 	published := 0
 	kept := map[string]bool{}

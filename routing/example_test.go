@@ -15,11 +15,13 @@ func TestExampleFile_RoutesAsItsCommentsSay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	members, rules, err := ParseFile(data)
+	entries, rules, err := ParseFile(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range members {
+	members := make([]inboxbot.Member, len(entries))
+	for i, e := range entries {
+		members[i] = e.Member
 		members[i].ID = int64(i + 1)
 	}
 	var published []inboxbot.Rule

@@ -35,11 +35,13 @@ var (
 //	line 14: rules[2] "Facebook leads" assign.method: unknown method "roundrobin" (want user, round_robin, custom_field, least_loaded)
 //
 // A rule may name members of the file and the members in known (the names
-// of existing members); any other name is an error. Rules come back in file
-// order with Priority 1, 2, ...; rules is nil when the file has no rules
-// key (leave the rule set alone) and empty for "rules: []" (remove them
-// all). The error is an *inboxbot.Error with code EINVALID.
-func ParseFile(data []byte, known ...string) (members []inboxbot.Member, rules []inboxbot.Rule, err error) {
+// of existing members); any other name is an error. Members come back with
+// the keys each entry wrote, so that applying the file can keep what an
+// entry leaves out. Rules come back in file order with Priority 1, 2, ...;
+// rules is nil when the file has no rules key or "rules:" has no value
+// (leave the rule set alone) and empty for "rules: []" (remove them all).
+// The error is an *inboxbot.Error with code EINVALID.
+func ParseFile(data []byte, known ...string) (members []MemberEntry, rules []inboxbot.Rule, err error) {
 	p := &parser{known: map[string]bool{}, names: map[string]bool{}, links: map[string]string{}}
 	for _, k := range known {
 		p.known[strings.ToLower(k)] = true
@@ -136,20 +138,21 @@ func (p *parser) err() error {
 	return inboxbot.Errorf(inboxbot.EINVALID, "%d problems in the rules file:\n%s", len(p.problems), strings.Join(p.problems, "\n"))
 }
 
-func (p *parser) file(root *yaml.Node) ([]inboxbot.Member, []inboxbot.Rule) {
+func (p *parser) file(root *yaml.Node) ([]MemberEntry, []inboxbot.Rule) {
 	top := p.mapping(root, "file", topKeys)
 	if top == nil {
 		return nil, nil
 	}
-	var members []inboxbot.Member
+	var members []MemberEntry
 	if n := top.get("members"); n != nil {
 		for i, item := range p.sequence(n, "members") {
-			m := p.member(item, fmt.Sprintf("members[%d]", i))
-			members = append(members, m)
+			members = append(members, p.member(item, fmt.Sprintf("members[%d]", i)))
 		}
 	}
 	var rules []inboxbot.Rule
-	if n := top.get("rules"); n != nil {
+	// "rules:" with every entry commented out is null: read it as no rules
+	// key, so that a file being edited never deletes every rule by accident.
+	if n := top.get("rules"); n != nil && !isNull(resolve(n)) {
 		rules = []inboxbot.Rule{}
 		// Member references are checked once every member of the file is
 		// known, so that order within the file does not matter.

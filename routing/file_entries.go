@@ -2,6 +2,7 @@ package routing
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -23,12 +24,45 @@ var (
 // maxCapacity bounds capacity well inside the database's integer column.
 const maxCapacity = 100000
 
+// Platform user ids as the platforms send them: a member linked to an id
+// in another form would never be recognised. Discord ids are snowflakes
+// (decimal, 17 to 20 digits); Slack user ids are U or W, then capital
+// letters and digits.
+var (
+	discordIDPattern = regexp.MustCompile(`^[0-9]{17,20}$`)
+	slackIDPattern   = regexp.MustCompile(`^[UW][A-Z0-9]{1,31}$`)
+)
+
+// MemberEntry is one entry of a file's members: the member as the entry
+// describes it, where the entry is, and which keys it wrote.
+type MemberEntry struct {
+	inboxbot.Member
+	// Path names the entry in messages: `members[0] "dana"`.
+	Path string
+	// Lines maps each key the entry wrote with a value (name, role, slack,
+	// capacity, ...) to its line. A key left out, or written with no value,
+	// is not here: applying the file keeps the member's current value.
+	Lines map[string]int
+}
+
+// Has reports whether the entry wrote key with a value.
+func (e MemberEntry) Has(key string) bool {
+	_, ok := e.Lines[key]
+	return ok
+}
+
 // member reads and checks one entry of members.
-func (p *parser) member(n *yaml.Node, path string) inboxbot.Member {
+func (p *parser) member(n *yaml.Node, path string) MemberEntry {
 	path = named(n, path)
+	e := MemberEntry{Path: path, Lines: map[string]int{}}
 	f := p.mapping(n, path, memberKeys)
 	if f == nil {
-		return inboxbot.Member{}
+		return e
+	}
+	for k, v := range f {
+		if !isNull(resolve(v)) {
+			e.Lines[k] = v.Line
+		}
 	}
 	m := inboxbot.Member{
 		Name:      p.str(f.get("name"), sub(path, "name")),
@@ -61,7 +95,14 @@ func (p *parser) member(n *yaml.Node, path string) inboxbot.Member {
 	// Platform ids are unique in the database; saying which two entries
 	// share one beats the database's error after the fact.
 	for _, link := range []struct{ key, id string }{{"slack", m.SlackID}, {"discord", m.DiscordID}} {
-		if link.id == "" {
+		switch {
+		case link.id == "":
+			continue
+		case link.key == "slack" && !slackIDPattern.MatchString(link.id):
+			p.addf(f.get(link.key), sub(path, link.key), "%q is not a Slack user id (U or W, then capital letters and digits, like U024BE7LH)", link.id)
+			continue
+		case link.key == "discord" && !discordIDPattern.MatchString(link.id):
+			p.addf(f.get(link.key), sub(path, link.key), "%q is not a Discord user id (17 to 20 digits, quoted, like \"100000000000000001\")", link.id)
 			continue
 		}
 		if other, dup := p.links[link.key+":"+link.id]; dup {
@@ -73,7 +114,8 @@ func (p *parser) member(n *yaml.Node, path string) inboxbot.Member {
 	if n := f.get("hours"); n != nil {
 		m.Hours = p.hours(n, sub(path, "hours"))
 	}
-	return m
+	e.Member = m
+	return e
 }
 
 // hours reads weekly working hours: {mon-fri: "09:00-17:00", sat: "10:00-14:00"}.
@@ -247,11 +289,12 @@ func (p *parser) timeCondition(n *yaml.Node, f fields, c inboxbot.Condition, pat
 			p.addf(f.get("to"), sub(path, "to"), "%v", err)
 		}
 	}
-	if c.From == "" && len(c.Days) == 0 {
-		p.addf(n, path, "a time window needs days, from and to, or both")
-	}
+	// A bad zone is the one problem named: "needs days" next to it would
+	// send people looking for the wrong mistake.
 	if _, err := location(c.Timezone); err != nil {
 		p.addf(f.get("timezone"), sub(path, "timezone"), "%v", err)
+	} else if c.From == "" && len(c.Days) == 0 {
+		p.addf(n, path, "a time window needs days, from and to, or both")
 	}
 }
 

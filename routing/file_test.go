@@ -45,7 +45,7 @@ func TestParseFile_DesignExample(t *testing.T) {
 	wantDana := inboxbot.Member{Name: "dana", Role: inboxbot.RoleManager, SlackID: "U0DANA", DiscordID: "100000000000000001",
 		Timezone: "America/New_York", Hours: map[string]string{"mon-fri": "09:00-17:00", "sat": "10:00-14:00"},
 		Regions: []string{"US-NY", "US-NJ"}, Capacity: 20}
-	if len(ms) != 3 || !reflect.DeepEqual(ms[0], wantDana) || ms[1].Name != "lee" || ms[1].Role != "" {
+	if len(ms) != 3 || !reflect.DeepEqual(ms[0].Member, wantDana) || ms[1].Name != "lee" || ms[1].Role != "" {
 		t.Fatalf("members = %+v", ms)
 	}
 	want := inboxbot.Rule{Priority: 1, Name: "Facebook leads to sales", Status: "published", Trigger: "conversation.created",
@@ -117,11 +117,47 @@ rules:
 	if _, rs, err := ParseFile([]byte("members: []\n")); err != nil || rs != nil {
 		t.Errorf("no rules key: %v, %v; want nil rules (leave them alone)", rs, err)
 	}
+	if _, rs, err := ParseFile([]byte("members: []\nrules:\n  # - {name: Old, trigger: form.submitted, assign: {method: user, members: [dana]}}\n")); err != nil || rs != nil {
+		t.Errorf("rules with no value: %v, %v; want nil rules (leave them alone), as with no rules key", rs, err)
+	}
 	if _, rs, err := ParseFile([]byte("rules: []\n")); err != nil || rs == nil || len(rs) != 0 {
 		t.Errorf("empty rules: %v, %v; want an empty set (remove them all)", rs, err)
 	}
 	if ms, rs, err := ParseFile(nil); err != nil || ms != nil || rs != nil {
 		t.Errorf("empty file: %v, %v, %v", ms, rs, err)
+	}
+}
+
+// TestParseFile_SaysWhichKeysEachMemberWrote: applying keeps what an entry
+// leaves out, so the parser must tell "capacity: 0" from no capacity.
+func TestParseFile_SaysWhichKeysEachMemberWrote(t *testing.T) {
+	ms, _, err := ParseFile([]byte(`members:
+  - name: dana
+    discord: "100000000000000001"
+    capacity: 0
+    hours: {}
+    role:
+  - {name: lee, timezone: ~, regions: []}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dana, lee := ms[0], ms[1]
+	for _, key := range []string{"name", "discord", "capacity", "hours"} {
+		if !dana.Has(key) {
+			t.Errorf("dana's entry wrote %s, Has says no", key)
+		}
+	}
+	for _, key := range []string{"role", "slack", "timezone", "regions"} {
+		if dana.Has(key) {
+			t.Errorf("dana's entry did not write %s (or wrote no value), Has says yes", key)
+		}
+	}
+	if dana.Lines["capacity"] != 4 || dana.Path != `members[0] "dana"` || dana.Hours == nil || len(dana.Hours) != 0 {
+		t.Errorf("dana = %+v", dana)
+	}
+	if lee.Has("timezone") || !lee.Has("regions") || lee.Has("capacity") {
+		t.Errorf("lee = %+v", lee)
 	}
 }
 
@@ -209,6 +245,12 @@ func TestParseFile_Errors(t *testing.T) {
 		{"time bad to", when("{field: time, from: \"08:00\", to: \"20:60\"}"), `when[0].to: time "20:60" is not HH:MM`},
 		{"time nothing", when("{field: time, timezone: UTC}"), "when[0]: a time window needs days, from and to, or both"},
 		{"time bad zone", when("{field: time, days: [sat], timezone: CEST}"), `when[0].timezone: unknown time zone "CEST"`},
+		{"time only a bad zone", when("{field: time, timezone: Nowhere/Zone}"), `line 6: rules[0] "Facebook leads" when[0].timezone: unknown time zone "Nowhere/Zone" (want an IANA name like Europe/Berlin)`},
+		{"discord id a float", "members:\n  - name: dana\n    discord: \"1.5e18\"\n", `line 3: members[0] "dana" discord: "1.5e18" is not a Discord user id (17 to 20 digits`},
+		{"discord id unquoted float", "members:\n  - name: dana\n    discord: 1.5e18\n", `members[0] "dana" discord: "1.5e18" is not a Discord user id`},
+		{"discord id too short", "members:\n  - name: dana\n    discord: \"1000000000000000\"\n", `discord: "1000000000000000" is not a Discord user id`},
+		{"slack id not one", "members:\n  - name: dana\n    slack: dana\n", `line 3: members[0] "dana" slack: "dana" is not a Slack user id (U or W, then capital letters and digits`},
+		{"slack id lower case", "members:\n  - name: dana\n    slack: u0dana\n", `slack: "u0dana" is not a Slack user id`},
 		{"too many aliases", "members: &m []\nrules: [" + strings.Repeat("*m, ", 101) + "]\n", "the file uses 101 YAML aliases"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -221,6 +263,9 @@ func TestParseFile_Errors(t *testing.T) {
 			}
 			if !strings.Contains(inboxbot.ErrorMessage(err), tc.want) {
 				t.Fatalf("error:\n%v\nwant it to contain:\n%s", err, tc.want)
+			}
+			if strings.HasPrefix(tc.name, "time only a bad zone") && inboxbot.ErrorMessage(err) != tc.want {
+				t.Fatalf("error:\n%v\nwant only:\n%s", err, tc.want)
 			}
 		})
 	}
@@ -276,10 +321,11 @@ func TestExportFile_RoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, rs, err := ParseFile(data)
+	entries, rs, err := ParseFile(data)
 	if err != nil {
 		t.Fatalf("export does not parse: %v\n%s", err, data)
 	}
+	ms := memberList(entries)
 	if !reflect.DeepEqual(ms, members) || !reflect.DeepEqual(rs, rules) {
 		t.Fatalf("round trip changed the file:\n%s\nmembers %+v\nrules %+v", data, ms, rs)
 	}
@@ -325,7 +371,7 @@ func FuzzParseFile(f *testing.F) {
 			}
 			return
 		}
-		out, err := ExportFile(ms, rs)
+		out, err := ExportFile(memberList(ms), rs)
 		if err != nil {
 			t.Fatalf("export: %v", err)
 		}
@@ -342,4 +388,13 @@ func FuzzParseFile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// memberList is the members of entries, as a fresh store would get them.
+func memberList(entries []MemberEntry) []inboxbot.Member {
+	var out []inboxbot.Member
+	for _, e := range entries {
+		out = append(out, e.Member)
+	}
+	return out
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot/api"
 	"github.com/inboxbot/inboxbot/routing"
 	"github.com/inboxbot/inboxbot/store"
@@ -62,9 +63,13 @@ func newEnv(t testing.TB, s *store.Store) *env {
 // withTeam applies the team file to the store.
 func (e *env) withTeam(file string) *env {
 	e.t.Helper()
-	ms, rs, err := routing.ParseFile([]byte(file))
+	entries, rs, err := routing.ParseFile([]byte(file))
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	var ms []inboxbot.Member
+	for _, m := range entries {
+		ms = append(ms, m.Member)
 	}
 	if err := e.s.ApplyTeam(bg, ms, rs); err != nil {
 		e.t.Fatal(err)
