@@ -111,7 +111,11 @@ func (s *Service) Exec(ctx context.Context, req Request, cmd Command) Response {
 	}
 	actor, err := s.actor(ctx, req)
 	if err != nil {
-		return s.fail(cmd.Name, err)
+		// What is wrong is who asks, not the command: its usage line
+		// would only mislead.
+		r := s.fail(cmd.Name, err)
+		r.Usage = ""
+		return r
 	}
 	c := call{Actor: actor, Platform: req.Platform, Via: via, Cmd: cmd}
 	run, ok := handlers[cmd.Name]
@@ -181,6 +185,9 @@ func shellMember(ctx context.Context, st *store.Store, name string) (inboxbot.Me
 	m, err := st.MemberByName(ctx, name)
 	if inboxbot.ErrorCode(err) != inboxbot.ENOTFOUND {
 		return m, err
+	}
+	if err := CheckMemberName(name); err != nil {
+		return inboxbot.Member{}, err
 	}
 	m, err = st.CreateMember(ctx, inboxbot.Member{Name: name, Role: inboxbot.RoleAgent})
 	if inboxbot.ErrorCode(err) == inboxbot.ECONFLICT {

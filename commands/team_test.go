@@ -98,3 +98,14 @@ func storeInbound(contact, source string) store.Inbound {
 	return store.Inbound{Kind: "message", Channel: "sms", Body: "hi",
 		Contact: inboxbot.Contact{ExternalID: contact, LeadSource: source}}
 }
+
+func TestShellActor_InvalidNameIsRefusedWithoutAUsageLine(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		for _, name := range []string{"<@U1>", "a@b", "me", strings.Repeat("n", 5000)} {
+			r := e.unchanged(func() commands.Response { return e.run(name, "team") })
+			if r.Outcome != commands.Rejected || !strings.Contains(r.Error, "cannot be a member name") || r.Usage != "" || len(r.Error) > 200 {
+				t.Errorf("as %.20q: %s %.100q usage %q; want a short rejection without the usage of team", name, r.Outcome, r.Error, r.Usage)
+			}
+		}
+	})
+}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
@@ -47,10 +48,15 @@ type Console struct {
 	dms    *printer
 }
 
-// Run runs the session.
+// Run runs the session. A missing or invalid starting name (As) is an
+// error with code inboxbot.EINVALID, returned before anything is read or
+// written; Run returns EINVALID for nothing else.
 func (c *Console) Run(ctx context.Context) error {
 	if strings.TrimSpace(c.As) == "" {
 		return inboxbot.Errorf(inboxbot.EINVALID, "shell: say who you are with --as NAME")
+	}
+	if err := commands.CheckMemberName(c.As); err != nil {
+		return fmt.Errorf("shell: --as: %w", err)
 	}
 	owner := c.Owner
 	if owner == "" {
@@ -112,8 +118,12 @@ func (c *Console) line(ctx context.Context, line string) bool {
 		r := c.Service.Run(ctx, commands.Request{Platform: inboxbot.PlatformShell, UserID: c.As, UserName: c.As, Text: rest})
 		render(c.Out, r)
 	case "as":
-		if rest == "" || strings.ContainsAny(rest, " \t@<>") {
+		if rest == "" {
 			fmt.Fprintf(c.Out, "You are %s. Switch with: as NAME\n", c.As)
+			break
+		}
+		if err := commands.CheckMemberName(rest); err != nil {
+			fmt.Fprintf(c.Out, "! %s\n  You are still %s.\n", inboxbot.ErrorMessage(err), c.As)
 			break
 		}
 		c.As = rest
@@ -124,7 +134,7 @@ func (c *Console) line(ctx context.Context, line string) bool {
 		if strings.HasPrefix(word, "#") {
 			break // a comment in a script
 		}
-		fmt.Fprintf(c.Out, "! Unknown input %q. Type /inbox ..., inbound ..., as NAME, help or quit.\n", word)
+		fmt.Fprintf(c.Out, "! Unknown input %q. Type /inbox ..., inbound ..., as NAME, help or quit.\n", clip(word))
 	}
 	return false
 }
@@ -174,4 +184,14 @@ type printer struct {
 func (p *printer) Send(ctx context.Context, n inboxbot.Notification) error {
 	p.sent = append(p.sent, n)
 	return nil
+}
+
+// clip shortens a typed word for quoting it back, as the commands do: a
+// pasted page is not echoed whole.
+func clip(s string) string {
+	const limit = 40
+	if utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	return string([]rune(s)[:limit-1]) + "…"
 }

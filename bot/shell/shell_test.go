@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,6 +100,49 @@ func TestRun_InteractivePromptsAndQuits(t *testing.T) {
 	}
 	if _, err := st.MemberByName(ctx, "lee"); inboxbot.ErrorCode(err) != inboxbot.ENOTFOUND {
 		t.Fatalf("a line after exit ran: %v", err)
+	}
+}
+
+func TestRun_AsRefusesAnInvalidNameAndSaysWhy(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	long := strings.Repeat("n", 5000)
+	in := "as a@b\nas <@U1>\nas two words\nas " + long + "\nas None\n/inbox team\n"
+	var out bytes.Buffer
+	if err := shell.Run(ctx, commands.New(st), "dana", strings.NewReader(in), &out, false); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, why := range []string{`"a@b" cannot be a member name (it contains @)`, `"<@U1>" cannot be a member name (it contains <)`,
+		`"two words" cannot be a member name (it is more than one word)`,
+		`"` + strings.Repeat("n", 39) + `…" cannot be a member name (it is 5000 characters long)`,
+		`"None" cannot be a member name (none is reserved)`} {
+		if !strings.Contains(got, "! "+why+": a name is one word without @, < or >, at most 64 characters, and not me or none.\n  You are still dana.\n") {
+			t.Errorf("output does not say %s:\n%.2000s", why, got)
+		}
+	}
+	if strings.Contains(got, "You are now") || !strings.Contains(got, "Team: 1 member") || len(got) > 2000 {
+		t.Errorf("an invalid name was taken, or echoed whole:\n%.2000s", got)
+	}
+}
+
+func TestRun_InvalidStartingNameIsAnInvalidError(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	for _, name := range []string{"<@U1>", "a b", "me", strings.Repeat("n", 65)} {
+		var out bytes.Buffer
+		err := shell.Run(ctx, commands.New(st), name, strings.NewReader("/inbox team\n"), &out, false)
+		if inboxbot.ErrorCode(err) != inboxbot.EINVALID || !strings.Contains(err.Error(), "cannot be a member name") {
+			t.Errorf("Run as %.20q: %v, want an EINVALID error saying why", name, err)
+		}
+		if out.Len() > 0 {
+			t.Errorf("Run as %.20q wrote %q", name, out.String())
+		}
+	}
+	if ms, err := st.Members(ctx); err != nil || len(ms) != 0 {
+		t.Errorf("members %v, %v; want none created", ms, err)
+	}
+	// 64 characters is still a name.
+	if err := shell.Run(ctx, commands.New(st), strings.Repeat("n", 64), strings.NewReader("/inbox away\n"), io.Discard, false); err != nil {
+		t.Errorf("Run with a 64-character name: %v", err)
 	}
 }
 
