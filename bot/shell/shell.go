@@ -49,8 +49,9 @@ type Console struct {
 }
 
 // Run runs the session. A missing or invalid starting name (As) is an
-// error with code inboxbot.EINVALID, returned before anything is read or
-// written; Run returns EINVALID for nothing else.
+// error with code inboxbot.EINVALID whose message says why, returned before
+// anything is read or written, so that a command line can treat it as bad
+// usage; other errors come from the database or the input.
 func (c *Console) Run(ctx context.Context) error {
 	if strings.TrimSpace(c.As) == "" {
 		return inboxbot.Errorf(inboxbot.EINVALID, "shell: say who you are with --as NAME")
