@@ -424,7 +424,8 @@ func redactURL(u string) string {
 	return pu.Redacted()
 }
 
-// platforms names the chat platforms that are configured.
+// platforms names the chat platforms that are configured; whether they are
+// on also depends on the build (see platformsOn).
 func (c config) platforms() []string {
 	var on []string
 	if c.Slack.On() {
@@ -436,13 +437,14 @@ func (c config) platforms() []string {
 	return on
 }
 
-// LogValue shows the configuration in logs with every secret left out.
+// LogValue shows the configuration in logs with every secret left out. It
+// leaves out the platforms: configured is not on when this build lacks the
+// adapter, and serve logs the ones that are really on beside it.
 func (c config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("database", redactURL(c.DatabaseURL)),
 		slog.String("http_addr", c.HTTPAddr),
 		slog.Bool("api", c.APIToken != ""),
-		slog.String("platforms", strings.Join(c.platforms(), ",")),
 		slog.String("rules_file", c.RulesFile),
 		slog.Bool("admins", c.Admins != ""),
 		slog.String("unassigned_alert_after", c.UnassignedAlertAfter.String()),

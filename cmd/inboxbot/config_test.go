@@ -443,7 +443,7 @@ func TestConfig_LogValueHidesSecrets(t *testing.T) {
 			t.Errorf("log line contains %q: %s", s, line)
 		}
 	}
-	for _, want := range []string{"postgres://inboxbot:xxxxx@db:5432/inboxbot", `"platforms":"slack,discord"`, `"api":true`} {
+	for _, want := range []string{"postgres://inboxbot:xxxxx@db:5432/inboxbot", `"api":true`} {
 		if !strings.Contains(line, want) {
 			t.Errorf("log line lacks %s: %s", want, line)
 		}

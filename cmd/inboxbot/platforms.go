@@ -40,6 +40,18 @@ func platformSenders(cfg config, log *slog.Logger) map[string]bot.Sender {
 	return senders
 }
 
+// platformsOn names the platforms that are configured and have an adapter
+// in this build: the ones that really run. Never nil, so the log shows [].
+func platformsOn(cfg config) []string {
+	on := []string{}
+	for _, p := range platformsOf(cfg) {
+		if p.configured && p.sender != nil {
+			on = append(on, p.name)
+		}
+	}
+	return on
+}
+
 // logPlatforms says which platforms are on and how to turn the others on,
 // so a first `inboxbot serve` explains itself.
 func logPlatforms(cfg config, log *slog.Logger) {

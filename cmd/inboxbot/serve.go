@@ -90,7 +90,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 		})
 	}
 	wg.Go(func() { alertUnassigned(work, st, cfg.UnassignedAlertAfter, log) })
-	log.Info("inboxbot is running", "config", cfg)
+	log.Info("inboxbot is running", "config", cfg, "platforms", platformsOn(cfg))
 
 	var serveErr error
 	select {
