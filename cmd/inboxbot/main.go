@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -59,15 +60,33 @@ func run(args []string, stdin io.Reader, stdout io.Writer, stderr *os.File) int 
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "inboxbot: %v\n", err)
-		if _, ok := err.(usageError); ok {
-			return 2
-		}
-		return 1
+		return exitCode(err)
 	}
 	return 0
+}
+
+// exitCode is 2 for a mistake the person must fix before trying again (the
+// command line, the configuration), 1 for a command that failed (a
+// database outage, a write error), which may work when tried again.
+func exitCode(err error) int {
+	var u usageError
+	var c configError
+	if errors.As(err, &u) || errors.As(err, &c) {
+		return 2
+	}
+	return 1
 }
 
 // usageError is a command line mistake: exit code 2.
 type usageError string
 
 func (e usageError) Error() string { return string(e) }
+
+// configError is configuration that is found wrong only once it is used: a
+// DATABASE_URL the driver refuses, an INBOXBOT_RULES_FILE that does not
+// validate. It exits 2, as the mistakes loadConfig finds do.
+type configError struct{ err error }
+
+func (e configError) Error() string { return "configuration: " + e.err.Error() }
+
+func (e configError) Unwrap() error { return e.err }

@@ -56,6 +56,75 @@ func TestRun_ConfigurationErrorIsOneLineAndExit2(t *testing.T) {
 	}
 }
 
+// TestRun_ConfigurationFoundWrongAtUseExits2 covers the configuration
+// errors found only when the command uses it: a DATABASE_URL the driver
+// refuses, a rules file that cannot be read or does not validate. They are
+// configuration errors like the ones found at start, so they exit 2 too.
+func TestRun_ConfigurationFoundWrongAtUseExits2(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	badRules := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(badRules, []byte("rules: [{name: x}]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	badURL := "postgres://inboxbot:DBPASSWORD@127.0.0.1:" + freePort(t) + "/inboxbot?sslmode=bogus"
+	serveAnywhere := map[string]string{"INBOXBOT_HTTP_ADDR": "127.0.0.1:0"}
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"migrate, malformed URL", map[string]string{"DATABASE_URL": badURL}, []string{"migrate"}, "DATABASE_URL is not a valid PostgreSQL URL"},
+		{"rules export, malformed URL", map[string]string{"DATABASE_URL": badURL}, []string{"rules", "export"}, "DATABASE_URL is not a valid PostgreSQL URL"},
+		{"shell, malformed URL", map[string]string{"DATABASE_URL": badURL}, []string{"shell", "--as", "dana"}, "DATABASE_URL is not a valid PostgreSQL URL"},
+		{"serve, malformed URL", with(serveAnywhere, "DATABASE_URL", badURL), []string{"serve"}, "DATABASE_URL is not a valid PostgreSQL URL"},
+		{"serve, malformed prefixed URL", with(serveAnywhere, "DATABASE_URL", "sqlite::memory:", "INBOXBOT_DATABASE_URL", badURL),
+			[]string{"serve"}, "INBOXBOT_DATABASE_URL is not a valid PostgreSQL URL"},
+		{"serve, invalid rules file", with(serveAnywhere, "DATABASE_URL", "sqlite::memory:", "INBOXBOT_RULES_FILE", badRules),
+			[]string{"serve"}, "INBOXBOT_RULES_FILE " + badRules},
+		{"serve, missing rules file", with(serveAnywhere, "DATABASE_URL", "sqlite::memory:", "INBOXBOT_RULES_FILE", filepath.Join(dir, "missing.yaml")),
+			[]string{"serve"}, "INBOXBOT_RULES_FILE: open "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			setEnv(t, tc.env)
+			code, _, stderr := runCmd(t, "", tc.args...)
+			if code != 2 || !strings.Contains(stderr, "inboxbot: configuration: "+tc.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr, tc.want)
+			}
+			if strings.Contains(stderr, "DBPASSWORD") {
+				t.Errorf("stderr contains the database password: %q", stderr)
+			}
+		})
+	}
+}
+
+// TestRun_OneShotCommandsFailAtOnceWhenTheDatabaseIsDown: only serve waits
+// for a database that is starting; the one-shot commands say at once, in
+// one line, that it is unavailable, and exit 1 (try again later).
+func TestRun_OneShotCommandsFailAtOnceWhenTheDatabaseIsDown(t *testing.T) {
+	dir := t.TempDir()
+	rules := filepath.Join(dir, "team.yaml")
+	if err := os.WriteFile(rules, []byte(teamFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"migrate"}, {"rules", "apply", rules}, {"rules", "export"}, {"shell", "--as", "dana"}} {
+		t.Run(strings.Join(args[:1], " "), func(t *testing.T) {
+			// Nothing listens on the port: the connection is refused.
+			setEnv(t, map[string]string{"DATABASE_URL": "postgres://inboxbot:DBPASSWORD@127.0.0.1:" + freePort(t) + "/inboxbot"})
+			code, _, stderr := runCmd(t, "", args...)
+			if code != 1 || !strings.HasPrefix(stderr, "inboxbot: the database is unavailable (postgres://inboxbot:xxxxx@127.0.0.1:") ||
+				strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+				t.Errorf("inboxbot %s: exit %d, stderr %q; want 1 and one line saying the database is unavailable",
+					strings.Join(args, " "), code, stderr)
+			}
+			if strings.Contains(stderr, "retrying") || strings.Contains(stderr, "DBPASSWORD") {
+				t.Errorf("stderr retries or shows the password: %q", stderr)
+			}
+		})
+	}
+}
+
 func TestRun_MigrateThenUpToDate(t *testing.T) {
 	db := "sqlite:" + filepath.Join(t.TempDir(), "inboxbot.db")
 	setEnv(t, map[string]string{"DATABASE_URL": db})

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/commands"
 	"github.com/inboxbot/inboxbot/store"
 )
@@ -66,22 +67,31 @@ func readFileOrStdin(path string, stdin io.Reader) ([]byte, error) {
 
 // applyStartupFiles applies INBOXBOT_RULES_FILE and INBOXBOT_ADMINS. Every
 // replica does it at start; both are idempotent, and a bad file stops the
-// start rather than running with rules nobody meant.
+// start rather than running with rules nobody meant. A file that cannot be
+// read or does not validate is a configuration error (exit 2); a database
+// failure while applying it is not.
 func applyStartupFiles(ctx context.Context, st *store.Store, cfg config, log *slog.Logger) error {
 	if cfg.RulesFile != "" {
 		data, err := os.ReadFile(cfg.RulesFile)
 		if err != nil {
-			return fmt.Errorf("INBOXBOT_RULES_FILE: %w", err)
+			return configError{fmt.Errorf("INBOXBOT_RULES_FILE: %w", err)}
 		}
 		// Every replica applies it; the store serialises concurrent applies.
 		summary, err := commands.ApplyRulesFile(ctx, st, data)
 		if err != nil {
-			return fmt.Errorf("INBOXBOT_RULES_FILE %s: %w", cfg.RulesFile, err)
+			err = fmt.Errorf("INBOXBOT_RULES_FILE %s: %w", cfg.RulesFile, err)
+			if inboxbot.ErrorCode(err) == inboxbot.EINVALID {
+				return configError{err}
+			}
+			return err
 		}
 		log.Info("rules file applied", "file", cfg.RulesFile, "summary", summary)
 	}
 	if cfg.Admins != "" {
 		if err := commands.EnsureAdmins(ctx, st, cfg.Admins); err != nil {
+			if inboxbot.ErrorCode(err) == inboxbot.EINVALID {
+				return configError{err}
+			}
 			return err
 		}
 		log.Info("admins ensured", "admins", cfg.Admins)

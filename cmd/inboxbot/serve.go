@@ -113,11 +113,15 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	return nil
 }
 
-// start opens and migrates the store and applies the start-up settings
-// (INBOXBOT_RULES_FILE, INBOXBOT_ADMINS).
+// start opens the store, waiting for a database that is still starting,
+// migrates it, and applies the start-up settings (INBOXBOT_RULES_FILE,
+// INBOXBOT_ADMINS).
 func start(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, error) {
-	st, err := openMigrated(ctx, cfg, log)
+	st, err := waitForStore(ctx, cfg, log)
 	if err != nil {
+		return nil, err
+	}
+	if st, err = migrated(ctx, st, log); err != nil {
 		return nil, err
 	}
 	if err := applyStartupFiles(ctx, st, cfg, log); err != nil {

@@ -159,6 +159,28 @@ func logLine(t *testing.T, logs, msg string) map[string]any {
 	return nil
 }
 
+func TestServe_WaitsForTheDatabaseAndLogsTheWaitAsText(t *testing.T) {
+	cfg := mustLoad(t, map[string]string{"DATABASE_URL": "postgres://inboxbot:DBPASSWORD@127.0.0.1:" + freePort(t) + "/inboxbot",
+		"INBOXBOT_HTTP_ADDR": "127.0.0.1:0"})
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, func() {}, cfg, slog.New(slog.NewJSONHandler(logs, nil))) }()
+	waitFor(t, "a retry", func() bool { return strings.Contains(logs.String(), "database not reachable yet; retrying") })
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve stopped while waiting for the database: %v, want nil", err)
+	}
+	retry := logLine(t, logs.String(), "database not reachable yet; retrying")
+	if retry["in"] != "500ms" {
+		t.Errorf(`retry "in" = %#v, want "500ms"`, retry["in"])
+	}
+	if strings.Contains(logs.String(), "DBPASSWORD") {
+		t.Errorf("the log contains the database password:\n%s", logs)
+	}
+}
+
 func TestServe_BadRulesFileStopsTheStart(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
@@ -168,5 +190,8 @@ func TestServe_BadRulesFileStopsTheStart(t *testing.T) {
 	err := serve(context.Background(), func() {}, cfg, slog.New(slog.DiscardHandler))
 	if err == nil || !strings.Contains(err.Error(), "INBOXBOT_RULES_FILE") || !strings.Contains(err.Error(), "trigger") {
 		t.Fatalf("serve with a bad rules file: %v, want an error naming the file and the field", err)
+	}
+	if code := exitCode(err); code != 2 {
+		t.Errorf("a rules file that does not validate exits %d, want 2 (configuration)", code)
 	}
 }
