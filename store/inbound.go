@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/mail"
+	"regexp"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -48,7 +51,7 @@ const previewLength = 140
 // conversation. All of it is one transaction: a retry of the same message
 // id, even a concurrent one, changes nothing and reports Duplicate.
 func (s *Store) AddInbound(ctx context.Context, in Inbound, route inboxbot.RouteFunc) (InboundResult, error) {
-	if err := validInbound(in); err != nil {
+	if err := validInbound(&in); err != nil {
 		return InboundResult{}, err
 	}
 	var res InboundResult
@@ -71,18 +74,126 @@ func (s *Store) AddInbound(ctx context.Context, in Inbound, route inboxbot.Route
 	return res, nil
 }
 
-func validInbound(in Inbound) error {
+// Limits on what a source may send, so that a buggy integration cannot
+// fill the database or the chat cards with junk. Every entry point (the
+// HTTP API, the shell) goes through validInbound, so they are enforced
+// once, here.
+const (
+	maxIDLength      = 200
+	maxTextLength    = 500
+	maxChannelLength = 32
+	maxTagLength     = 64
+	maxTags          = 50
+	maxCustomPairs   = 100
+	maxMessageLength = 1 << 20
+)
+
+var (
+	// regionPattern is an ISO 3166-1 country, optionally with a 3166-2
+	// subdivision: DE, US-CA, in either case; it is stored upper case.
+	regionPattern  = regexp.MustCompile(`^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$`)
+	channelPattern = regexp.MustCompile(`^[a-z0-9_-]+$`)
+)
+
+// validInbound checks an inbound's content; each error names the field as
+// the API's JSON does ("contact.region must be ..."). It also puts the
+// region in the form it is stored in, upper case, after checking it as
+// given, so that the error quotes what the sender wrote.
+func validInbound(in *Inbound) error {
+	c := in.Contact
+	if in.Kind != "message" && in.Kind != "form" {
+		return badInbound(`kind must be "message" or "form" (got %q)`, in.Kind)
+	}
+	if strings.TrimSpace(c.ExternalID) == "" {
+		return badInbound("contact.external_id is required")
+	}
+	for _, f := range []struct{ name, value string }{
+		{"contact.external_id", c.ExternalID}, {"contact.name", c.Name}, {"contact.email", c.Email},
+		{"contact.phone", c.Phone}, {"contact.lead_source", c.LeadSource}, {"subject", in.Subject},
+	} {
+		if err := validText(f.name, f.value, maxTextLength); err != nil {
+			return err
+		}
+	}
+	if len(c.ExternalID) > maxIDLength {
+		return badInbound("contact.external_id is longer than %d bytes", maxIDLength)
+	}
+	if e := strings.TrimSpace(c.Email); e != "" {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			return badInbound("contact.email is not an e-mail address like jane@example.com (got %q)", c.Email)
+		}
+	}
+	if r := strings.TrimSpace(c.Region); r != "" && !regionPattern.MatchString(r) {
+		return badInbound("contact.region must be an ISO 3166 code such as US-CA or DE (got %q)", c.Region)
+	}
+	in.Contact.Region = strings.ToUpper(strings.TrimSpace(c.Region))
+	if len(c.Tags) > maxTags {
+		return badInbound("contact.tags has %d tags; at most %d are allowed", len(c.Tags), maxTags)
+	}
+	for i, t := range c.Tags {
+		field := fmt.Sprintf("contact.tags[%d]", i)
+		if strings.TrimSpace(t) == "" {
+			return badInbound("%s is empty", field)
+		}
+		if err := validText(field, t, maxTagLength); err != nil {
+			return err
+		}
+	}
+	if len(c.Custom) > maxCustomPairs {
+		return badInbound("contact.custom has %d fields; at most %d are allowed", len(c.Custom), maxCustomPairs)
+	}
+	for _, k := range sortedCustomKeys(c.Custom) {
+		if strings.TrimSpace(k) == "" {
+			return badInbound("contact.custom has an empty field name")
+		}
+		if err := validText("contact.custom."+k, k+c.Custom[k], maxTextLength); err != nil {
+			return err
+		}
+	}
+	// The channel is stored lower-case; check it as it will be stored.
+	switch ch := strings.ToLower(strings.TrimSpace(in.Channel)); {
+	case ch == "":
+		return badInbound("channel is required (like sms, email or webchat)")
+	case len(ch) > maxChannelLength || !channelPattern.MatchString(ch):
+		return badInbound("channel must be one word of letters, digits, - or _ (like sms), at most %d long (got %q)", maxChannelLength, in.Channel)
+	}
+	if strings.TrimSpace(in.Body) == "" {
+		return badInbound("message.body is required")
+	}
+	if err := validText("message.body", in.Body, maxMessageLength); err != nil {
+		return err
+	}
+	return validText("message.external_id", in.MessageID, maxIDLength)
+}
+
+// validText refuses what the database cannot store or people cannot read:
+// NUL characters (PostgreSQL rejects them), invalid UTF-8 and very long
+// values.
+func validText(field, s string, max int) error {
 	switch {
-	case in.Kind != "message" && in.Kind != "form":
-		return inboxbot.Errorf(inboxbot.EINVALID, "kind must be \"message\" or \"form\"")
-	case strings.TrimSpace(in.Contact.ExternalID) == "":
-		return inboxbot.Errorf(inboxbot.EINVALID, "contact.external_id is required")
-	case strings.TrimSpace(in.Channel) == "":
-		return inboxbot.Errorf(inboxbot.EINVALID, "channel is required")
-	case strings.TrimSpace(in.Body) == "":
-		return inboxbot.Errorf(inboxbot.EINVALID, "message.body is required")
+	case strings.ContainsRune(s, 0):
+		return badInbound("%s contains a NUL character", field)
+	case !utf8.ValidString(s):
+		return badInbound("%s is not valid UTF-8", field)
+	case len(s) > max:
+		return badInbound("%s is longer than %d bytes", field, max)
 	}
 	return nil
+}
+
+func badInbound(format string, args ...any) error {
+	return inboxbot.Errorf(inboxbot.EINVALID, format, args...)
+}
+
+// sortedKeys orders a custom map, so that of several bad fields the same
+// one is named every time.
+func sortedCustomKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in Inbound, route inboxbot.RouteFunc) (InboundResult, error) {

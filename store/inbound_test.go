@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -62,22 +63,52 @@ func TestAddInbound_RepeatedMessageIDChangesNothing(t *testing.T) {
 	})
 }
 
-func TestAddInbound_RejectsIncompleteInput(t *testing.T) {
+// TestAddInbound_RejectsBadContentFromAnyEntryPoint: the API and the shell
+// both add through AddInbound, so the content rules live there, with the
+// field named as the API's JSON names it.
+func TestAddInbound_RejectsBadContentFromAnyEntryPoint(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ok := store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "c"}, Body: "hi"}
-		for name, mutate := range map[string]func(*store.Inbound){
-			"kind":    func(in *store.Inbound) { in.Kind = "fax" },
-			"contact": func(in *store.Inbound) { in.Contact.ExternalID = " " },
-			"channel": func(in *store.Inbound) { in.Channel = "" },
-			"body":    func(in *store.Inbound) { in.Body = "" },
+		for _, tc := range []struct {
+			name   string
+			mutate func(*store.Inbound)
+			want   string
+		}{
+			{"kind", func(in *store.Inbound) { in.Kind = "fax" }, `kind must be "message" or "form" (got "fax")`},
+			{"contact", func(in *store.Inbound) { in.Contact.ExternalID = " " }, "contact.external_id is required"},
+			{"long external id", func(in *store.Inbound) { in.Contact.ExternalID = strings.Repeat("x", 201) }, "contact.external_id is longer than 200 bytes"},
+			{"NUL in name", func(in *store.Inbound) { in.Contact.Name = "Ja\x00ne" }, "contact.name contains a NUL character"},
+			{"bad UTF-8", func(in *store.Inbound) { in.Subject = "\xff" }, "subject is not valid UTF-8"},
+			{"email", func(in *store.Inbound) { in.Contact.Email = "jane at home" }, `contact.email is not an e-mail address like jane@example.com (got "jane at home")`},
+			{"region", func(in *store.Inbound) { in.Contact.Region = "California" }, `contact.region must be an ISO 3166 code such as US-CA or DE (got "California")`},
+			{"empty tag", func(in *store.Inbound) { in.Contact.Tags = []string{"vip", " "} }, "contact.tags[1] is empty"},
+			{"long tag", func(in *store.Inbound) { in.Contact.Tags = []string{strings.Repeat("t", 65)} }, "contact.tags[0] is longer than 64 bytes"},
+			{"many tags", func(in *store.Inbound) { in.Contact.Tags = make([]string, 51) }, "contact.tags has 51 tags; at most 50 are allowed"},
+			{"custom key", func(in *store.Inbound) { in.Contact.Custom = map[string]string{" ": "a"} }, "contact.custom has an empty field name"},
+			{"long custom", func(in *store.Inbound) { in.Contact.Custom = map[string]string{"plan": strings.Repeat("p", 500)} }, "contact.custom.plan is longer than 500 bytes"},
+			{"channel", func(in *store.Inbound) { in.Channel = "" }, "channel is required (like sms, email or webchat)"},
+			{"channel of two words", func(in *store.Inbound) { in.Channel = "text message" }, `channel must be one word of letters, digits, - or _ (like sms), at most 32 long (got "text message")`},
+			{"long channel", func(in *store.Inbound) { in.Channel = strings.Repeat("c", 33) }, "channel must be one word"},
+			{"body", func(in *store.Inbound) { in.Body = "" }, "message.body is required"},
+			{"long message id", func(in *store.Inbound) { in.MessageID = strings.Repeat("m", 201) }, "message.external_id is longer than 200 bytes"},
 		} {
 			in := ok
-			mutate(&in)
+			tc.mutate(&in)
 			_, err := s.AddInbound(ctx, in, nil)
 			wantCode(t, err, inboxbot.EINVALID)
-			if list, _ := s.List(ctx, inboxbot.Filter{}); len(list) != 0 {
-				t.Fatalf("%s: a rejected inbound stored %d conversations", name, len(list))
+			if msg := inboxbot.ErrorMessage(err); !strings.Contains(msg, tc.want) {
+				t.Errorf("%s: error %q, want %q", tc.name, msg, tc.want)
 			}
+			if list, _ := s.List(ctx, inboxbot.Filter{}); len(list) != 0 {
+				t.Fatalf("%s: a rejected inbound stored %d conversations", tc.name, len(list))
+			}
+		}
+		// What people type in the shell is stored as the API stores it.
+		in := ok
+		in.Contact.Region, in.Channel = "us-ca", "SMS"
+		res, err := s.AddInbound(ctx, in, nil)
+		if err != nil || res.Conversation.Contact.Region != "US-CA" || res.Conversation.Channel != "sms" {
+			t.Fatalf("lower-case region = %+v, %v", res.Conversation, err)
 		}
 	})
 }

@@ -1,10 +1,7 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
-	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -51,20 +48,10 @@ type inboundResponse struct {
 	Created bool `json:"created"`
 }
 
-// Limits on what a source may send, so that a buggy integration cannot
-// fill the database or the chat cards with junk.
+// Limits of the tags endpoint; the inbound's own are the store's.
 const (
-	maxIDLength    = 200
-	maxTextLength  = 500
-	maxChannel     = 32
-	maxTagLength   = 64
-	maxTags        = 50
-	maxCustomPairs = 100
-)
-
-var (
-	regionPattern  = regexp.MustCompile(`^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$`)
-	channelPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	maxTagLength = 64
+	maxTags      = 50
 )
 
 // inbound adds a message or form submission and routes a new conversation.
@@ -107,15 +94,14 @@ func (h *Handler) failBody(w http.ResponseWriter, r *http.Request, err error) {
 	h.fail(w, r, err)
 }
 
-// inbound checks the request and turns it into the store's Inbound. Each
-// error names the field: "contact.external_id is required".
+// inbound turns the request into the store's Inbound. It checks what only
+// JSON can get wrong (a missing object, a time that is not RFC 3339); the
+// store checks the content for every entry point, naming the field as the
+// JSON does: "contact.external_id is required".
 func (req inboundRequest) inbound() (store.Inbound, error) {
-	in := store.Inbound{Kind: strings.TrimSpace(req.Kind), Channel: strings.ToLower(strings.TrimSpace(req.Channel)), Subject: strings.TrimSpace(req.Subject)}
+	in := store.Inbound{Kind: strings.TrimSpace(req.Kind), Channel: strings.TrimSpace(req.Channel), Subject: strings.TrimSpace(req.Subject)}
 	if in.Kind == "" {
 		in.Kind = "message"
-	}
-	if in.Kind != "message" && in.Kind != "form" {
-		return in, invalid(`kind must be "message" or "form" (got %q)`, req.Kind)
 	}
 	if req.Contact == nil {
 		return in, invalid("contact is required")
@@ -123,71 +109,14 @@ func (req inboundRequest) inbound() (store.Inbound, error) {
 	c := req.Contact
 	in.Contact = inboxbot.Contact{
 		ExternalID: strings.TrimSpace(c.ExternalID), Name: strings.TrimSpace(c.Name), Email: strings.TrimSpace(c.Email),
-		Phone: strings.TrimSpace(c.Phone), LeadSource: strings.TrimSpace(c.LeadSource), Region: strings.ToUpper(strings.TrimSpace(c.Region)),
-	}
-	if in.Contact.ExternalID == "" {
-		return in, invalid("contact.external_id is required")
-	}
-	for _, f := range []struct{ name, value string }{
-		{"contact.external_id", in.Contact.ExternalID}, {"contact.name", in.Contact.Name}, {"contact.email", in.Contact.Email},
-		{"contact.phone", in.Contact.Phone}, {"contact.lead_source", in.Contact.LeadSource}, {"subject", in.Subject},
-	} {
-		if err := text(f.name, f.value, maxTextLength); err != nil {
-			return in, err
-		}
-	}
-	if len(in.Contact.ExternalID) > maxIDLength {
-		return in, invalid("contact.external_id is longer than %d bytes", maxIDLength)
-	}
-	if e := in.Contact.Email; e != "" {
-		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
-			return in, invalid("contact.email is not an e-mail address like jane@example.com (got %q)", e)
-		}
-	}
-	if in.Contact.Region != "" && !regionPattern.MatchString(in.Contact.Region) {
-		return in, invalid("contact.region must be an ISO 3166 code such as US-CA or DE (got %q)", c.Region)
-	}
-	if len(c.Tags) > maxTags {
-		return in, invalid("contact.tags has %d tags; at most %d are allowed", len(c.Tags), maxTags)
-	}
-	for i, t := range c.Tags {
-		if err := tag(fmt.Sprintf("contact.tags[%d]", i), t); err != nil {
-			return in, err
-		}
-		in.Contact.Tags = append(in.Contact.Tags, strings.TrimSpace(t))
-	}
-	if len(c.Custom) > maxCustomPairs {
-		return in, invalid("contact.custom has %d fields; at most %d are allowed", len(c.Custom), maxCustomPairs)
-	}
-	for k, v := range c.Custom {
-		if strings.TrimSpace(k) == "" {
-			return in, invalid("contact.custom has an empty field name")
-		}
-		if err := text("contact.custom."+k, k+v, maxTextLength); err != nil {
-			return in, err
-		}
-	}
-	in.Contact.Custom = c.Custom
-	switch {
-	case in.Channel == "":
-		return in, invalid("channel is required (like sms, email or webchat)")
-	case len(in.Channel) > maxChannel || !channelPattern.MatchString(in.Channel):
-		return in, invalid("channel must be one word of letters, digits, - or _ (like sms), at most %d long (got %q)", maxChannel, req.Channel)
+		Phone: strings.TrimSpace(c.Phone), LeadSource: strings.TrimSpace(c.LeadSource), Region: strings.TrimSpace(c.Region),
+		Tags: c.Tags, Custom: c.Custom,
 	}
 	if req.Message == nil {
 		return in, invalid("message is required")
 	}
 	m := req.Message
 	in.MessageID, in.Body = strings.TrimSpace(m.ExternalID), m.Body
-	if strings.TrimSpace(in.Body) == "" {
-		return in, invalid("message.body is required")
-	}
-	if err := text("message.body", in.Body, MaxBodyBytes); err != nil {
-		return in, err
-	}
-	if err := text("message.external_id", in.MessageID, maxIDLength); err != nil {
-		return in, err
-	}
 	if m.SentAt != "" {
 		t, err := time.Parse(time.RFC3339, m.SentAt)
 		if err != nil {
