@@ -13,6 +13,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/inboxbot/inboxbot"
@@ -71,7 +72,29 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "missing or wrong bearer token: send Authorization: Bearer <INBOXBOT_API_TOKEN>")
 		return
 	}
+	// ServeMux answers a path with an empty or dot segment by redirecting
+	// to its clean form, which is another endpoint: /api/v1/contacts//tags
+	// would go to /api/v1/contacts/tags. Say what is wrong instead.
+	if p := r.URL.EscapedPath(); cleanPath(p) != p {
+		id, isTags := strings.CutPrefix(p, "/api/v1/contacts/")
+		if id, isTags = strings.CutSuffix(id, "/tags"); isTags && strings.Trim(id, "/") == "" {
+			writeError(w, http.StatusBadRequest, errNoContactID)
+			return
+		}
+		writeError(w, http.StatusNotFound, "no such endpoint: "+r.URL.Path+" (see docs/api.md)")
+		return
+	}
 	h.mux.ServeHTTP(w, r)
+}
+
+// cleanPath is p without empty and dot segments, as ServeMux cleans it
+// (a trailing slash stays).
+func cleanPath(p string) string {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
 }
 
 func (h *Handler) authorized(r *http.Request) bool {

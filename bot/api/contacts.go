@@ -8,6 +8,9 @@ import (
 	"github.com/inboxbot/inboxbot/routing"
 )
 
+// errNoContactID answers a tags request whose path has no contact id.
+const errNoContactID = "contact external_id is missing from the path: POST /api/v1/contacts/{external_id}/tags"
+
 // tagsRequest is the body of POST /api/v1/contacts/{external_id}/tags.
 type tagsRequest struct {
 	Add    []string `json:"add"`
@@ -34,6 +37,11 @@ type routedJSON struct {
 // tags adds and removes a contact's tags; adding one runs contact.tagged
 // rules on the contact's open unassigned conversations.
 func (h *Handler) tags(w http.ResponseWriter, r *http.Request) {
+	id := strings.TrimSpace(r.PathValue("external_id"))
+	if id == "" {
+		h.fail(w, r, invalid("%s", errNoContactID))
+		return
+	}
 	var req tagsRequest
 	if err := readJSON(w, r, &req); err != nil {
 		h.failBody(w, r, err)
@@ -58,7 +66,6 @@ func (h *Handler) tags(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	id := strings.TrimSpace(r.PathValue("external_id"))
 	contact, routed, err := h.store.TagContact(r.Context(), id, req.Add, req.Remove, routing.Route)
 	if err != nil {
 		h.fail(w, r, err)

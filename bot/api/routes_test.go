@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -41,6 +42,24 @@ func TestAuth_MissingOrWrongTokenIs401AndChangesNothing(t *testing.T) {
 			t.Fatalf("the log shows the token:\n%s", e.log)
 		}
 	})
+}
+
+// TestAuth_NoTokenIs401BeforeTheBodyIsRead: an unauthenticated client
+// learns nothing about the body limit, and its body is not read.
+func TestAuth_NoTokenIs401BeforeTheBodyIsRead(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	big := strings.Repeat("a", 5<<20)
+	for _, body := range []io.Reader{strings.NewReader(big), struct{ io.Reader }{strings.NewReader(big)}} {
+		r := e.doAuth("", "POST", "/api/v1/inbound", body)
+		if r.status != http.StatusUnauthorized {
+			t.Fatalf("5 MiB without a token = %d %s", r.status, r.body)
+		}
+	}
+	for _, p := range []string{"/api/v1/contacts//tags", "/api/v1//inbound", "/api/v1/../x"} {
+		if r := e.doAuth("", "POST", p, strings.NewReader("{}")); r.status != http.StatusUnauthorized {
+			t.Fatalf("%s without a token = %d %s", p, r.status, r.body)
+		}
+	}
 }
 
 func TestAuth_EmptyTokenRefusesEverything(t *testing.T) {
@@ -135,6 +154,28 @@ func TestTags_Errors(t *testing.T) {
 			t.Fatalf("refused requests tagged jane: %v", c.Tags)
 		}
 	})
+}
+
+// TestRoutes_UncleanPathsAreNotRedirected: ServeMux would answer 307 to
+// the cleaned path, which is another endpoint.
+func TestRoutes_UncleanPathsAreNotRedirected(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, "sqlite")).withTeam(team)
+	for _, tc := range []struct {
+		path   string
+		status int
+		want   string
+	}{
+		{"/api/v1/contacts//tags", 400, "contact external_id is missing from the path"},
+		{"/api/v1/contacts///tags", 400, "contact external_id is missing from the path"},
+		{"/api/v1/contacts/%20/tags", 400, "contact external_id is missing from the path"},
+		{"/api/v1//inbound", 404, "no such endpoint"},
+		{"/api/v1/contacts/a/../b/tags", 404, "no such endpoint"},
+	} {
+		r := e.do("POST", tc.path, `{"add":["vip"]}`)
+		if r.status != tc.status || !strings.Contains(r.json(t)["error"].(string), tc.want) {
+			t.Errorf("%s = %d %s; want %d %q", tc.path, r.status, r.body, tc.status, tc.want)
+		}
+	}
 }
 
 func TestConversations_ListFilters(t *testing.T) {
