@@ -122,9 +122,4 @@ func (s *Service) filter(ctx context.Context, c call, q Query) (inboxbot.Filter,
 }
 
 // count says "3 open conversations", "1 closed conversation".
-func count(n int, status string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s conversation", status)
-	}
-	return fmt.Sprintf("%d %s conversations", n, status)
-}
+func count(n int, status string) string { return counted(n, status+" conversation") }

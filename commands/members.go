@@ -2,43 +2,10 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/inboxbot/inboxbot"
 )
-
-// maxMemberName is the longest member name the store accepts.
-const maxMemberName = 64
-
-// CheckMemberName returns nil when name can name a member, else an EINVALID
-// error that says why. It is the store's rule: one word without @, < or >
-// (so that @name and mentions read unambiguously), at most 64 characters,
-// and not me or none (which mean the asker and nobody where a member is
-// expected). The console checks a name with it before acting as that
-// member, since the member is only created by their first command.
-func CheckMemberName(name string) error {
-	var why string
-	switch {
-	case name == "":
-		why = "it is empty"
-	case strings.IndexFunc(name, unicode.IsSpace) >= 0:
-		why = "it is more than one word"
-	case strings.ContainsAny(name, "@<>"):
-		why = "it contains " + string(name[strings.IndexAny(name, "@<>")])
-	case utf8.RuneCountInString(name) > maxMemberName:
-		why = fmt.Sprintf("it is %d characters long", utf8.RuneCountInString(name))
-	case strings.EqualFold(name, "me") || strings.EqualFold(name, "none"):
-		why = strings.ToLower(name) + " is reserved"
-	default:
-		return nil
-	}
-	return inboxbot.Errorf(inboxbot.EINVALID,
-		"%q cannot be a member name (%s): a name is one word without @, < or >, at most %d characters, and not me or none.",
-		clip(name), why, maxMemberName)
-}
 
 // member resolves a member token (from memberToken) for the asker's
 // platform: a mention by platform user id, @name by exact name, else by a

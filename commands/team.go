@@ -31,5 +31,5 @@ func (s *Service) team(ctx context.Context, c call) (Response, error) {
 		}
 		lines[i] = line
 	}
-	return reply(fmt.Sprintf("Team: %d members", len(ms)), strings.Join(lines, "\n")), nil
+	return reply(fmt.Sprintf("Team: %s", counted(len(ms), "member")), strings.Join(lines, "\n")), nil
 }

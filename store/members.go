@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -140,19 +141,34 @@ func (s *Store) upsertMember(ctx context.Context, tx bun.Tx, m inboxbot.Member) 
 // maxNameLength bounds member names, which appear in every list and DM.
 const maxNameLength = 64
 
-// reservedNames mean something else where a member name may stand:
-// ?assignee=me and ?assignee=none in the API.
-var reservedNames = map[string]bool{"me": true, "none": true}
+// CheckName returns nil when name can name a member, else an EINVALID error
+// that says why: a name is one word without @, <, > or commas (so that
+// @name, mentions and lists read unambiguously), at most 64 characters, and
+// not me or none (which mean the asker and nobody in lists and the API).
+func CheckName(name string) error {
+	var why string
+	switch {
+	case name == "":
+		why = "it is empty"
+	case strings.IndexFunc(name, unicode.IsSpace) >= 0:
+		why = "it is more than one word"
+	case strings.ContainsAny(name, "@<>,"):
+		why = "it contains " + string(name[strings.IndexAny(name, "@<>,")])
+	case utf8.RuneCountInString(name) > maxNameLength:
+		why = fmt.Sprintf("it is %d characters long", utf8.RuneCountInString(name))
+	case strings.EqualFold(name, "me") || strings.EqualFold(name, "none"):
+		why = strings.ToLower(name) + " is reserved"
+	default:
+		return nil
+	}
+	return inboxbot.Errorf(inboxbot.EINVALID,
+		"%q cannot be a member name (%s): a name is one word without @, <, > or commas, at most %d characters, and not me or none.",
+		clip(name), why, maxNameLength)
+}
 
 func validMember(m inboxbot.Member) error {
-	if strings.TrimSpace(m.Name) == "" || strings.ContainsAny(m.Name, " \t\r\n@<>,") {
-		return inboxbot.Errorf(inboxbot.EINVALID, "A member name must be one word without @, <, > or commas (got %q).", clip(m.Name))
-	}
-	if utf8.RuneCountInString(m.Name) > maxNameLength {
-		return inboxbot.Errorf(inboxbot.EINVALID, "A member name can have at most %d characters (got %q).", maxNameLength, clip(m.Name))
-	}
-	if reservedNames[strings.ToLower(m.Name)] {
-		return inboxbot.Errorf(inboxbot.EINVALID, "%q cannot be a member name: it means something else in lists and the API.", m.Name)
+	if err := CheckName(m.Name); err != nil {
+		return err
 	}
 	if m.Role != "" && !m.Role.Valid() {
 		return inboxbot.Errorf(inboxbot.EINVALID, "Role must be agent, manager or admin (got %q).", m.Role)

@@ -116,7 +116,7 @@ func TestRun_AsRefusesAnInvalidNameAndSaysWhy(t *testing.T) {
 		`"two words" cannot be a member name (it is more than one word)`,
 		`"` + strings.Repeat("n", 39) + `…" cannot be a member name (it is 5000 characters long)`,
 		`"None" cannot be a member name (none is reserved)`} {
-		if !strings.Contains(got, "! "+why+": a name is one word without @, < or >, at most 64 characters, and not me or none.\n  You are still dana.\n") {
+		if !strings.Contains(got, "! "+why+": a name is one word without @, <, > or commas, at most 64 characters, and not me or none.\n  You are still dana.\n") {
 			t.Errorf("output does not say %s:\n%.2000s", why, got)
 		}
 	}
