@@ -302,3 +302,19 @@ rules:
 		}
 	})
 }
+
+func TestInbound_ReusedMessageIDOfAnotherContactIs409(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s).withTeam(team)
+		if r := e.do("POST", "/api/v1/inbound", inboundBody("jane", "google", "m-1", "hi")); r.status != http.StatusCreated {
+			t.Fatalf("first = %d %s", r.status, r.body)
+		}
+		r := e.do("POST", "/api/v1/inbound", inboundBody("omar", "google", "m-1", "a different message"))
+		if r.status != http.StatusConflict || !strings.Contains(r.json(t)["error"].(string), "message.external_id") {
+			t.Fatalf("reuse = %d %s, want 409 naming message.external_id", r.status, r.body)
+		}
+		if list, _ := s.List(bg, inboxbot.Filter{}); len(list) != 1 {
+			t.Fatalf("%d conversations after a refused reuse, want 1", len(list))
+		}
+	})
+}
