@@ -178,6 +178,27 @@ func TestRun_ShellActsAsTheMember(t *testing.T) {
 	}
 }
 
+func TestRun_ShellRefusesAnInvalidNameAsBadUsage(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"database up": {"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "inboxbot.db")},
+		// The name is checked first: a bad name is bad usage whatever the
+		// database does.
+		"database down": {"DATABASE_URL": "postgres://inboxbot@127.0.0.1:" + freePort(t) + "/inboxbot"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			setEnv(t, env)
+			code, out, stderr := runCmd(t, "/inbox team\nquit\n", "shell", "--as", "<@U1>")
+			if code != 2 || !strings.HasPrefix(stderr, "inboxbot: shell --as: ") || !strings.Contains(stderr, "cannot be a member name") ||
+				!strings.Contains(stderr, shellUsage) {
+				t.Errorf("shell --as '<@U1>': exit %d, stderr %q; want 2, the reason and the usage", code, stderr)
+			}
+			if out != "" {
+				t.Errorf("the console ran: %q", out)
+			}
+		})
+	}
+}
+
 func TestRun_HealthcheckFailsWithNothingListening(t *testing.T) {
 	setEnv(t, map[string]string{"INBOXBOT_HTTP_ADDR": "127.0.0.1:" + freePort(t)})
 	if code, _, stderr := runCmd(t, "", "healthcheck"); code != 1 || !strings.Contains(stderr, "healthcheck") {

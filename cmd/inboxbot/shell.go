@@ -10,6 +10,7 @@ import (
 
 	"github.com/mattn/go-isatty"
 
+	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot/shell"
 	"github.com/inboxbot/inboxbot/commands"
 )
@@ -24,6 +25,11 @@ func shellCommand(ctx context.Context, cfg config, args []string, stdin io.Reade
 	as := fs.String("as", "", "the member you act as")
 	if err := fs.Parse(args); err != nil || *as == "" || fs.NArg() > 0 {
 		return usageError(shellUsage)
+	}
+	// Checked before the database is opened, so a bad name is told as such
+	// (exit 2) even when the database is down.
+	if err := commands.CheckMemberName(*as); err != nil {
+		return shellUsageError(err)
 	}
 	st, err := openMigrated(ctx, cfg, log)
 	if err != nil {
@@ -40,10 +46,21 @@ func shellCommand(ctx context.Context, cfg config, args []string, stdin io.Reade
 	go func() { done <- shell.Run(ctx, svc, *as, stdin, stdout, interactive) }()
 	select {
 	case err := <-done:
+		// shell.Run refuses a bad starting name with EINVALID before it
+		// reads anything, and returns EINVALID for nothing else.
+		if inboxbot.ErrorCode(err) == inboxbot.EINVALID {
+			return shellUsageError(err)
+		}
 		return err
 	case <-ctx.Done():
 		// Ctrl-C: the console may be blocked reading a line; leave now.
 		fmt.Fprintln(stdout)
 		return nil
 	}
+}
+
+// shellUsageError is a refused --as name: bad usage, exit 2, with the
+// reason and the usage line.
+func shellUsageError(err error) error {
+	return usageError("shell --as: " + inboxbot.ErrorMessage(err) + " " + shellUsage)
 }
