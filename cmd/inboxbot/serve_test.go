@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -178,6 +179,51 @@ func TestServe_WaitsForTheDatabaseAndLogsTheWaitAsText(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "DBPASSWORD") {
 		t.Errorf("the log contains the database password:\n%s", logs)
+	}
+}
+
+// TestServe_APIRequestsAreLabelledByEndpoint checks the route label of the
+// access log and of inboxbot_http_requests_total: the endpoint's pattern,
+// and "/api/v1/" for what no endpoint takes.
+func TestServe_APIRequestsAreLabelledByEndpoint(t *testing.T) {
+	t.Chdir(t.TempDir())
+	base, logs, _ := startServe(t, map[string]string{"DATABASE_URL": "sqlite::memory:", "INBOXBOT_API_TOKEN": "APISECRET-0123456789"})
+	for _, r := range []struct{ method, path string }{
+		{"POST", "/api/v1/inbound"},
+		{"POST", "/api/v1/contacts/c%2F1/tags"},
+		{"GET", "/api/v1/conversations?status=open"},
+		{"DELETE", "/api/v1/inbound"},
+		{"GET", "/api/v1/nowhere"},
+	} {
+		req, _ := http.NewRequest(r.method, base+r.path, strings.NewReader("{}"))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	metrics, _ := io.ReadAll(resp.Body)
+	for route, want := range map[string]int{
+		"POST /api/v1/inbound": 1, "POST /api/v1/contacts/{external_id}/tags": 1, "GET /api/v1/conversations": 1, "/api/v1/": 2,
+	} {
+		n := 0
+		for _, line := range strings.Split(string(metrics), "\n") {
+			if strings.HasPrefix(line, "inboxbot_http_requests_total{") && strings.Contains(line, `route="`+route+`"`) {
+				n++
+			}
+		}
+		// Unauthorized, every request is a 401: one series per route.
+		if n != 1 {
+			t.Errorf("/metrics has %d inboxbot_http_requests_total series for route %q, want 1:\n%s", n, route, metrics)
+		}
+		if got := strings.Count(logs.String(), `"route":"`+route+`"`); got != want {
+			t.Errorf("%d access log lines with route %q, want %d", got, route, want)
+		}
 	}
 }
 
