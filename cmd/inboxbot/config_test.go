@@ -398,7 +398,9 @@ func TestConfig_NotesForQuestionableSettings(t *testing.T) {
 func TestHelp_ListsEveryVariableAndCommandButNoValue(t *testing.T) {
 	// Every secret set, under both names, to prove help reads none.
 	env := with(with(slackOn, "SLACK_APP_TOKEN", "xapp-SECRET-app", "INBOXBOT_API_TOKEN", "APISECRET-0123456789",
-		"DATABASE_URL", "postgres://u:DBPASSWORD@db/x"), "INBOXBOT_DISCORD_BOT_TOKEN", "DISCORDSECRET")
+		"DATABASE_URL", "postgres://u:DBPASSWORD@db/x"), "INBOXBOT_DISCORD_BOT_TOKEN", "DISCORDSECRET",
+		"INBOXBOT_SLACK_BOT_TOKEN", "xoxb-SECRET-bot", "INBOXBOT_SLACK_SIGNING_SECRET", "SIGNSECRET",
+		"INBOXBOT_SLACK_APP_TOKEN", "xapp-SECRET-app", "INBOXBOT_DATABASE_URL", "postgres://u:DBPASSWORD@db/y")
 	setEnv(t, env)
 	var out bytes.Buffer
 	if code := run([]string{"help"}, strings.NewReader(""), &out, os.Stderr); code != 0 {
@@ -431,22 +433,34 @@ func TestHelp_ListsEveryVariableAndCommandButNoValue(t *testing.T) {
 }
 
 func TestConfig_LogValueHidesSecrets(t *testing.T) {
-	c := mustLoad(t, with(with(slackOn, "SLACK_APP_TOKEN", "xapp-SECRET-app", "INBOXBOT_API_TOKEN", "APISECRET-0123456789",
+	plain := with(with(slackOn, "SLACK_APP_TOKEN", "xapp-SECRET-app", "INBOXBOT_API_TOKEN", "APISECRET-0123456789",
 		"DATABASE_URL", "postgres://inboxbot:DBPASSWORD@db:5432/inboxbot"), "DISCORD_BOT_TOKEN", "DISCORDSECRET",
-		"DISCORD_APP_ID", "1", "DISCORD_INBOX_CHANNEL", "2"))
-	var buf bytes.Buffer
-	slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{ReplaceAttr: hideSecrets})).Info("start", "config", c,
-		"slack_bot_token", c.Slack.BotToken)
-	line := buf.String()
-	for _, s := range secrets {
-		if strings.Contains(line, s) {
-			t.Errorf("log line contains %q: %s", s, line)
+		"DISCORD_APP_ID", "1", "DISCORD_INBOX_CHANNEL", "2")
+	prefixed := map[string]string{}
+	for k, v := range plain {
+		if !strings.HasPrefix(k, envPrefix+"_") {
+			k = envPrefix + "_" + k
 		}
+		prefixed[k] = v
 	}
-	for _, want := range []string{"postgres://inboxbot:xxxxx@db:5432/inboxbot", `"api":true`} {
-		if !strings.Contains(line, want) {
-			t.Errorf("log line lacks %s: %s", want, line)
-		}
+	for name, env := range map[string]map[string]string{"plain": plain, "prefixed": prefixed} {
+		t.Run(name, func(t *testing.T) {
+			c := mustLoad(t, env)
+			var buf bytes.Buffer
+			slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{ReplaceAttr: hideSecrets})).Info("start", "config", c,
+				"slack_bot_token", c.Slack.BotToken)
+			line := buf.String()
+			for _, s := range secrets {
+				if strings.Contains(line, s) {
+					t.Errorf("log line contains %q: %s", s, line)
+				}
+			}
+			for _, want := range []string{"postgres://inboxbot:xxxxx@db:5432/inboxbot", `"api":true`} {
+				if !strings.Contains(line, want) {
+					t.Errorf("log line lacks %s: %s", want, line)
+				}
+			}
+		})
 	}
 }
 
