@@ -46,13 +46,34 @@ func New(s *store.Store, token string, log *slog.Logger) *Handler {
 		log = slog.Default()
 	}
 	h := &Handler{store: s, tokenSum: sha256.Sum256([]byte(token)), enabled: token != "", log: log, mux: http.NewServeMux()}
-	h.route("/api/v1/inbound", "POST", h.inbound)
-	h.route("/api/v1/contacts/{external_id}/tags", "POST", h.tags)
-	h.route("/api/v1/conversations", "GET", h.conversations)
+	for _, e := range endpoints {
+		h.route(e.path, e.method, e.serve(h))
+	}
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.URL.Path+" (see docs/api.md)")
 	})
 	return h
+}
+
+// endpoints are the API's routes (DESIGN.md section 2).
+var endpoints = []struct {
+	method, path string
+	serve        func(*Handler) http.HandlerFunc
+}{
+	{"POST", "/api/v1/inbound", func(h *Handler) http.HandlerFunc { return h.inbound }},
+	{"POST", "/api/v1/contacts/{external_id}/tags", func(h *Handler) http.HandlerFunc { return h.tags }},
+	{"GET", "/api/v1/conversations", func(h *Handler) http.HandlerFunc { return h.conversations }},
+}
+
+// Patterns returns the ServeMux pattern of every endpoint, such as
+// "POST /api/v1/inbound", so that a server in front of the Handler can
+// mount it once per endpoint and label its metrics by endpoint.
+func Patterns() []string {
+	out := make([]string, len(endpoints))
+	for i, e := range endpoints {
+		out[i] = e.method + " " + e.path
+	}
+	return out
 }
 
 // route registers fn for method on path, and a JSON 405 for the others

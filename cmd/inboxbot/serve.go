@@ -43,7 +43,11 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	var apiGate *gate
 	if cfg.APIToken != "" {
 		apiGate = &gate{}
-		for _, pattern := range apiRoutes {
+		// One pattern per endpoint, so that the access log and the metrics
+		// label a request by its endpoint (the server labels with its own
+		// mux's pattern); the prefix takes the rest (a wrong method, an
+		// unknown path), which the API answers with its JSON errors.
+		for _, pattern := range append(api.Patterns(), "/api/v1/") {
 			srv.Handle(pattern, apiGate)
 		}
 	}
@@ -113,20 +117,6 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	}
 	log.Info("stopped")
 	return nil
-}
-
-// apiRoutes are the inbound API's endpoints (DESIGN.md section 2), each
-// mounted under its own pattern so that the route label of the access log
-// and the metrics names the endpoint ("POST /api/v1/inbound"): the server
-// labels a request with the pattern of its own mux, and the API's mux is
-// another one. The prefix takes the rest (a wrong method, an unknown path),
-// which the API answers with its JSON errors; an endpoint missing here is
-// still served, only labelled "/api/v1/".
-var apiRoutes = []string{
-	"POST /api/v1/inbound",
-	"POST /api/v1/contacts/{external_id}/tags",
-	"GET /api/v1/conversations",
-	"/api/v1/",
 }
 
 // start opens the store, waiting for a database that is still starting,
