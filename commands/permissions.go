@@ -57,12 +57,40 @@ func changeHandsCheck(actor inboxbot.Member, verb string) func(inboxbot.Conversa
 
 // EnsureAdmins makes the members linked to the listed platform users admins,
 // creating them when they have never used the bot. list is the value of
-// INBOXBOT_ADMINS: a comma list of slack:U…, discord:… (and, for the local
-// console, shell:NAME) entries. A malformed entry fails the whole list
+// INBOXBOT_ADMINS (see ParseAdmins). A malformed entry fails the whole list
 // before anything changes.
 func EnsureAdmins(ctx context.Context, st *store.Store, list string) error {
-	type entry struct{ platform, id string }
-	var entries []entry
+	entries, err := ParseAdmins(list)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		var m inboxbot.Member
+		if e.Platform == inboxbot.PlatformShell {
+			m, err = shellMember(ctx, st, e.ID)
+		} else {
+			m, err = st.EnsurePlatformMember(ctx, e.Platform, e.ID, "")
+		}
+		if err != nil {
+			return fmt.Errorf("INBOXBOT_ADMINS %s:%s: %w", e.Platform, e.ID, err)
+		}
+		if m.Role != inboxbot.RoleAdmin {
+			if err := st.SetRole(ctx, m.ID, inboxbot.RoleAdmin); err != nil {
+				return fmt.Errorf("INBOXBOT_ADMINS %s:%s: %w", e.Platform, e.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Admin is one entry of INBOXBOT_ADMINS.
+type Admin struct{ Platform, ID string }
+
+// ParseAdmins reads INBOXBOT_ADMINS: a comma list of slack:U…, discord:…
+// and, for the local console, shell:NAME entries. The error names the
+// first malformed entry.
+func ParseAdmins(list string) ([]Admin, error) {
+	var out []Admin
 	for _, raw := range strings.Split(list, ",") {
 		raw = strings.TrimSpace(raw)
 		if raw == "" {
@@ -71,28 +99,9 @@ func EnsureAdmins(ctx context.Context, st *store.Store, list string) error {
 		p, id, ok := strings.Cut(raw, ":")
 		p, id = strings.ToLower(strings.TrimSpace(p)), strings.TrimSpace(id)
 		if !ok || id == "" || (p != inboxbot.PlatformSlack && p != inboxbot.PlatformDiscord && p != inboxbot.PlatformShell) {
-			return inboxbot.Errorf(inboxbot.EINVALID, "INBOXBOT_ADMINS: %q must be slack:<user id>, discord:<user id> or shell:<name>.", raw)
+			return nil, inboxbot.Errorf(inboxbot.EINVALID, "INBOXBOT_ADMINS entry %q must be slack:USERID, discord:USERID or shell:NAME", clip(raw))
 		}
-		entries = append(entries, entry{p, id})
+		out = append(out, Admin{p, id})
 	}
-	for _, e := range entries {
-		var (
-			m   inboxbot.Member
-			err error
-		)
-		if e.platform == inboxbot.PlatformShell {
-			m, err = shellMember(ctx, st, e.id)
-		} else {
-			m, err = st.EnsurePlatformMember(ctx, e.platform, e.id, "")
-		}
-		if err != nil {
-			return fmt.Errorf("INBOXBOT_ADMINS %s:%s: %w", e.platform, e.id, err)
-		}
-		if m.Role != inboxbot.RoleAdmin {
-			if err := st.SetRole(ctx, m.ID, inboxbot.RoleAdmin); err != nil {
-				return fmt.Errorf("INBOXBOT_ADMINS %s:%s: %w", e.platform, e.id, err)
-			}
-		}
-	}
-	return nil
+	return out, nil
 }

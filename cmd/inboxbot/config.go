@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
+
+	"github.com/inboxbot/inboxbot/commands"
 )
 
 // envPrefix is the optional prefix of the shared variables: DATABASE_URL
@@ -241,20 +243,8 @@ func validate(s sharedEnv, o ownEnv, from map[string]string) (config, error) {
 	} else {
 		c.UnassignedAlertAfter = d
 	}
-	for _, a := range strings.Split(o.Admins, ",") {
-		a = strings.TrimSpace(a)
-		if a == "" {
-			continue
-		}
-		platform, id, ok := strings.Cut(a, ":")
-		switch strings.ToLower(strings.TrimSpace(platform)) {
-		case "slack", "discord", "shell":
-		default:
-			ok = false
-		}
-		if !ok || strings.TrimSpace(id) == "" {
-			bad("INBOXBOT_ADMINS entry %q must be slack:USERID, discord:USERID or shell:NAME", a)
-		}
+	if _, err := commands.ParseAdmins(o.Admins); err != nil {
+		bad("%s", err)
 	}
 	if o.APIToken != "" && len(o.APIToken) < 16 {
 		c.Notes = append(c.Notes, "INBOXBOT_API_TOKEN is shorter than 16 characters; use a long random token")
