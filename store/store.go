@@ -94,9 +94,6 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Postgres reports whether the store runs on PostgreSQL.
-func (s *Store) Postgres() bool { return s.pg }
-
 // Stats returns the connection pool statistics, for metrics.
 func (s *Store) Stats() sql.DBStats { return s.db.DB.Stats() }
 
