@@ -232,3 +232,17 @@ type Card struct {
 	Channel        string
 	MessageID      string
 }
+
+// ValidUserID reports whether id is a well-formed user id on platform:
+// on Slack U or W and then up to 31 capital letters and digits
+// (U024BE7LH), on Discord a snowflake of 17 to 20 digits.
+func ValidUserID(platform, id string) bool {
+	switch platform {
+	case PlatformSlack:
+		return len(id) >= 2 && len(id) <= 32 && (id[0] == 'U' || id[0] == 'W') &&
+			strings.Trim(id[1:], "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == ""
+	case PlatformDiscord:
+		return len(id) >= 17 && len(id) <= 20 && strings.Trim(id, "0123456789") == ""
+	}
+	return false
+}

@@ -98,8 +98,15 @@ func ParseAdmins(list string) ([]Admin, error) {
 		}
 		p, id, ok := strings.Cut(raw, ":")
 		p, id = strings.ToLower(strings.TrimSpace(p)), strings.TrimSpace(id)
-		if !ok || id == "" || (p != inboxbot.PlatformSlack && p != inboxbot.PlatformDiscord && p != inboxbot.PlatformShell) {
+		switch {
+		case !ok || id == "" || (p != inboxbot.PlatformSlack && p != inboxbot.PlatformDiscord && p != inboxbot.PlatformShell):
 			return nil, inboxbot.Errorf(inboxbot.EINVALID, "INBOXBOT_ADMINS entry %q must be slack:USERID, discord:USERID or shell:NAME", clip(raw))
+		case p == inboxbot.PlatformShell:
+			if err := store.CheckName(id); err != nil {
+				return nil, inboxbot.Errorf(inboxbot.EINVALID, "INBOXBOT_ADMINS entry %q: %s", clip(raw), inboxbot.ErrorMessage(err))
+			}
+		case !inboxbot.ValidUserID(p, id):
+			return nil, inboxbot.Errorf(inboxbot.EINVALID, "INBOXBOT_ADMINS entry %q: %q is not a %s user id (Slack: U or W and capital letters and digits; Discord: 17 to 20 digits)", clip(raw), clip(id), p)
 		}
 		out = append(out, Admin{p, id})
 	}

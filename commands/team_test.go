@@ -54,16 +54,16 @@ func TestEnsureAdmins(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := e.snapshot()
-		if err := commands.EnsureAdmins(ctx, e.st, "slack:U1, discord:99, bogus"); inboxbot.ErrorCode(err) != inboxbot.EINVALID {
+		if err := commands.EnsureAdmins(ctx, e.st, "slack:U1, discord:100000000000000099, bogus"); inboxbot.ErrorCode(err) != inboxbot.EINVALID {
 			t.Fatalf("bad entry: %v", err)
 		}
 		if e.snapshot() != before {
 			t.Fatal("a bad list changed the store")
 		}
-		if err := commands.EnsureAdmins(ctx, e.st, "slack:U1, discord:99,shell:root,"); err != nil {
+		if err := commands.EnsureAdmins(ctx, e.st, "slack:U1, discord:100000000000000099,shell:root,"); err != nil {
 			t.Fatal(err)
 		}
-		for _, tt := range []struct{ platform, id string }{{"slack", "U1"}, {"discord", "99"}} {
+		for _, tt := range []struct{ platform, id string }{{"slack", "U1"}, {"discord", "100000000000000099"}} {
 			m, err := e.st.MemberByPlatform(ctx, tt.platform, tt.id)
 			if err != nil || m.Role != inboxbot.RoleAdmin {
 				t.Errorf("%s:%s = %+v, %v", tt.platform, tt.id, m, err)

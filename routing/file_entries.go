@@ -2,7 +2,6 @@ package routing
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -23,15 +22,6 @@ var (
 
 // maxCapacity bounds capacity well inside the database's integer column.
 const maxCapacity = 100000
-
-// Platform user ids as the platforms send them: a member linked to an id
-// in another form would never be recognised. Discord ids are snowflakes
-// (decimal, 17 to 20 digits); Slack user ids are U or W, then capital
-// letters and digits.
-var (
-	discordIDPattern = regexp.MustCompile(`^[0-9]{17,20}$`)
-	slackIDPattern   = regexp.MustCompile(`^[UW][A-Z0-9]{1,31}$`)
-)
 
 // MemberEntry is one entry of a file's members: the member as the entry
 // describes it, where the entry is, and which keys it wrote.
@@ -98,10 +88,10 @@ func (p *parser) member(n *yaml.Node, path string) MemberEntry {
 		switch {
 		case link.id == "":
 			continue
-		case link.key == "slack" && !slackIDPattern.MatchString(link.id):
+		case link.key == "slack" && !inboxbot.ValidUserID(inboxbot.PlatformSlack, link.id):
 			p.addf(f.get(link.key), sub(path, link.key), "%q is not a Slack user id (U or W, then capital letters and digits, like U024BE7LH)", link.id)
 			continue
-		case link.key == "discord" && !discordIDPattern.MatchString(link.id):
+		case link.key == "discord" && !inboxbot.ValidUserID(inboxbot.PlatformDiscord, link.id):
 			p.addf(f.get(link.key), sub(path, link.key), "%q is not a Discord user id (17 to 20 digits, quoted, like \"100000000000000001\")", link.id)
 			continue
 		}
