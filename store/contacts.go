@@ -77,17 +77,17 @@ func (s *Store) contactsByID(ctx context.Context, db bun.IDB, ids []int64) (map[
 
 // upsertContact creates the contact with c.ExternalID or merges c into it:
 // non-empty fields replace, tags are added, custom fields are merged. The
-// contact row stays locked until tx ends.
-func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact) (inboxbot.Contact, error) {
+// contact row stays locked until tx ends. tagged reports whether the
+// contact got a tag it did not have.
+func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact) (contact inboxbot.Contact, tagged bool, err error) {
 	now := s.now()
 	ins := contactRow{ExternalID: c.ExternalID, CreatedAt: now, UpdatedAt: now}
 	if _, err := tx.NewInsert().Model(&ins).On("CONFLICT (external_id) DO NOTHING").Exec(ctx); err != nil {
-		return inboxbot.Contact{}, wrap(err, "create contact")
+		return inboxbot.Contact{}, false, wrap(err, "create contact")
 	}
 	var r contactRow
-	err := s.forUpdate(tx.NewSelect().Model(&r).Where("external_id = ?", c.ExternalID)).Scan(ctx)
-	if err != nil {
-		return inboxbot.Contact{}, wrap(err, "lock contact")
+	if err := s.forUpdate(tx.NewSelect().Model(&r).Where("external_id = ?", c.ExternalID)).Scan(ctx); err != nil {
+		return inboxbot.Contact{}, false, wrap(err, "lock contact")
 	}
 	for _, f := range []struct {
 		dst *string
@@ -109,35 +109,39 @@ func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact
 	r.UpdatedAt = now
 	if _, err := tx.NewUpdate().Model(&r).WherePK().
 		Column("name", "email", "phone", "lead_source", "region", "custom", "updated_at").Exec(ctx); err != nil {
-		return inboxbot.Contact{}, wrap(err, "update contact")
+		return inboxbot.Contact{}, false, wrap(err, "update contact")
 	}
-	if err := s.tagContact(ctx, tx, r.ID, c.Tags, nil); err != nil {
-		return inboxbot.Contact{}, err
+	if tagged, err = s.tagContact(ctx, tx, r.ID, c.Tags, nil); err != nil {
+		return inboxbot.Contact{}, false, err
 	}
 	cs, err := s.contactsByID(ctx, tx, []int64{r.ID})
-	return cs[r.ID], err
+	return cs[r.ID], tagged, err
 }
 
-// tagContact adds and removes tags, kept lower-case.
-func (s *Store) tagContact(ctx context.Context, tx bun.Tx, contactID int64, add, remove []string) error {
+// tagContact adds and removes tags, kept lower-case, and reports whether
+// it added a tag the contact did not have.
+func (s *Store) tagContact(ctx context.Context, tx bun.Tx, contactID int64, add, remove []string) (added bool, err error) {
 	for _, t := range normalTags(add) {
-		_, err := tx.NewInsert().Model(&struct {
+		res, err := tx.NewInsert().Model(&struct {
 			bun.BaseModel `bun:"table:contact_tags"`
 			ContactID     int64  `bun:"contact_id"`
 			Tag           string `bun:"tag"`
 		}{ContactID: contactID, Tag: t}).On("CONFLICT DO NOTHING").Exec(ctx)
 		if err != nil {
-			return wrap(err, "tag contact")
+			return false, wrap(err, "tag contact")
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			added = true
 		}
 	}
 	if rm := normalTags(remove); len(rm) > 0 {
 		_, err := tx.NewDelete().TableExpr("contact_tags").
 			Where("contact_id = ? AND tag IN (?)", contactID, bun.List(rm)).Exec(ctx)
 		if err != nil {
-			return wrap(err, "untag contact")
+			return false, wrap(err, "untag contact")
 		}
 	}
-	return nil
+	return added, nil
 }
 
 func normalTags(tags []string) []string {

@@ -219,7 +219,7 @@ func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in Inbound, route inb
 			return InboundResult{}, wrap(err, "find message")
 		}
 	}
-	contact, err := s.upsertContact(ctx, tx, in.Contact)
+	contact, tagged, err := s.upsertContact(ctx, tx, in.Contact)
 	if err != nil {
 		return InboundResult{}, err
 	}
@@ -294,6 +294,9 @@ func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in Inbound, route inb
 		if in.Kind == "form" {
 			triggers = append(triggers, inboxbot.TriggerFormSubmitted)
 		}
+		if tagged {
+			triggers = append(triggers, inboxbot.TriggerContactTagged)
+		}
 		if res.Decision, err = s.route(ctx, tx, row, triggers, route, fmt.Sprintf("message:%d", msg.ID)); err != nil {
 			return InboundResult{}, err
 		}
@@ -319,19 +322,15 @@ func (s *Store) TagContact(ctx context.Context, externalID string, add, remove [
 		if err != nil {
 			return wrap(err, "lock contact")
 		}
-		before, err := s.contactsByID(ctx, tx, []int64{r.ID})
+		tagged, err := s.tagContact(ctx, tx, r.ID, add, remove)
 		if err != nil {
-			return err
-		}
-		if err := s.tagContact(ctx, tx, r.ID, add, remove); err != nil {
 			return err
 		}
 		cs, err := s.contactsByID(ctx, tx, []int64{r.ID})
 		if err != nil {
 			return err
 		}
-		contact = cs[r.ID]
-		if !addedAny(before[r.ID], add) {
+		if contact = cs[r.ID]; !tagged {
 			return nil
 		}
 		var rows []conversationRow
@@ -357,15 +356,6 @@ func (s *Store) TagContact(ctx context.Context, externalID string, add, remove [
 		return inboxbot.Contact{}, nil, wrap(err, "tag contact "+externalID)
 	}
 	return contact, routed, nil
-}
-
-func addedAny(c inboxbot.Contact, add []string) bool {
-	for _, t := range normalTags(add) {
-		if !c.HasTag(t) {
-			return true
-		}
-	}
-	return false
 }
 
 func normalChannel(channel string) string { return strings.ToLower(strings.TrimSpace(channel)) }

@@ -141,3 +141,31 @@ func TestApplyTeam_ReplicasApplyingAtOnceAgree(t *testing.T) {
 		t.Fatalf("%d members and %d rules after concurrent applies, want 3 and 1", len(ms), len(rs))
 	}
 }
+
+func TestAddInbound_NewTagsFireContactTaggedRules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		s.ApplyTeam(ctx, []inboxbot.Member{{Name: "vipdesk"}}, []inboxbot.Rule{{Name: "vip", Status: inboxbot.RulePublished,
+			Trigger: inboxbot.TriggerContactTagged, Assign: inboxbot.Assignment{Method: inboxbot.MethodRoundRobin, Members: []string{"vipdesk"}}}})
+		send := func(contact string, tags ...string) store.InboundResult {
+			res, err := s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "sms", Body: "hi",
+				Contact: inboxbot.Contact{ExternalID: contact, Tags: tags}}, rotate)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		if res := send("jane", "vip"); res.Conversation.AssigneeName != "vipdesk" || res.Decision.Rule == nil {
+			t.Fatalf("a new contact tagged vip went to %q", res.Conversation.AssigneeName)
+		}
+		if res := send("joe"); res.Conversation.Assigned() {
+			t.Fatal("an untagged contact was routed by a contact.tagged rule")
+		}
+		if res := send("joe", "vip"); res.Conversation.AssigneeName != "vipdesk" {
+			t.Fatalf("tagging joe on his open conversation: assignee %q", res.Conversation.AssigneeName)
+		}
+		s.SetStatus(ctx, 1, inboxbot.StatusClosed)
+		if res := send("jane", "vip"); res.Conversation.Assigned() {
+			t.Fatal("a tag the contact already had fired contact.tagged again")
+		}
+	})
+}
