@@ -148,8 +148,7 @@ func planTeam(existing []inboxbot.Member, entries []routing.MemberEntry) (teamPl
 // merge is cur with what entry e wrote: each key written replaces the
 // current value, each key left out keeps it.
 func merge(cur inboxbot.Member, e routing.MemberEntry) inboxbot.Member {
-	m := cur
-	m.Name = e.Name
+	m := cur // the name matched case-insensitively; the member keeps its own
 	if e.Has("role") {
 		m.Role = e.Role
 	}

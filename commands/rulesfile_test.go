@@ -236,3 +236,19 @@ func TestApplyRulesFile_LinkTakenByAnotherMemberNamesTheEntry(t *testing.T) {
 		}
 	})
 }
+
+func TestApplyRulesFile_NameInAnotherCaseIsTheSameMemberUnchanged(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		bg := context.Background()
+		if _, err := commands.ApplyRulesFile(bg, s, []byte("members:\n  - {name: lee, capacity: 15}\n")); err != nil {
+			t.Fatal(err)
+		}
+		summary, err := commands.ApplyRulesFile(bg, s, []byte("members:\n  - {name: LEE, capacity: 15}\n"))
+		if err != nil || !strings.Contains(summary, "0 updated, 1 unchanged") {
+			t.Fatalf("re-apply as LEE = %q, %v", summary, err)
+		}
+		if m, _ := s.MemberByName(bg, "lee"); m.Name != "lee" {
+			t.Fatalf("the member was renamed to %q", m.Name)
+		}
+	})
+}

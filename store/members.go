@@ -128,7 +128,8 @@ func (s *Store) upsertMember(ctx context.Context, tx bun.Tx, m inboxbot.Member) 
 	if err != nil {
 		return inboxbot.Member{}, err
 	}
-	m.ID, m.Away, m.Muted, m.CreatedAt = cur.ID, cur.Away, cur.Muted, cur.CreatedAt
+	// Names match case-insensitively; the member keeps the case they have.
+	m.ID, m.Name, m.Away, m.Muted, m.CreatedAt = cur.ID, cur.Name, cur.Away, cur.Muted, cur.CreatedAt
 	r := memberRowOf(m)
 	_, err = tx.NewUpdate().Model(&r).WherePK().
 		Column("name", "role", "slack_id", "discord_id", "timezone", "hours", "regions", "capacity").Exec(ctx)
