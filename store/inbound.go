@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -127,17 +128,8 @@ func validInbound(in *Inbound) error {
 		return badInbound("contact.region must be an ISO 3166 code such as US-CA or DE (got %q)", c.Region)
 	}
 	in.Contact.Region = strings.ToUpper(strings.TrimSpace(c.Region))
-	if len(c.Tags) > maxTags {
-		return badInbound("contact.tags has %d tags; at most %d are allowed", len(c.Tags), maxTags)
-	}
-	for i, t := range c.Tags {
-		field := fmt.Sprintf("contact.tags[%d]", i)
-		if strings.TrimSpace(t) == "" {
-			return badInbound("%s is empty", field)
-		}
-		if err := validText(field, t, maxTagLength); err != nil {
-			return err
-		}
+	if err := CheckTags("contact.tags", c.Tags); err != nil {
+		return err
 	}
 	if len(c.Custom) > maxCustomPairs {
 		return badInbound("contact.custom has %d fields; at most %d are allowed", len(c.Custom), maxCustomPairs)
@@ -169,6 +161,29 @@ func validInbound(in *Inbound) error {
 // validText refuses what the database cannot store or people cannot read:
 // NUL characters (PostgreSQL rejects them), invalid UTF-8 and very long
 // values.
+// CheckTags returns an EINVALID error naming the field (field[i] for one
+// tag) unless tags are at most 50 non-empty words of at most 64 bytes: one
+// word, because /inbox list tag:X takes one.
+func CheckTags(field string, tags []string) error {
+	if len(tags) > maxTags {
+		return badInbound("%s has %d tags; at most %d are allowed", field, len(tags), maxTags)
+	}
+	for i, t := range tags {
+		name := fmt.Sprintf("%s[%d]", field, i)
+		t = strings.TrimSpace(t)
+		switch {
+		case t == "":
+			return badInbound("%s is empty", name)
+		case strings.IndexFunc(t, unicode.IsSpace) >= 0:
+			return badInbound("%s must be one word, like vip or needs-quote (got %q)", name, clip(t))
+		}
+		if err := validText(name, t, maxTagLength); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func validText(field, s string, max int) error {
 	switch {
 	case strings.ContainsRune(s, 0):

@@ -261,3 +261,15 @@ func TestAddInbound_FutureSentAtDoesNotPinTheConversation(t *testing.T) {
 		}
 	})
 }
+
+func TestCheckTags_OneWordEach(t *testing.T) {
+	if err := store.CheckTags("add", []string{"vip", " needs-quote "}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tags := range [][]string{{"has space"}, {"vip", ""}, {"a\tb"}, make([]string, 51)} {
+		err := store.CheckTags("add", tags)
+		if inboxbot.ErrorCode(err) != inboxbot.EINVALID || !strings.HasPrefix(err.Error(), "add") {
+			t.Errorf("CheckTags(%q) = %v, want EINVALID naming the field", tags, err)
+		}
+	}
+}

@@ -1,11 +1,11 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/inboxbot/inboxbot/routing"
+	"github.com/inboxbot/inboxbot/store"
 )
 
 // errNoContactID answers a tags request whose path has no contact id.
@@ -52,18 +52,12 @@ func (h *Handler) tags(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, list := range []struct {
-		name string
-		tags []string
+		field string
+		tags  []string
 	}{{"add", req.Add}, {"remove", req.Remove}} {
-		if len(list.tags) > maxTags {
-			h.fail(w, r, invalid("%s has %d tags; at most %d are allowed", list.name, len(list.tags), maxTags))
+		if err := store.CheckTags(list.field, list.tags); err != nil {
+			h.fail(w, r, err)
 			return
-		}
-		for i, t := range list.tags {
-			if err := tag(fmt.Sprintf("%s[%d]", list.name, i), t); err != nil {
-				h.fail(w, r, err)
-				return
-			}
 		}
 	}
 	contact, routed, err := h.store.TagContact(r.Context(), id, req.Add, req.Remove, routing.Route)

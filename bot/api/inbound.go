@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/routing"
@@ -47,12 +46,6 @@ type inboundResponse struct {
 	// Created is false for a repeat of a message id: nothing changed.
 	Created bool `json:"created"`
 }
-
-// Limits of the tags endpoint; the inbound's own are the store's.
-const (
-	maxTagLength = 64
-	maxTags      = 50
-)
 
 // inbound adds a message or form submission and routes a new conversation.
 // A repeat of message.external_id, even a concurrent one, answers 200 with
@@ -125,27 +118,6 @@ func (req inboundRequest) inbound() (store.Inbound, error) {
 		in.SentAt = t
 	}
 	return in, nil
-}
-
-// text refuses what the database cannot store or people cannot read: NUL
-// characters (PostgreSQL rejects them), invalid UTF-8 and very long values.
-func text(field, s string, max int) error {
-	switch {
-	case strings.ContainsRune(s, 0):
-		return invalid("%s contains a NUL character", field)
-	case !utf8.ValidString(s):
-		return invalid("%s is not valid UTF-8", field)
-	case len(s) > max:
-		return invalid("%s is longer than %d bytes", field, max)
-	}
-	return nil
-}
-
-func tag(field, t string) error {
-	if strings.TrimSpace(t) == "" {
-		return invalid("%s is empty", field)
-	}
-	return text(field, t, maxTagLength)
 }
 
 func invalid(format string, args ...any) error {
