@@ -80,7 +80,7 @@ func TestUnassign_BackToTheTeamInbox(t *testing.T) {
 		e.ok("dana", fmt.Sprintf("claim %d", c.ID))
 		e.rejected("lee", fmt.Sprintf("unassign %d", c.ID), "Only managers and admins can unassign someone else's conversation; you are an agent.")
 		r := e.ok("dana", fmt.Sprintf("unassign %d", c.ID))
-		if r.Title != "dana unassigned #1 from dana; it is back in the Team inbox" {
+		if r.Title != "dana put #1 back in the Team inbox" {
 			t.Errorf("title %q", r.Title)
 		}
 		if got := refs(e.ok("lee", "list team")); got != "#1" {

@@ -28,7 +28,11 @@ func (s *Service) unassign(ctx context.Context, c call) (Response, error) {
 		r.Cards = cards(c.Actor, conv1(conv))
 		return r, nil
 	}
-	r := announce(fmt.Sprintf("%s unassigned %s from %s; it is back in the Team inbox", c.Actor.Name, conv.Ref(), before.AssigneeName), "")
+	title := fmt.Sprintf("%s unassigned %s from %s; it is back in the Team inbox", c.Actor.Name, conv.Ref(), before.AssigneeName)
+	if before.AssigneeID == c.Actor.ID {
+		title = fmt.Sprintf("%s put %s back in the Team inbox", c.Actor.Name, conv.Ref())
+	}
+	r := announce(title, "")
 	r.Cards = cards(c.Actor, conv1(conv))
 	r.Updated = conv1(conv)
 	return r, nil
