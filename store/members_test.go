@@ -178,3 +178,19 @@ func TestMembers_ReservedAndOverlongNamesAreRefused(t *testing.T) {
 		}
 	})
 }
+
+func TestView_SeveralSharedOfOneNameIsAmbiguous(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		a, b, c := mustMember(t, s, "ann", inboxbot.RoleAgent), mustMember(t, s, "bob", inboxbot.RoleAgent), mustMember(t, s, "cy", inboxbot.RoleAgent)
+		s.SaveView(ctx, inboxbot.View{OwnerID: a.ID, Name: "hot", Query: "team tag:hot", Shared: true})
+		s.SaveView(ctx, inboxbot.View{OwnerID: b.ID, Name: "hot", Query: "all tag:hot", Shared: true})
+		_, err := s.View(ctx, c.ID, "hot")
+		wantCode(t, err, inboxbot.EINVALID)
+		if !strings.Contains(err.Error(), "ann, bob") {
+			t.Fatalf("error %q does not name the owners", err)
+		}
+		if v, err := s.View(ctx, a.ID, "hot"); err != nil || v.OwnerID != a.ID {
+			t.Fatalf("ann's own view = %+v, %v", v, err)
+		}
+	})
+}

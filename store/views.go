@@ -42,18 +42,35 @@ func (s *Store) Views(ctx context.Context, member int64) ([]inboxbot.View, error
 }
 
 // View returns the view called name that member can use: their own first,
-// else one shared by someone else; ENOTFOUND when there is none.
+// else the one shared by someone else; ENOTFOUND when there is none, and
+// EINVALID when several teammates share one of that name.
 func (s *Store) View(ctx context.Context, member int64, name string) (inboxbot.View, error) {
 	vs, err := s.Views(ctx, member)
 	if err != nil {
 		return inboxbot.View{}, err
 	}
+	var shared []inboxbot.View
 	for _, v := range vs {
-		if strings.EqualFold(v.Name, name) {
+		switch {
+		case !strings.EqualFold(v.Name, name):
+		case v.OwnerID == member:
 			return v, nil
+		default:
+			shared = append(shared, v)
 		}
 	}
-	return inboxbot.View{}, inboxbot.Errorf(inboxbot.ENOTFOUND, "There is no view named %q.", name)
+	switch len(shared) {
+	case 0:
+		return inboxbot.View{}, inboxbot.Errorf(inboxbot.ENOTFOUND, "There is no view named %q.", name)
+	case 1:
+		return shared[0], nil
+	}
+	owners := make([]string, len(shared))
+	for i, v := range shared {
+		owners[i] = v.OwnerName
+	}
+	return inboxbot.View{}, inboxbot.Errorf(inboxbot.EINVALID,
+		"Several teammates share a view named %q (%s); save one under a name of your own.", name, strings.Join(owners, ", "))
 }
 
 // DeleteView deletes one of the member's own views.
