@@ -125,7 +125,8 @@ func suggest(word string) string {
 	var hits []string
 	for _, u := range usages {
 		top := strings.Fields(u.name)[0]
-		if word != "" && strings.HasPrefix(top, word[:1]) && !contains(hits, top) {
+		near := len(word) >= 2 && strings.HasPrefix(top, word[:2]) || distance(word, top) <= max(1, len(top)/3)
+		if word != "" && near && !contains(hits, top) {
 			hits = append(hits, top)
 		}
 	}
@@ -133,6 +134,28 @@ func suggest(word string) string {
 		return " Try /inbox help."
 	}
 	return " Did you mean " + strings.Join(hits, ", ") + "? Try /inbox help."
+}
+
+// distance is the Levenshtein distance of a and b: "clam" is 1 from
+// "claim", "bogus" 4 from "back".
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // echoLimit is how many characters of what was typed a message quotes:

@@ -76,6 +76,8 @@ func TestParse_RejectionsSayWhatIsWrongAndShowTheUsage(t *testing.T) {
 		text, command, message string
 	}{
 		{"frobnicate", "", `Unknown command "frobnicate"`},
+		{"clam 12", "", `Unknown command "clam". Did you mean claim?`},
+		{"asign 12 @lee", "", `Did you mean assign?`},
 		{"help frob", "help", `no command "frob"`},
 		{"claim", "claim", "Which conversation?"},
 		{"claim abc", "claim", `"abc" is not a conversation id`},
@@ -191,4 +193,12 @@ func asUsage(err error, ue **UsageError) bool {
 	u, ok := err.(*UsageError)
 	*ue = u
 	return ok
+}
+
+func TestParse_FarFetchedWordsGetNoSuggestion(t *testing.T) {
+	for _, word := range []string{"bogus", "frobnicate", "xyz"} {
+		if _, err := Parse(word); err == nil || strings.Contains(err.Error(), "Did you mean") {
+			t.Errorf("Parse(%q) = %v; want an error without a suggestion", word, err)
+		}
+	}
 }
