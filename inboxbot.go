@@ -5,9 +5,12 @@
 package inboxbot
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Role is what a member may do.
@@ -245,4 +248,35 @@ func ValidUserID(platform, id string) bool {
 		return len(id) >= 17 && len(id) <= 20 && strings.Trim(id, "0123456789") == ""
 	}
 	return false
+}
+
+// MaxNameLength bounds member names, which appear in every list and DM.
+const MaxNameLength = 64
+
+// CheckMemberName returns nil when name can name a member, else an EINVALID
+// error that says why: a name is one word without @, <, > or commas (so
+// that @name, mentions and lists read unambiguously), at most MaxNameLength
+// characters, and not me or none (which mean the asker and nobody in lists
+// and the API).
+func CheckMemberName(name string) error {
+	var why string
+	switch {
+	case name == "":
+		why = "it is empty"
+	case strings.IndexFunc(name, unicode.IsSpace) >= 0:
+		why = "it is more than one word"
+	case strings.ContainsAny(name, "@<>,"):
+		why = "it contains " + string(name[strings.IndexAny(name, "@<>,")])
+	case utf8.RuneCountInString(name) > MaxNameLength:
+		why = fmt.Sprintf("it is %d characters long", utf8.RuneCountInString(name))
+	case strings.EqualFold(name, "me") || strings.EqualFold(name, "none"):
+		why = strings.ToLower(name) + " is reserved"
+	default:
+		return nil
+	}
+	if r := []rune(name); len(r) > 40 {
+		name = string(r[:39]) + "…"
+	}
+	return Errorf(EINVALID, "%q cannot be a member name (%s): a name is one word without @, <, > or commas, at most %d characters, and not me or none.",
+		name, why, MaxNameLength)
 }

@@ -102,7 +102,7 @@ func ParseAdmins(list string) ([]Admin, error) {
 		case !ok || id == "" || (p != inboxbot.PlatformSlack && p != inboxbot.PlatformDiscord && p != inboxbot.PlatformShell):
 			return nil, inboxbot.Errorf(inboxbot.EINVALID, "INBOXBOT_ADMINS entry %q must be slack:USERID, discord:USERID or shell:NAME", clip(raw))
 		case p == inboxbot.PlatformShell:
-			if err := store.CheckName(id); err != nil {
+			if err := inboxbot.CheckMemberName(id); err != nil {
 				return nil, inboxbot.Errorf(inboxbot.EINVALID, "INBOXBOT_ADMINS entry %q: %s", clip(raw), inboxbot.ErrorMessage(err))
 			}
 		case !inboxbot.ValidUserID(p, id):

@@ -186,7 +186,7 @@ func shellMember(ctx context.Context, st *store.Store, name string) (inboxbot.Me
 	if inboxbot.ErrorCode(err) != inboxbot.ENOTFOUND {
 		return m, err
 	}
-	if err := store.CheckName(name); err != nil {
+	if err := inboxbot.CheckMemberName(name); err != nil {
 		return inboxbot.Member{}, err
 	}
 	m, err = st.CreateMember(ctx, inboxbot.Member{Name: name, Role: inboxbot.RoleAgent})

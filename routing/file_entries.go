@@ -66,8 +66,8 @@ func (p *parser) member(n *yaml.Node, path string) MemberEntry {
 	switch {
 	case m.Name == "":
 		p.addf(n, sub(path, "name"), "is required")
-	case strings.ContainsAny(m.Name, " \t\n@<>,"):
-		p.addf(f.get("name"), sub(path, "name"), "%q must be one word without @, <, > or commas, as people type it after @", m.Name)
+	case inboxbot.CheckMemberName(m.Name) != nil:
+		p.addf(f.get("name"), sub(path, "name"), "%s", inboxbot.ErrorMessage(inboxbot.CheckMemberName(m.Name)))
 	case p.names[strings.ToLower(m.Name)]:
 		p.addf(f.get("name"), sub(path, "name"), "member %q appears twice", m.Name)
 	default:

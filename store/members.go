@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -139,36 +137,8 @@ func (s *Store) upsertMember(ctx context.Context, tx bun.Tx, m inboxbot.Member) 
 	return r.domain(), nil
 }
 
-// maxNameLength bounds member names, which appear in every list and DM.
-const maxNameLength = 64
-
-// CheckName returns nil when name can name a member, else an EINVALID error
-// that says why: a name is one word without @, <, > or commas (so that
-// @name, mentions and lists read unambiguously), at most 64 characters, and
-// not me or none (which mean the asker and nobody in lists and the API).
-func CheckName(name string) error {
-	var why string
-	switch {
-	case name == "":
-		why = "it is empty"
-	case strings.IndexFunc(name, unicode.IsSpace) >= 0:
-		why = "it is more than one word"
-	case strings.ContainsAny(name, "@<>,"):
-		why = "it contains " + string(name[strings.IndexAny(name, "@<>,")])
-	case utf8.RuneCountInString(name) > maxNameLength:
-		why = fmt.Sprintf("it is %d characters long", utf8.RuneCountInString(name))
-	case strings.EqualFold(name, "me") || strings.EqualFold(name, "none"):
-		why = strings.ToLower(name) + " is reserved"
-	default:
-		return nil
-	}
-	return inboxbot.Errorf(inboxbot.EINVALID,
-		"%q cannot be a member name (%s): a name is one word without @, <, > or commas, at most %d characters, and not me or none.",
-		clip(name), why, maxNameLength)
-}
-
 func validMember(m inboxbot.Member) error {
-	if err := CheckName(m.Name); err != nil {
+	if err := inboxbot.CheckMemberName(m.Name); err != nil {
 		return err
 	}
 	if m.Role != "" && !m.Role.Valid() {
@@ -201,7 +171,7 @@ func (s *Store) EnsurePlatformMember(ctx context.Context, platform, userID, name
 		return m, err
 	}
 	base := memberName(name, userID)
-	if validMember(inboxbot.Member{Name: base}) != nil {
+	if inboxbot.CheckMemberName(base) != nil {
 		base = memberName(userID, userID)
 	}
 	for i := 1; i <= 50; i++ {
@@ -234,7 +204,7 @@ func memberName(name, fallback string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(strings.TrimSpace(name)) {
 		switch {
-		case b.Len() >= maxNameLength-3: // room for a numeric suffix
+		case b.Len() >= inboxbot.MaxNameLength-3: // room for a numeric suffix
 		case r == ' ' || r == '\t':
 			b.WriteRune('.')
 		case strings.ContainsRune("@<>,\r\n", r):

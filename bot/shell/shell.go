@@ -17,7 +17,6 @@ import (
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/commands"
-	"github.com/inboxbot/inboxbot/store"
 )
 
 // Run reads lines from in and writes answers to out until in ends or the
@@ -57,7 +56,7 @@ func (c *Console) Run(ctx context.Context) error {
 	if strings.TrimSpace(c.As) == "" {
 		return inboxbot.Errorf(inboxbot.EINVALID, "shell: say who you are with --as NAME")
 	}
-	if err := store.CheckName(c.As); err != nil {
+	if err := inboxbot.CheckMemberName(c.As); err != nil {
 		return fmt.Errorf("shell: --as: %w", err)
 	}
 	owner := c.Owner
@@ -124,7 +123,7 @@ func (c *Console) line(ctx context.Context, line string) bool {
 			fmt.Fprintf(c.Out, "You are %s. Switch with: as NAME\n", c.As)
 			break
 		}
-		if err := store.CheckName(rest); err != nil {
+		if err := inboxbot.CheckMemberName(rest); err != nil {
 			fmt.Fprintf(c.Out, "! %s\n  You are still %s.\n", inboxbot.ErrorMessage(err), c.As)
 			break
 		}

@@ -13,7 +13,6 @@ import (
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot/shell"
 	"github.com/inboxbot/inboxbot/commands"
-	"github.com/inboxbot/inboxbot/store"
 )
 
 const shellUsage = "usage: inboxbot shell --as NAME"
@@ -29,7 +28,7 @@ func shellCommand(ctx context.Context, cfg config, args []string, stdin io.Reade
 	}
 	// Checked before the database is opened, so a bad name is told as such
 	// (exit 2) even when the database is down.
-	if err := store.CheckName(*as); err != nil {
+	if err := inboxbot.CheckMemberName(*as); err != nil {
 		return shellUsageError(err)
 	}
 	st, err := openMigrated(ctx, cfg, log)
