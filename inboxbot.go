@@ -31,27 +31,53 @@ func (r Role) AtLeast(min Role) bool { return roleRank[r] >= roleRank[min] }
 
 var roleRank = map[Role]int{RoleAgent: 1, RoleManager: 2, RoleAdmin: 3}
 
-// Platforms a member can be linked to, and the local console.
+// Platform is a chat platform a member can be linked to, or the local console.
+type Platform string
+
+// Platforms.
 const (
-	PlatformSlack   = "slack"
-	PlatformDiscord = "discord"
-	PlatformShell   = "shell"
+	PlatformSlack   Platform = "slack"
+	PlatformDiscord Platform = "discord"
+	PlatformShell   Platform = "shell"
 )
 
-// Via says through which surface a change was made.
+// Via says through which surface, or by what, a change was made.
+type Via string
+
+// Vias: the surfaces, and the automatic causes of a change.
 const (
-	ViaSlack    = "slack"
-	ViaDiscord  = "discord"
-	ViaAPI      = "api"
-	ViaShell    = "shell"
-	ViaWorkflow = "workflow"
-	ViaContact  = "contact"
+	ViaSlack    Via = "slack"
+	ViaDiscord  Via = "discord"
+	ViaAPI      Via = "api"
+	ViaShell    Via = "shell"
+	ViaWorkflow Via = "workflow"
+	ViaContact  Via = "contact"
 )
+
+// ViaOf is the via of changes made through platform.
+func ViaOf(p Platform) Via { return Via(p) }
+
+// Status is a conversation's status.
+type Status string
 
 // Conversation statuses.
 const (
-	StatusOpen   = "open"
-	StatusClosed = "closed"
+	StatusOpen   Status = "open"
+	StatusClosed Status = "closed"
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool { return s == StatusOpen || s == StatusClosed }
+
+// Direction says who wrote a message.
+type Direction string
+
+// Message directions: from the contact, a member's reply to the contact,
+// and a member's internal note that the contact never sees.
+const (
+	DirectionInbound  Direction = "inbound"
+	DirectionOutbound Direction = "outbound"
+	DirectionNote     Direction = "note"
 )
 
 // Member is a teammate who can own conversations.
@@ -141,7 +167,7 @@ type Conversation struct {
 	Contact Contact
 	Channel string
 	Subject string
-	Status  string
+	Status  Status
 	// AssigneeID is 0 when the conversation is in the Team inbox.
 	AssigneeID    int64
 	AssigneeName  string
@@ -178,7 +204,7 @@ type Message struct {
 	ConversationID int64
 	// ExternalID is the source system's id; a repeat of it is a retry.
 	ExternalID string
-	Direction  string
+	Direction  Direction
 	Body       string
 	SentAt     time.Time
 }
@@ -194,7 +220,7 @@ type AssignmentEvent struct {
 	ToName         string
 	ActorID        int64
 	ActorName      string
-	Via            string
+	Via            Via
 	RuleID         int64
 	RuleName       string
 	Reason         string
@@ -220,7 +246,7 @@ type Filter struct {
 	Unassigned bool
 	// FollowerID limits to conversations that member follows.
 	FollowerID int64
-	Status     string
+	Status     Status
 	Tag        string
 	Channel    string
 	LeadSource string
@@ -231,7 +257,7 @@ type Filter struct {
 // Card is the message that shows a conversation in a platform's inbox channel.
 type Card struct {
 	ConversationID int64
-	Platform       string
+	Platform       Platform
 	Channel        string
 	MessageID      string
 }
@@ -239,7 +265,7 @@ type Card struct {
 // ValidUserID reports whether id is a well-formed user id on platform:
 // on Slack U or W and then up to 31 capital letters and digits
 // (U024BE7LH), on Discord a snowflake of 17 to 20 digits.
-func ValidUserID(platform, id string) bool {
+func ValidUserID(platform Platform, id string) bool {
 	switch platform {
 	case PlatformSlack:
 		return len(id) >= 2 && len(id) <= 32 && (id[0] == 'U' || id[0] == 'W') &&

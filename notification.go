@@ -13,22 +13,83 @@ const (
 // NotifyKinds lists every notification kind.
 var NotifyKinds = []string{NotifyAssigned, NotifyReassigned, NotifyFollowing, NotifyAlerts}
 
+// Event is what a notification tells its recipient. Surfaces word each
+// event their own way from the notification's data.
+type Event string
+
+// Events.
+const (
+	// EventAssigned: the recipient was given the conversation.
+	EventAssigned Event = "assigned"
+	// EventReassigned: a conversation the recipient held went to someone else.
+	EventReassigned Event = "reassigned"
+	// EventUnassigned: a conversation the recipient held went back to the Team inbox.
+	EventUnassigned Event = "unassigned"
+	// EventMessage: a conversation the recipient follows got a message from the contact.
+	EventMessage Event = "message"
+	// EventUnplaced: a rule matched a new conversation but nobody could take it.
+	EventUnplaced Event = "unplaced"
+	// EventWaiting: a conversation waited in the Team inbox too long.
+	EventWaiting Event = "waiting"
+)
+
+// Kind is the notification kind that covers the event, which a member can
+// turn off.
+func (e Event) Kind() string {
+	switch e {
+	case EventAssigned:
+		return NotifyAssigned
+	case EventReassigned, EventUnassigned:
+		return NotifyReassigned
+	case EventMessage:
+		return NotifyFollowing
+	}
+	return NotifyAlerts
+}
+
 // Notification is a direct message waiting in the outbox. It is written in
 // the same transaction as the change that caused it and delivered at least
-// once; DedupeKey lets a retry be recognised by the receiving side.
+// once; DedupeKey lets a retry be recognised by the receiving side. It
+// holds what happened as data (Notice); each surface words it.
 type Notification struct {
-	ID             int64
-	Kind           string
-	MemberID       int64
-	MemberName     string
-	ConversationID int64
+	ID       int64
+	Kind     string
+	MemberID int64
 	// Platform is where to deliver it: slack, discord, or shell for members
 	// linked to no platform.
-	Platform string
+	Platform Platform
 	// To is the platform user id of the member on Platform.
 	To        string
-	Text      string
+	Notice    Notice
 	DedupeKey string
 	Attempts  int
 	CreatedAt time.Time
+}
+
+// Notice is what a notification says, as data: the event, the
+// conversation as it was then, and who and what caused it.
+type Notice struct {
+	Event          Event  `json:"event"`
+	ConversationID int64  `json:"conversation_id"`
+	Contact        string `json:"contact"`
+	Channel        string `json:"channel"`
+	// Excerpt is the start of the conversation's last message.
+	Excerpt string `json:"excerpt,omitempty"`
+	// Actor is the name of the member who made the change; empty when a
+	// rule, the contact's owner or the bot did.
+	Actor string `json:"actor,omitempty"`
+	Via   Via    `json:"via,omitempty"`
+	Rule  string `json:"rule,omitempty"`
+	// Reason explains a rule's decision: "round-robin among Sales: 3 of 5".
+	Reason string `json:"reason,omitempty"`
+	// Assignee is the name of who holds the conversation after the change.
+	Assignee string `json:"assignee,omitempty"`
+	// Waited is how long the conversation had waited (EventWaiting).
+	Waited time.Duration `json:"waited,omitempty"`
+}
+
+// NoticeOf is the notice of ev about conv as it is now.
+func NoticeOf(ev Event, conv Conversation) Notice {
+	return Notice{Event: ev, ConversationID: conv.ID, Contact: conv.Contact.DisplayName(),
+		Channel: conv.Channel, Excerpt: conv.Preview, Assignee: conv.AssigneeName}
 }

@@ -1,26 +1,60 @@
 package inboxbot
 
-import "time"
+import (
+	"strings"
+	"time"
+)
+
+// Trigger is the event that makes rules run.
+type Trigger string
 
 // Rule triggers.
 const (
-	TriggerConversationCreated = "conversation.created"
-	TriggerFormSubmitted       = "form.submitted"
-	TriggerContactTagged       = "contact.tagged"
+	TriggerConversationCreated Trigger = "conversation.created"
+	TriggerFormSubmitted       Trigger = "form.submitted"
+	TriggerContactTagged       Trigger = "contact.tagged"
 )
+
+// Triggers lists every trigger.
+var Triggers = []Trigger{TriggerConversationCreated, TriggerFormSubmitted, TriggerContactTagged}
+
+// RuleStatus says whether a rule runs.
+type RuleStatus string
 
 // Rule statuses: only published rules run.
 const (
-	RuleDraft     = "draft"
-	RulePublished = "published"
+	RuleDraft     RuleStatus = "draft"
+	RulePublished RuleStatus = "published"
 )
+
+// Method is how a rule's action picks a member.
+type Method string
 
 // Assignment methods.
 const (
-	MethodUser        = "user"
-	MethodRoundRobin  = "round_robin"
-	MethodCustomField = "custom_field"
-	MethodLeastLoaded = "least_loaded"
+	MethodUser        Method = "user"
+	MethodRoundRobin  Method = "round_robin"
+	MethodCustomField Method = "custom_field"
+	MethodLeastLoaded Method = "least_loaded"
+)
+
+// Methods lists every method.
+var Methods = []Method{MethodUser, MethodRoundRobin, MethodCustomField, MethodLeastLoaded}
+
+// Condition fields and operators, as the rules file writes them.
+const (
+	FieldLeadSource = "lead_source"
+	FieldChannel    = "channel"
+	FieldTag        = "tag"
+	FieldRegion     = "region"
+	FieldTime       = "time"
+	// FieldCustomPrefix starts a contact custom field: "custom.plan".
+	FieldCustomPrefix = "custom."
+
+	OpEq       = "eq"
+	OpIn       = "in"
+	OpContains = "contains"
+	OpPrefix   = "prefix"
 )
 
 // Rule is a workflow rule: when Trigger fires and every condition holds,
@@ -30,8 +64,8 @@ type Rule struct {
 	// Priority orders evaluation: lower runs first.
 	Priority int
 	Name     string
-	Status   string
-	Trigger  string
+	Status   RuleStatus
+	Trigger  Trigger
 	When     []Condition
 	Assign   Assignment
 }
@@ -53,7 +87,7 @@ type Condition struct {
 // Assignment is a rule's action: which method picks among which members,
 // and who counts as eligible.
 type Assignment struct {
-	Method string `json:"method"`
+	Method Method `json:"method"`
 	// Members are member names, in rotation order.
 	Members []string `json:"members,omitempty"`
 	// Field is the contact custom field naming the member (custom_field).
@@ -67,7 +101,7 @@ type Assignment struct {
 // gathers it inside the assigning transaction.
 type RouteInput struct {
 	// Triggers are the triggers that fired.
-	Triggers     []string
+	Triggers     []Trigger
 	Conversation Conversation
 	// Rules are the published rules in priority order.
 	Rules []Rule
@@ -96,3 +130,15 @@ type Decision struct {
 // RouteFunc decides who gets a conversation. It must be pure: the store
 // calls it inside a transaction and may call it again on retry.
 type RouteFunc func(RouteInput) Decision
+
+// Join writes values of a string type as one string, sep between them.
+func Join[T ~string](vs []T, sep string) string {
+	var b strings.Builder
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(string(v))
+	}
+	return b.String()
+}

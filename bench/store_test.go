@@ -30,7 +30,7 @@ func BenchmarkInbound(b *testing.B) {
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				i := n.Add(1)
-				_, err := s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "sms",
+				_, err := s.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Channel: "sms",
 					Contact: inboxbot.Contact{ExternalID: fmt.Sprint("c", i)}, MessageID: fmt.Sprint("m", i), Body: "hi"}, nil)
 				if err != nil {
 					b.Error(err)
@@ -50,7 +50,7 @@ func BenchmarkClaim(b *testing.B) {
 		}
 		ids := make([]int64, b.N)
 		for i := range ids {
-			res, err := s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "sms",
+			res, err := s.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Channel: "sms",
 				Contact: inboxbot.Contact{ExternalID: fmt.Sprint("c", i)}, Body: "hi"}, nil)
 			if err != nil {
 				b.Fatal(err)
@@ -74,7 +74,7 @@ func BenchmarkClaim(b *testing.B) {
 func BenchmarkTeamInbox(b *testing.B) {
 	eachDialect(b, func(b *testing.B, s *store.Store) {
 		for i := 0; i < 2000; i++ {
-			if _, err := s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "sms",
+			if _, err := s.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Channel: "sms",
 				Contact: inboxbot.Contact{ExternalID: fmt.Sprint("c", i), Tags: []string{"vip"}}, Body: "hi"}, nil); err != nil {
 				b.Fatal(err)
 			}

@@ -31,7 +31,7 @@ func (e *RateLimited) Error() string { return fmt.Sprintf("rate limited: retry a
 // Several replicas may run one each: the store's leases keep them apart.
 type Outbox struct {
 	Store   *store.Store
-	Senders map[string]Sender
+	Senders map[inboxbot.Platform]Sender
 	// Owner names this replica in leases; it must be unique per process.
 	Owner string
 	Log   *slog.Logger
@@ -67,7 +67,7 @@ func (o *Outbox) Run(ctx context.Context) error {
 // Flush delivers what is due now, in batches, and returns how many
 // notifications were sent.
 func (o *Outbox) Flush(ctx context.Context) (int, error) {
-	platforms := make([]string, 0, len(o.Senders))
+	platforms := make([]inboxbot.Platform, 0, len(o.Senders))
 	for p := range o.Senders {
 		platforms = append(platforms, p)
 	}

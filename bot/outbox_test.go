@@ -51,12 +51,12 @@ func assignMany(t *testing.T, s *store.Store, n int) {
 		t.Fatal(err)
 	}
 	for i := 0; i < n; i++ {
-		res, err := s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "sms",
+		res, err := s.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Channel: "sms",
 			Contact: inboxbot.Contact{ExternalID: fmt.Sprint(i)}, Body: "hi"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.Assign(ctx, store.Change{ConversationID: res.Conversation.ID, To: lee.ID, Actor: boss.ID}); err != nil {
+		if _, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: res.Conversation.ID, To: lee.ID, Actor: boss.ID}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -79,7 +79,7 @@ func TestOutbox_FailedSendIsRetriedAfterBackoffOrRetryAfter(t *testing.T) {
 			}
 			return nil
 		}}
-		o := &bot.Outbox{Store: s, Senders: map[string]bot.Sender{inboxbot.PlatformSlack: slack}, Owner: "r1", Now: clock}
+		o := &bot.Outbox{Store: s, Senders: map[inboxbot.Platform]bot.Sender{inboxbot.PlatformSlack: slack}, Owner: "r1", Now: clock}
 
 		if n, err := o.Flush(ctx); err != nil || n != 0 {
 			t.Fatalf("first flush sent %d, %v; both sends failed", n, err)
@@ -119,7 +119,7 @@ func TestOutbox_TwoReplicasSendEachNotificationOnce(t *testing.T) {
 		wg.Add(1)
 		go func(owner string) {
 			defer wg.Done()
-			o := &bot.Outbox{Store: s, Senders: map[string]bot.Sender{inboxbot.PlatformSlack: slack}, Owner: owner}
+			o := &bot.Outbox{Store: s, Senders: map[inboxbot.Platform]bot.Sender{inboxbot.PlatformSlack: slack}, Owner: owner}
 			if _, err := o.Flush(ctx); err != nil {
 				t.Error(err)
 			}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/inboxbot/inboxbot"
-	"github.com/inboxbot/inboxbot/store"
 )
 
 // assign gives a conversation to a member, replacing whoever held it. The
@@ -17,7 +16,7 @@ func (s *Service) assign(ctx context.Context, c call) (Response, error) {
 	}
 	var before inboxbot.Conversation
 	check := changeHandsCheck(c.Actor, "reassign")
-	conv, changed, err := s.Store.Assign(ctx, store.Change{
+	conv, changed, err := s.Store.Assign(ctx, inboxbot.Change{
 		ConversationID: c.Cmd.ID, To: to.ID, Actor: c.Actor.ID, Via: c.Via, Reason: "assigned by hand",
 		Check: func(cur inboxbot.Conversation) error {
 			before = cur

@@ -56,7 +56,10 @@ func TestAssign_ByMentionOnTheAskersPlatform(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := e.inbound("jane", "hello")
-		for _, tt := range []struct{ platform, user, mention string }{
+		for _, tt := range []struct {
+			platform      inboxbot.Platform
+			user, mention string
+		}{
 			{inboxbot.PlatformSlack, "U0DANA", "<@U0LEE>"},
 			{inboxbot.PlatformSlack, "U0DANA", "<@U0LEE|lee>"},
 			{inboxbot.PlatformDiscord, "55", "<@!77>"},

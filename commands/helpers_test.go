@@ -9,6 +9,7 @@ import (
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/commands"
+	"github.com/inboxbot/inboxbot/routing"
 	"github.com/inboxbot/inboxbot/store"
 	"github.com/inboxbot/inboxbot/store/storetest"
 )
@@ -29,7 +30,7 @@ type env struct {
 func each(t *testing.T, fn func(t *testing.T, e *env)) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		st.Now = clock
-		svc := commands.New(st)
+		svc := commands.New(st, routing.Route)
 		svc.Now = clock
 		fn(t, &env{t: t, st: st, svc: svc})
 	})
@@ -84,7 +85,7 @@ func (e *env) rejected(as, text, want string) commands.Response {
 // inbound sends one message from contact and returns the conversation.
 func (e *env) inbound(contact, body string) inboxbot.Conversation {
 	e.t.Helper()
-	res, err := e.st.AddInbound(ctx, store.Inbound{Kind: "message", Contact: inboxbot.Contact{ExternalID: contact, Name: contact, Email: contact + "@example.com"},
+	res, err := e.st.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Contact: inboxbot.Contact{ExternalID: contact, Name: contact, Email: contact + "@example.com"},
 		Channel: "sms", Body: body}, e.svc.Route)
 	if err != nil {
 		e.t.Fatalf("inbound from %s: %v", contact, err)
@@ -116,7 +117,7 @@ func (e *env) snapshot() string {
 			fmt.Fprintf(&b, "  view %s %q shared=%v owner=%s\n", v.Name, v.Query, v.Shared, v.OwnerName)
 		}
 	}
-	for _, status := range []string{inboxbot.StatusOpen, inboxbot.StatusClosed} {
+	for _, status := range []inboxbot.Status{inboxbot.StatusOpen, inboxbot.StatusClosed} {
 		cs, err := e.st.List(ctx, inboxbot.Filter{Status: status, Limit: 1000})
 		if err != nil {
 			e.t.Fatal(err)
@@ -147,7 +148,7 @@ func followerNames(c inboxbot.Conversation) string {
 // outbox takes every due notification and returns "member:kind" for each.
 func (e *env) outbox() []string {
 	e.t.Helper()
-	ns, err := e.st.Lease(ctx, "test", []string{inboxbot.PlatformShell, inboxbot.PlatformSlack, inboxbot.PlatformDiscord}, 1000, time.Minute)
+	ns, err := e.st.Lease(ctx, "test", []inboxbot.Platform{inboxbot.PlatformShell, inboxbot.PlatformSlack, inboxbot.PlatformDiscord}, 1000, time.Minute)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -179,12 +180,12 @@ func actions(c commands.Card) string {
 	return strings.Join(out, ",")
 }
 
-func reqOf(platform, user, text string) commands.Request {
+func reqOf(platform inboxbot.Platform, user, text string) commands.Request {
 	return commands.Request{Platform: platform, UserID: user, UserName: user, Text: text}
 }
 
-func storeUnassign(id int64) store.Change {
-	return store.Change{ConversationID: id, Via: inboxbot.ViaShell}
+func storeUnassign(id int64) inboxbot.Change {
+	return inboxbot.Change{ConversationID: id, Via: inboxbot.ViaShell}
 }
 
 // unchanged runs fn and fails the test if it changed the store.

@@ -30,7 +30,7 @@ func (s *Service) list(ctx context.Context, c call) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	howMany, text := count(len(convs), f.Status), ""
+	howMany, text := count(len(convs), string(f.Status)), ""
 	switch {
 	case len(convs) == 0:
 		text = "Nothing here."
@@ -74,7 +74,7 @@ func (s *Service) withView(ctx context.Context, c call, q Query) (Query, error) 
 
 // filter turns a query into a store filter and a title, for the asker.
 func (s *Service) filter(ctx context.Context, c call, q Query) (inboxbot.Filter, string, error) {
-	f := inboxbot.Filter{Status: q.Status, Tag: q.Tag, Channel: q.Channel}
+	f := inboxbot.Filter{Status: inboxbot.Status(q.Status), Tag: q.Tag, Channel: q.Channel}
 	if f.Status == "" {
 		f.Status = inboxbot.StatusOpen
 	}

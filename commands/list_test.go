@@ -7,17 +7,16 @@ import (
 	"time"
 
 	"github.com/inboxbot/inboxbot"
-	"github.com/inboxbot/inboxbot/store"
 )
 
 func TestList_ScopesAndFilters(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.member("dana", inboxbot.RoleAgent)
 		e.member("lee", inboxbot.RoleAgent)
-		c1 := e.inbound("jane", "one")                                                                   // #1 dana
-		c2 := e.inbound("joe", "two")                                                                    // #2 team
-		c3 := e.inbound("ann", "three")                                                                  // #3 lee, followed by dana
-		if _, err := e.st.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "email", Body: "four", // #4 team, vip, email
+		c1 := e.inbound("jane", "one")                                                                      // #1 dana
+		c2 := e.inbound("joe", "two")                                                                       // #2 team
+		c3 := e.inbound("ann", "three")                                                                     // #3 lee, followed by dana
+		if _, err := e.st.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Channel: "email", Body: "four", // #4 team, vip, email
 			Contact: inboxbot.Contact{ExternalID: "vic", Tags: []string{"vip"}}}, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +89,7 @@ func TestShow_ContactAssigneeFollowersMessagesAndHistory(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.member("dana", inboxbot.RoleManager)
 		e.member("lee", inboxbot.RoleAgent)
-		res, err := e.st.AddInbound(ctx, store.Inbound{Kind: "form", Channel: "webchat", Body: "I want a quote",
+		res, err := e.st.AddInbound(ctx, inboxbot.Inbound{Kind: "form", Channel: "webchat", Body: "I want a quote",
 			Contact: inboxbot.Contact{ExternalID: "c-1", Name: "Jane Doe", Email: "jane@example.com", LeadSource: "facebook-ad",
 				Tags: []string{"vip", "new"}, Region: "US-CA"}}, nil)
 		if err != nil {
@@ -157,7 +156,7 @@ func TestShow_CutsLongBodiesAndDatesOtherYears(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.member("dana", inboxbot.RoleAgent)
 		long := strings.Repeat("word\n", 400) // 2,000 characters over 400 lines
-		for _, in := range []store.Inbound{
+		for _, in := range []inboxbot.Inbound{
 			{Body: "happy new year", SentAt: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)},
 			{Body: "earlier this year", SentAt: time.Date(2026, 1, 1, 9, 30, 0, 0, time.UTC)},
 			{Body: long},

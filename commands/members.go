@@ -10,11 +10,11 @@ import (
 // member resolves a member token (from memberToken) for the asker's
 // platform: a mention by platform user id, @name by exact name, else by a
 // unique name prefix.
-func (s *Service) member(ctx context.Context, platform, token string) (inboxbot.Member, error) {
+func (s *Service) member(ctx context.Context, platform inboxbot.Platform, token string) (inboxbot.Member, error) {
 	if id, _, ok := parseMention(token); ok {
-		platforms := []string{platform}
+		platforms := []inboxbot.Platform{platform}
 		if platform == inboxbot.PlatformShell {
-			platforms = []string{inboxbot.PlatformSlack, inboxbot.PlatformDiscord}
+			platforms = []inboxbot.Platform{inboxbot.PlatformSlack, inboxbot.PlatformDiscord}
 		}
 		for _, p := range platforms {
 			m, err := s.Store.MemberByPlatform(ctx, p, id)

@@ -411,7 +411,7 @@ func parseQuery(cmd string, words []string) (Query, error) {
 			}
 		case hasColon && strings.EqualFold(key, "status"):
 			val = strings.ToLower(val)
-			if val != "" && val != inboxbot.StatusOpen && val != inboxbot.StatusClosed {
+			if val != "" && !inboxbot.Status(val).Valid() {
 				return Query{}, reject(cmd, "status must be open or closed (got %q).", clip(val))
 			}
 			err = set(&q.Status, "status:", val)

@@ -18,7 +18,7 @@ import (
 //	                  contact assign, rules publish/unpublish
 //
 // Checks that depend on who holds a conversation run inside the store's
-// transaction (store.Change.Check), under the row lock, so a concurrent
+// transaction (inboxbot.Change.Check), under the row lock, so a concurrent
 // claim cannot slip between the check and the change.
 
 // requireRole refuses actor unless they have at least role min, saying
@@ -43,7 +43,7 @@ func mayChangeHands(actor inboxbot.Member, conv inboxbot.Conversation) bool {
 	return actor.Role.AtLeast(inboxbot.RoleManager) || !conv.Assigned() || conv.AssigneeID == actor.ID
 }
 
-// changeHandsCheck is the store.Change.Check of assign and unassign.
+// changeHandsCheck is the inboxbot.Change.Check of assign and unassign.
 func changeHandsCheck(actor inboxbot.Member, verb string) func(inboxbot.Conversation) error {
 	return func(conv inboxbot.Conversation) error {
 		if mayChangeHands(actor, conv) {
@@ -84,7 +84,10 @@ func EnsureAdmins(ctx context.Context, st *store.Store, list string) error {
 }
 
 // Admin is one entry of INBOXBOT_ADMINS.
-type Admin struct{ Platform, ID string }
+type Admin struct {
+	Platform inboxbot.Platform
+	ID       string
+}
 
 // ParseAdmins reads INBOXBOT_ADMINS: a comma list of slack:U…, discord:…
 // and, for the local console, shell:NAME entries. The error names the
@@ -96,8 +99,8 @@ func ParseAdmins(list string) ([]Admin, error) {
 		if raw == "" {
 			continue
 		}
-		p, id, ok := strings.Cut(raw, ":")
-		p, id = strings.ToLower(strings.TrimSpace(p)), strings.TrimSpace(id)
+		ps, id, ok := strings.Cut(raw, ":")
+		p, id := inboxbot.Platform(strings.ToLower(strings.TrimSpace(ps))), strings.TrimSpace(id)
 		switch {
 		case !ok || id == "" || (p != inboxbot.PlatformSlack && p != inboxbot.PlatformDiscord && p != inboxbot.PlatformShell):
 			return nil, inboxbot.Errorf(inboxbot.EINVALID, "INBOXBOT_ADMINS entry %q must be slack:USERID, discord:USERID or shell:NAME", clip(raw))

@@ -92,7 +92,7 @@ func method(a inboxbot.Assignment) string {
 
 // testTriggers are the triggers rules test evaluates with: what fires when
 // a conversation (or a form) opens it.
-var testTriggers = []string{inboxbot.TriggerConversationCreated, inboxbot.TriggerFormSubmitted}
+var testTriggers = []inboxbot.Trigger{inboxbot.TriggerConversationCreated, inboxbot.TriggerFormSubmitted}
 
 // rulesTest explains which rule would route a conversation, to whom and
 // why, as if it arrived now and unassigned. A contact's owner takes a new
@@ -133,7 +133,7 @@ func (s *Service) rulesTest(ctx context.Context, c call) (Response, error) {
 			lines = append(lines, "  "+sk)
 		}
 	}
-	lines = append(lines, fmt.Sprintf("Triggers: %s. Nothing was changed.", strings.Join(testTriggers, ", ")))
+	lines = append(lines, fmt.Sprintf("Triggers: %s. Nothing was changed.", inboxbot.Join(testTriggers, ", ")))
 	r := reply(fmt.Sprintf("Rules test for %s", summary(conv)), strings.Join(lines, "\n"))
 	return r, nil
 }
@@ -148,7 +148,7 @@ func (s *Service) rulesUnpublish(ctx context.Context, c call) (Response, error) 
 	return s.setRuleStatus(ctx, c, inboxbot.RuleDraft, "unpublish rules")
 }
 
-func (s *Service) setRuleStatus(ctx context.Context, c call, status, what string) (Response, error) {
+func (s *Service) setRuleStatus(ctx context.Context, c call, status inboxbot.RuleStatus, what string) (Response, error) {
 	if err := requireRole(c.Actor, inboxbot.RoleManager, what); err != nil {
 		return Response{}, err
 	}

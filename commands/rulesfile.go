@@ -102,19 +102,23 @@ func planTeam(existing []inboxbot.Member, entries []routing.MemberEntry) (teamPl
 	var problems []string
 	release := map[string]bool{}
 	for _, e := range entries {
-		for _, l := range []struct{ key, platform, id string }{
+		for _, l := range []struct {
+			key      string
+			platform inboxbot.Platform
+			id       string
+		}{
 			{"slack", inboxbot.PlatformSlack, e.SlackID}, {"discord", inboxbot.PlatformDiscord, e.DiscordID},
 		} {
 			if !e.Has(l.key) || l.id == "" {
 				continue
 			}
 			for _, o := range after {
-				if !strings.EqualFold(o.Name, e.Name) && slices.Contains(links(o), l.platform+":"+l.id) {
+				if !strings.EqualFold(o.Name, e.Name) && slices.Contains(links(o), string(l.platform)+":"+l.id) {
 					problems = append(problems, fmt.Sprintf("line %d: %s %s: %s is already linked to member %s", e.Lines[l.key], e.Path, l.key, l.id, o.Name))
 				}
 			}
-			if was := owner[l.platform+":"+l.id]; was != "" && was != strings.ToLower(e.Name) {
-				release[l.platform+":"+l.id] = true
+			if was := owner[string(l.platform)+":"+l.id]; was != "" && was != strings.ToLower(e.Name) {
+				release[string(l.platform)+":"+l.id] = true
 			}
 		}
 	}
@@ -131,10 +135,10 @@ func planTeam(existing []inboxbot.Member, entries []routing.MemberEntry) (teamPl
 	// with one id on two members.
 	for _, m := range existing {
 		r, moved := m, false
-		if release[inboxbot.PlatformSlack+":"+m.SlackID] {
+		if release[string(inboxbot.PlatformSlack)+":"+m.SlackID] {
 			r.SlackID, moved = "", true
 		}
-		if release[inboxbot.PlatformDiscord+":"+m.DiscordID] {
+		if release[string(inboxbot.PlatformDiscord)+":"+m.DiscordID] {
 			r.DiscordID, moved = "", true
 		}
 		if moved {
@@ -197,10 +201,10 @@ func changed(cur, m inboxbot.Member) bool {
 func links(m inboxbot.Member) []string {
 	var out []string
 	if m.SlackID != "" {
-		out = append(out, inboxbot.PlatformSlack+":"+m.SlackID)
+		out = append(out, string(inboxbot.PlatformSlack)+":"+m.SlackID)
 	}
 	if m.DiscordID != "" {
-		out = append(out, inboxbot.PlatformDiscord+":"+m.DiscordID)
+		out = append(out, string(inboxbot.PlatformDiscord)+":"+m.DiscordID)
 	}
 	return out
 }

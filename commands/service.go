@@ -11,14 +11,13 @@ import (
 	"time"
 
 	"github.com/inboxbot/inboxbot"
-	"github.com/inboxbot/inboxbot/routing"
 	"github.com/inboxbot/inboxbot/store"
 )
 
 // Request is one /inbox command as a platform received it.
 type Request struct {
 	// Platform is slack, discord or shell.
-	Platform string
+	Platform inboxbot.Platform
 	// UserID is the platform user id; in the shell, the member's name.
 	UserID string
 	// UserName is the display name a new member is named after.
@@ -29,7 +28,7 @@ type Request struct {
 
 // ActionRequest is a button press (or select) on a conversation card.
 type ActionRequest struct {
-	Platform string
+	Platform inboxbot.Platform
 	UserID   string
 	UserName string
 	// ConversationID is the conversation of the card.
@@ -45,16 +44,17 @@ type Service struct {
 	Store *store.Store
 	// Now is the clock used to show times; nil means time.Now.
 	Now func() time.Time
-	// Route is the rule engine, used to explain rules without effect and
-	// by the shell to route simulated inbound messages.
+	// Route is the rules engine: it routes inbound conversations and
+	// explains rules without effect.
 	Route inboxbot.RouteFunc
 	// Log receives the detail of errors that are our fault; nil means slog.Default().
 	Log *slog.Logger
 }
 
-// New returns a Service on st with the real clock and the routing engine.
-func New(st *store.Store) *Service {
-	return &Service{Store: st, Now: time.Now, Route: routing.Route}
+// New returns a Service on st with the real clock and route as its rules
+// engine (routing.Route in production).
+func New(st *store.Store, route inboxbot.RouteFunc) *Service {
+	return &Service{Store: st, Now: time.Now, Route: route}
 }
 
 // Run parses and runs one command for the person who typed it.
@@ -91,8 +91,8 @@ func (s *Service) Act(ctx context.Context, a ActionRequest) Response {
 // surface, and what.
 type call struct {
 	Actor    inboxbot.Member
-	Platform string
-	Via      string
+	Platform inboxbot.Platform
+	Via      inboxbot.Via
 	Cmd      Command
 }
 
@@ -155,7 +155,7 @@ var handlers = map[string]func(*Service, context.Context, call) (Response, error
 }
 
 // viaOf is the assignment event's via for a platform.
-func viaOf(platform string) (string, error) {
+func viaOf(platform inboxbot.Platform) (inboxbot.Via, error) {
 	switch platform {
 	case inboxbot.PlatformSlack:
 		return inboxbot.ViaSlack, nil

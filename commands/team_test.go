@@ -6,7 +6,6 @@ import (
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/commands"
-	"github.com/inboxbot/inboxbot/store"
 )
 
 func TestAwayBackNotifyTeam(t *testing.T) {
@@ -63,7 +62,10 @@ func TestEnsureAdmins(t *testing.T) {
 		if err := commands.EnsureAdmins(ctx, e.st, "slack:U1, discord:100000000000000099,shell:root,"); err != nil {
 			t.Fatal(err)
 		}
-		for _, tt := range []struct{ platform, id string }{{"slack", "U1"}, {"discord", "100000000000000099"}} {
+		for _, tt := range []struct {
+			platform inboxbot.Platform
+			id       string
+		}{{"slack", "U1"}, {"discord", "100000000000000099"}} {
 			m, err := e.st.MemberByPlatform(ctx, tt.platform, tt.id)
 			if err != nil || m.Role != inboxbot.RoleAdmin {
 				t.Errorf("%s:%s = %+v, %v", tt.platform, tt.id, m, err)
@@ -94,8 +96,8 @@ func TestHelp(t *testing.T) {
 	})
 }
 
-func storeInbound(contact, source string) store.Inbound {
-	return store.Inbound{Kind: "message", Channel: "sms", Body: "hi",
+func storeInbound(contact, source string) inboxbot.Inbound {
+	return inboxbot.Inbound{Kind: "message", Channel: "sms", Body: "hi",
 		Contact: inboxbot.Contact{ExternalID: contact, LeadSource: source}}
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/inboxbot/inboxbot"
-	"github.com/inboxbot/inboxbot/store"
 )
 
 // unassign returns a conversation to the Team inbox; the store notifies the
@@ -13,7 +12,7 @@ import (
 func (s *Service) unassign(ctx context.Context, c call) (Response, error) {
 	var before inboxbot.Conversation
 	check := changeHandsCheck(c.Actor, "unassign")
-	conv, changed, err := s.Store.Assign(ctx, store.Change{
+	conv, changed, err := s.Store.Assign(ctx, inboxbot.Change{
 		ConversationID: c.Cmd.ID, To: 0, Actor: c.Actor.ID, Via: c.Via, Reason: "unassigned by hand",
 		Check: func(cur inboxbot.Conversation) error {
 			before = cur

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
 	// The rules name IANA zones; embedding the database makes a container
 	// without /usr/share/zoneinfo evaluate them the same way as a laptop.
 	_ "time/tzdata"

@@ -8,34 +8,18 @@ import (
 	"github.com/inboxbot/inboxbot"
 )
 
-// Condition fields and operators, as the rules file writes them.
-const (
-	FieldLeadSource = "lead_source"
-	FieldChannel    = "channel"
-	FieldTag        = "tag"
-	FieldRegion     = "region"
-	FieldTime       = "time"
-	// FieldCustomPrefix starts a contact custom field: "custom.plan".
-	FieldCustomPrefix = "custom."
-
-	OpEq       = "eq"
-	OpIn       = "in"
-	OpContains = "contains"
-	OpPrefix   = "prefix"
-)
-
 // check evaluates one condition and says, in words, what it saw:
 // "lead_source is facebook-ad" or "lead_source is google, not facebook-ad".
 func check(c inboxbot.Condition, conv inboxbot.Conversation, now time.Time) (bool, string) {
-	if c.Field == FieldTime {
+	if c.Field == inboxbot.FieldTime {
 		return checkTime(c, now)
 	}
 	op := c.Op
 	if op == "" {
-		op = OpEq
+		op = inboxbot.OpEq
 	}
-	region := c.Field == FieldRegion
-	if c.Field == FieldTag {
+	region := c.Field == inboxbot.FieldRegion
+	if c.Field == inboxbot.FieldTag {
 		return checkTags(c, op, conv.Contact.Tags)
 	}
 	actual, ok := fieldValue(c.Field, conv)
@@ -55,14 +39,14 @@ func check(c inboxbot.Condition, conv inboxbot.Conversation, now time.Time) (boo
 // fieldValue reads a single-valued field of the conversation or its contact.
 func fieldValue(field string, conv inboxbot.Conversation) (string, bool) {
 	switch field {
-	case FieldLeadSource:
+	case inboxbot.FieldLeadSource:
 		return conv.Contact.LeadSource, true
-	case FieldChannel:
+	case inboxbot.FieldChannel:
 		return conv.Channel, true
-	case FieldRegion:
+	case inboxbot.FieldRegion:
 		return conv.Contact.Region, true
 	}
-	if key, ok := strings.CutPrefix(field, FieldCustomPrefix); ok && key != "" {
+	if key, ok := strings.CutPrefix(field, inboxbot.FieldCustomPrefix); ok && key != "" {
 		return customField(conv.Contact.Custom, key), true
 	}
 	return "", false
@@ -94,17 +78,17 @@ func matches(op, actual string, c inboxbot.Condition, region bool) bool {
 		return a == w || (region && w != "" && strings.HasPrefix(a, w+"-"))
 	}
 	switch op {
-	case OpEq:
+	case inboxbot.OpEq:
 		return eq(c.Value)
-	case OpIn:
+	case inboxbot.OpIn:
 		for _, v := range c.Values {
 			if eq(v) {
 				return true
 			}
 		}
-	case OpContains:
+	case inboxbot.OpContains:
 		return strings.Contains(a, strings.ToLower(c.Value))
-	case OpPrefix:
+	case inboxbot.OpPrefix:
 		return strings.HasPrefix(a, strings.ToLower(c.Value))
 	}
 	return false
@@ -114,16 +98,16 @@ func matches(op, actual string, c inboxbot.Condition, region bool) bool {
 // say it: "region is US-CA, within US".
 func okSuffix(op, actual string, c inboxbot.Condition, region bool) string {
 	switch op {
-	case OpEq:
+	case inboxbot.OpEq:
 		if region && !strings.EqualFold(strings.TrimSpace(actual), strings.TrimSpace(c.Value)) {
 			return ", within " + c.Value
 		}
 		return ""
-	case OpIn:
+	case inboxbot.OpIn:
 		return ", one of " + strings.Join(c.Values, ", ")
-	case OpContains:
+	case inboxbot.OpContains:
 		return ", contains " + c.Value
-	case OpPrefix:
+	case inboxbot.OpPrefix:
 		return ", starts with " + c.Value
 	}
 	return ""
@@ -132,13 +116,13 @@ func okSuffix(op, actual string, c inboxbot.Condition, region bool) string {
 // missText says what the condition wanted: "not facebook-ad".
 func missText(op string, c inboxbot.Condition) string {
 	switch op {
-	case OpEq:
+	case inboxbot.OpEq:
 		return "not " + c.Value
-	case OpIn:
+	case inboxbot.OpIn:
 		return "not one of " + strings.Join(c.Values, ", ")
-	case OpContains:
+	case inboxbot.OpContains:
 		return "does not contain " + c.Value
-	case OpPrefix:
+	case inboxbot.OpPrefix:
 		return "does not start with " + c.Value
 	}
 	return fmt.Sprintf("unknown operator %q", op)
@@ -160,13 +144,13 @@ func checkTags(c inboxbot.Condition, op string, tags []string) (bool, string) {
 // wantText says what a tag condition wanted: "wanted vip".
 func wantText(op string, c inboxbot.Condition) string {
 	switch op {
-	case OpEq:
+	case inboxbot.OpEq:
 		return "wanted " + c.Value
-	case OpIn:
+	case inboxbot.OpIn:
 		return "wanted one of " + strings.Join(c.Values, ", ")
-	case OpContains:
+	case inboxbot.OpContains:
 		return "wanted one containing " + c.Value
-	case OpPrefix:
+	case inboxbot.OpPrefix:
 		return "wanted one starting with " + c.Value
 	}
 	return fmt.Sprintf("unknown operator %q", op)

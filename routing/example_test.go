@@ -31,10 +31,10 @@ func TestExampleFile_RoutesAsItsCommentsSay(t *testing.T) {
 			published = append(published, r)
 		}
 	}
-	created := []string{inboxbot.TriggerConversationCreated}
+	created := []inboxbot.Trigger{inboxbot.TriggerConversationCreated}
 	for _, tc := range []struct {
 		name     string
-		triggers []string
+		triggers []inboxbot.Trigger
 		now      string // Europe/Berlin wall clock
 		contact  inboxbot.Contact
 		channel  string
@@ -50,9 +50,9 @@ func TestExampleFile_RoutesAsItsCommentsSay(t *testing.T) {
 			"no eligible member: 3 off hours"},
 		{"facebook lead by e-mail matches no rule", created, "2026-11-25 16:00",
 			inboxbot.Contact{LeadSource: "facebook-ad"}, "email", "", "", "no rule matched"},
-		{"vip tag", []string{inboxbot.TriggerContactTagged}, "2026-11-25 16:00",
+		{"vip tag", []inboxbot.Trigger{inboxbot.TriggerContactTagged}, "2026-11-25 16:00",
 			inboxbot.Contact{Tags: []string{"VIP"}}, "sms", "VIPs to dana", "dana", "has tag VIP"},
-		{"CRM form names the owner", []string{inboxbot.TriggerConversationCreated, inboxbot.TriggerFormSubmitted}, "2026-11-25 16:00",
+		{"CRM form names the owner", []inboxbot.Trigger{inboxbot.TriggerConversationCreated, inboxbot.TriggerFormSubmitted}, "2026-11-25 16:00",
 			inboxbot.Contact{LeadSource: "hubspot", Custom: map[string]string{"account_owner": "@lee"}}, "webchat",
 			"Account owner from the CRM", "lee", "custom field account_owner names lee"},
 		{"Austria at night goes to the night shift", created, "2026-11-24 23:30",

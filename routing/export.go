@@ -77,8 +77,8 @@ func ruleNode(r inboxbot.Rule) *yaml.Node {
 	if status == "" {
 		status = inboxbot.RuleDraft
 	}
-	put(n, "status", text(status))
-	put(n, "trigger", text(r.Trigger))
+	put(n, "status", text(string(status)))
+	put(n, "trigger", text(string(r.Trigger)))
 	if len(r.When) > 0 {
 		w := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, c := range r.When {
@@ -87,7 +87,7 @@ func ruleNode(r inboxbot.Rule) *yaml.Node {
 		put(n, "when", w)
 	}
 	a := mapNode(blockStyle)
-	put(a, "method", text(r.Assign.Method))
+	put(a, "method", text(string(r.Assign.Method)))
 	if len(r.Assign.Members) > 0 {
 		put(a, "members", list(r.Assign.Members))
 	}

@@ -13,12 +13,21 @@ import (
 // Valid values, in the order error messages list them.
 var (
 	roles    = []string{string(inboxbot.RoleAgent), string(inboxbot.RoleManager), string(inboxbot.RoleAdmin)}
-	statuses = []string{inboxbot.RuleDraft, inboxbot.RulePublished}
-	triggers = []string{inboxbot.TriggerConversationCreated, inboxbot.TriggerFormSubmitted, inboxbot.TriggerContactTagged}
-	methods  = []string{inboxbot.MethodUser, inboxbot.MethodRoundRobin, inboxbot.MethodCustomField, inboxbot.MethodLeastLoaded}
-	ops      = []string{OpEq, OpIn, OpContains, OpPrefix}
-	fieldSet = []string{FieldLeadSource, FieldChannel, FieldTag, FieldRegion, FieldCustomPrefix + "<key>", FieldTime}
+	statuses = []string{string(inboxbot.RuleDraft), string(inboxbot.RulePublished)}
+	triggers = strs(inboxbot.Triggers)
+	methods  = strs(inboxbot.Methods)
+	ops      = []string{inboxbot.OpEq, inboxbot.OpIn, inboxbot.OpContains, inboxbot.OpPrefix}
+	fieldSet = []string{inboxbot.FieldLeadSource, inboxbot.FieldChannel, inboxbot.FieldTag, inboxbot.FieldRegion, inboxbot.FieldCustomPrefix + "<key>", inboxbot.FieldTime}
 )
+
+// strs turns a list of a string type into strings.
+func strs[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
 
 // maxCapacity bounds capacity well inside the database's integer column.
 const maxCapacity = 100000
@@ -151,8 +160,8 @@ func (p *parser) rule(n *yaml.Node, path string, seen map[string]bool) (inboxbot
 	}
 	r := inboxbot.Rule{
 		Name:    p.str(f.get("name"), sub(path, "name")),
-		Status:  p.str(f.get("status"), sub(path, "status")),
-		Trigger: p.str(f.get("trigger"), sub(path, "trigger")),
+		Status:  inboxbot.RuleStatus(p.str(f.get("status"), sub(path, "status"))),
+		Trigger: inboxbot.Trigger(p.str(f.get("trigger"), sub(path, "trigger"))),
 	}
 	switch {
 	case r.Name == "":
@@ -165,13 +174,13 @@ func (p *parser) rule(n *yaml.Node, path string, seen map[string]bool) (inboxbot
 	switch {
 	case r.Status == "":
 		r.Status = inboxbot.RuleDraft
-	case !contains(statuses, r.Status):
+	case !contains(statuses, string(r.Status)):
 		p.addf(f.get("status"), sub(path, "status"), "unknown status %q (want %s)", r.Status, strings.Join(statuses, ", "))
 	}
 	switch {
 	case r.Trigger == "":
 		p.addf(n, sub(path, "trigger"), "is required (want %s)", strings.Join(triggers, ", "))
-	case !contains(triggers, r.Trigger):
+	case !contains(triggers, string(r.Trigger)):
 		p.addf(f.get("trigger"), sub(path, "trigger"), "unknown trigger %q (want %s)", r.Trigger, strings.Join(triggers, ", "))
 	}
 	if w := f.get("when"); w != nil {
@@ -209,12 +218,12 @@ func (p *parser) condition(n *yaml.Node, path string) inboxbot.Condition {
 		c.Value = p.str(v, sub(path, "value"))
 	}
 	c.Values = p.strs(f.get("values"), sub(path, "values"))
-	custom, isCustom := strings.CutPrefix(c.Field, FieldCustomPrefix)
+	custom, isCustom := strings.CutPrefix(c.Field, inboxbot.FieldCustomPrefix)
 	switch {
 	case c.Field == "":
 		p.addf(n, sub(path, "field"), "is required (want %s)", strings.Join(fieldSet, ", "))
 		return c
-	case c.Field == FieldTime:
+	case c.Field == inboxbot.FieldTime:
 		p.timeCondition(n, f, c, path)
 		return c
 	case isCustom && custom == "":
@@ -230,15 +239,15 @@ func (p *parser) condition(n *yaml.Node, path string) inboxbot.Condition {
 	switch {
 	case c.Op == "":
 		// Plain {field: channel, value: sms} reads as equality.
-		c.Op = OpEq
+		c.Op = inboxbot.OpEq
 		if len(c.Values) > 0 && c.Value == "" {
-			c.Op = OpIn
+			c.Op = inboxbot.OpIn
 		}
 	case !contains(ops, c.Op):
 		p.addf(f.get("op"), sub(path, "op"), "unknown operator %q (want %s)", c.Op, strings.Join(ops, ", "))
 		return c
 	}
-	if c.Op == OpIn {
+	if c.Op == inboxbot.OpIn {
 		if len(c.Values) == 0 {
 			p.addf(n, sub(path, "values"), "op in needs values: [...]")
 		}
@@ -295,7 +304,7 @@ func (p *parser) assign(n *yaml.Node, path string) (inboxbot.Assignment, []membe
 		return inboxbot.Assignment{}, nil
 	}
 	a := inboxbot.Assignment{
-		Method:          p.str(f.get("method"), sub(path, "method")),
+		Method:          inboxbot.Method(p.str(f.get("method"), sub(path, "method"))),
 		Members:         p.strs(f.get("members"), sub(path, "members")),
 		Field:           p.str(f.get("field"), sub(path, "field")),
 		SkipAway:        p.boolean(f.get("skip_away"), sub(path, "skip_away")),
@@ -305,7 +314,7 @@ func (p *parser) assign(n *yaml.Node, path string) (inboxbot.Assignment, []membe
 	switch {
 	case a.Method == "":
 		p.addf(n, sub(path, "method"), "is required (want %s)", strings.Join(methods, ", "))
-	case !contains(methods, a.Method):
+	case !contains(methods, string(a.Method)):
 		p.addf(f.get("method"), sub(path, "method"), "unknown method %q (want %s)", a.Method, strings.Join(methods, ", "))
 	case a.Method == inboxbot.MethodUser && len(a.Members) != 1:
 		p.addf(orNode(f.get("members"), n), sub(path, "members"), "method user needs exactly one member (got %d)", len(a.Members))

@@ -70,7 +70,7 @@ func TestParseFile_ExampleInDeployParsesWithoutExistingMembers(t *testing.T) {
 	}
 	methods, fields := map[string]bool{}, map[string]bool{}
 	for _, r := range rs {
-		methods[r.Assign.Method] = true
+		methods[string(r.Assign.Method)] = true
 		for _, c := range r.When {
 			fields[strings.SplitN(c.Field, ".", 2)[0]] = true
 			fields["op:"+c.Op] = true
@@ -111,7 +111,7 @@ rules:
 		t.Errorf("an unquoted Discord id became %q", ms[0].DiscordID)
 	}
 	r := rs[0]
-	if r.Status != inboxbot.RuleDraft || r.When[0].Op != OpEq || r.When[1].Op != OpIn || r.Assign.Members[0] != "kim" {
+	if r.Status != inboxbot.RuleDraft || r.When[0].Op != inboxbot.OpEq || r.When[1].Op != inboxbot.OpIn || r.Assign.Members[0] != "kim" {
 		t.Errorf("rule = %+v", r)
 	}
 	if _, rs, err := ParseFile([]byte("members: []\n")); err != nil || rs != nil {

@@ -7,6 +7,7 @@ package routing
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,7 +31,7 @@ func Route(in inboxbot.RouteInput) inboxbot.Decision {
 			d.Skipped = append(d.Skipped, fmt.Sprintf("Rule %s: it is a %s", r.Name, r.Status))
 			continue
 		}
-		if !fired(r.Trigger, in.Triggers) {
+		if !slices.Contains(in.Triggers, r.Trigger) {
 			d.Skipped = append(d.Skipped, fmt.Sprintf("Rule %s: trigger is %s, not %s", r.Name, r.Trigger, triggerText(in.Triggers)))
 			continue
 		}
@@ -52,20 +53,11 @@ func Route(in inboxbot.RouteInput) inboxbot.Decision {
 	return d
 }
 
-func fired(trigger string, triggers []string) bool {
-	for _, t := range triggers {
-		if t == trigger {
-			return true
-		}
-	}
-	return false
-}
-
-func triggerText(triggers []string) string {
+func triggerText(triggers []inboxbot.Trigger) string {
 	if len(triggers) == 0 {
 		return "no trigger"
 	}
-	return strings.Join(triggers, " or ")
+	return strings.Join(strs(triggers), " or ")
 }
 
 // conditions reports whether all conditions hold: on success, what each

@@ -18,13 +18,13 @@ func team() []inboxbot.Member {
 	}
 }
 
-func rule(id int64, method string, members ...string) inboxbot.Rule {
+func rule(id int64, method inboxbot.Method, members ...string) inboxbot.Rule {
 	return inboxbot.Rule{ID: id, Name: fmt.Sprintf("R%d", id), Status: inboxbot.RulePublished,
 		Trigger: inboxbot.TriggerConversationCreated, Assign: inboxbot.Assignment{Method: method, Members: members}}
 }
 
 func input(members []inboxbot.Member, rules ...inboxbot.Rule) inboxbot.RouteInput {
-	return inboxbot.RouteInput{Triggers: []string{inboxbot.TriggerConversationCreated}, Conversation: lead(),
+	return inboxbot.RouteInput{Triggers: []inboxbot.Trigger{inboxbot.TriggerConversationCreated}, Conversation: lead(),
 		Rules: rules, Members: members, LastTurn: map[int64]int64{}, Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 }
 
@@ -79,7 +79,7 @@ func TestRoute_FormTriggerFiresWithCreated(t *testing.T) {
 	form := rule(1, inboxbot.MethodUser, "dana")
 	form.Trigger = inboxbot.TriggerFormSubmitted
 	in := input(team(), form)
-	in.Triggers = []string{inboxbot.TriggerConversationCreated, inboxbot.TriggerFormSubmitted}
+	in.Triggers = []inboxbot.Trigger{inboxbot.TriggerConversationCreated, inboxbot.TriggerFormSubmitted}
 	if d := Route(in); d.AssigneeName != "dana" || d.Reason != "the rule assigns dana" {
 		t.Fatalf("decision = %+v", d)
 	}
@@ -158,7 +158,7 @@ func TestRoute_EligibilitySwitches(t *testing.T) {
 		name    string
 		members []inboxbot.Member
 		sw      inboxbot.Assignment
-		method  string
+		method  inboxbot.Method
 		want    string
 		reason  string
 	}{

@@ -40,9 +40,10 @@ func (s *Store) AlertUnassigned(ctx context.Context, cutoff time.Time) (int, err
 			if err != nil {
 				return err
 			}
-			text := fmt.Sprintf("%s has waited in the Team inbox for %s.", describe(conv), waited(now.Sub(row.UnassignedSince)))
+			n := inboxbot.NoticeOf(inboxbot.EventWaiting, conv)
+			n.Waited = now.Sub(row.UnassignedSince)
 			key := fmt.Sprintf("waiting:%d:%d", row.ID, row.UnassignedSince.UnixNano())
-			if err := s.alertManagers(ctx, tx, members, row.ID, key, text); err != nil {
+			if err := s.alertManagers(ctx, tx, members, n, key); err != nil {
 				return err
 			}
 			if _, err := tx.NewUpdate().Table("conversations").Set("alerted_at = ?", now).Where("id = ?", row.ID).Exec(ctx); err != nil {
@@ -53,22 +54,4 @@ func (s *Store) AlertUnassigned(ctx context.Context, cutoff time.Time) (int, err
 		return nil
 	})
 	return n, err
-}
-
-// waited says how long something waited as a person would: "40 seconds",
-// "17 minutes", "3 hours".
-func waited(d time.Duration) string {
-	n, unit := int(d/time.Second), "second"
-	switch {
-	case d >= 48*time.Hour:
-		n, unit = int(d/(24*time.Hour)), "day"
-	case d >= 2*time.Hour:
-		n, unit = int(d/time.Hour), "hour"
-	case d >= 2*time.Minute:
-		n, unit = int(d/time.Minute), "minute"
-	}
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
 }

@@ -10,30 +10,11 @@ import (
 	"github.com/inboxbot/inboxbot"
 )
 
-// Change is one change of hands of a conversation.
-type Change struct {
-	ConversationID int64
-	// To is the new assignee; 0 returns the conversation to the Team inbox.
-	To int64
-	// Actor is the member who made the change; 0 for rules and contact owners.
-	Actor    int64
-	Via      string
-	RuleID   int64
-	RuleName string
-	Reason   string
-	// Check, when set, runs on the conversation after it is locked and
-	// before it changes; an error from it aborts the change. Permission
-	// checks that depend on the current assignee belong here, so that they
-	// cannot race a concurrent change. Check must not call the store: on
-	// SQLite the transaction holds the only connection.
-	Check func(inboxbot.Conversation) error
-}
-
 // Assign sets (or, with To 0, clears) a conversation's assignee and records
 // the event and the notifications in one transaction. It reports false, and
 // changes nothing, when the conversation already is where the change would
 // put it.
-func (s *Store) Assign(ctx context.Context, ch Change) (inboxbot.Conversation, bool, error) {
+func (s *Store) Assign(ctx context.Context, ch inboxbot.Change) (inboxbot.Conversation, bool, error) {
 	var (
 		conv    inboxbot.Conversation
 		changed bool
@@ -80,7 +61,7 @@ func (s *Store) Assign(ctx context.Context, ch Change) (inboxbot.Conversation, b
 // claimers exactly one wins: the update is conditional on the conversation
 // being unassigned. The others get ECONFLICT naming the winner. Claiming
 // one's own conversation changes nothing and reports false.
-func (s *Store) Claim(ctx context.Context, id, actor int64, via string) (inboxbot.Conversation, bool, error) {
+func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (inboxbot.Conversation, bool, error) {
 	var (
 		conv    inboxbot.Conversation
 		changed bool
@@ -108,7 +89,7 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via string) (inboxbo
 			return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is already assigned to %s.", conv.Ref(), conv.AssigneeName)
 		}
 		changed = true
-		_, err = s.recordChange(ctx, tx, conv, 0, Change{ConversationID: id, To: actor, Actor: actor, Via: via, Reason: "claimed"})
+		_, err = s.recordChange(ctx, tx, conv, 0, inboxbot.Change{ConversationID: id, To: actor, Actor: actor, Via: via, Reason: "claimed"})
 		return err
 	})
 	if err != nil {
@@ -118,7 +99,7 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via string) (inboxbo
 }
 
 // applyChange moves a locked conversation row to ch.To and records it.
-func (s *Store) applyChange(ctx context.Context, tx bun.Tx, row conversationRow, ch Change) error {
+func (s *Store) applyChange(ctx context.Context, tx bun.Tx, row conversationRow, ch inboxbot.Change) error {
 	now := s.now()
 	q := tx.NewUpdate().Table("conversations").Set("updated_at = ?", now).Set("alerted_at = NULL").
 		Set("version = version + 1").Where("id = ?", row.ID)
@@ -139,8 +120,8 @@ func (s *Store) applyChange(ctx context.Context, tx bun.Tx, row conversationRow,
 }
 
 // recordChange writes the assignment event of a change already applied to
-// conv, and notifies the new and the previous assignee (never the actor).
-func (s *Store) recordChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, from int64, ch Change) (int64, error) {
+// conv, and notifies whom inboxbot.ChangeRecipients names.
+func (s *Store) recordChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, from int64, ch inboxbot.Change) (int64, error) {
 	ev := eventRow{
 		ConversationID: conv.ID, FromID: from, ToID: ch.To, ActorID: ch.Actor, Via: ch.Via,
 		RuleID: ch.RuleID, RuleName: ch.RuleName, Reason: ch.Reason, CreatedAt: s.now(),
@@ -148,55 +129,27 @@ func (s *Store) recordChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conve
 	if _, err := tx.NewInsert().Model(&ev).Returning("id").Exec(ctx); err != nil {
 		return 0, wrap(err, "record assignment")
 	}
-	by, err := s.byWhom(ctx, tx, ch)
-	if err != nil {
-		return 0, err
+	recipients := inboxbot.ChangeRecipients(from, ch.To, ch.Actor)
+	if len(recipients) == 0 {
+		return ev.ID, nil
 	}
-	key := fmt.Sprintf("event:%d", ev.ID)
-	if ch.To != 0 && ch.To != ch.Actor {
-		text := fmt.Sprintf("%s assigned you %s", by, describe(conv))
-		if ch.RuleID != 0 && ch.Reason != "" {
-			text += " (" + ch.Reason + ")"
-		}
-		if err := s.notify(ctx, tx, inboxbot.NotifyAssigned, ch.To, conv.ID, key, text); err != nil {
+	var actor string
+	if ch.Actor != 0 {
+		m, err := s.memberWhere(ctx, tx, "m.id = ?", ch.Actor)
+		if err != nil {
 			return 0, err
 		}
+		actor = m.Name
 	}
-	if from != 0 && from != ch.Actor && from != ch.To {
-		name := fmt.Sprintf("%s (%s, %s)", conv.Ref(), conv.Contact.DisplayName(), conv.Channel)
-		text := fmt.Sprintf("%s unassigned %s; it is back in the Team inbox.", by, name)
-		if ch.To != 0 {
-			text = fmt.Sprintf("%s reassigned %s to %s.", by, name, conv.AssigneeName)
-		}
-		if err := s.notify(ctx, tx, inboxbot.NotifyReassigned, from, conv.ID, key, text); err != nil {
+	key := fmt.Sprintf("event:%d", ev.ID)
+	for _, r := range recipients {
+		n := inboxbot.NoticeOf(r.Event, conv)
+		n.Actor, n.Via, n.Rule, n.Reason = actor, ch.Via, ch.RuleName, ch.Reason
+		if err := s.notify(ctx, tx, r, n, key); err != nil {
 			return 0, err
 		}
 	}
 	return ev.ID, nil
-}
-
-// byWhom names who made a change, for notification texts.
-func (s *Store) byWhom(ctx context.Context, tx bun.Tx, ch Change) (string, error) {
-	switch {
-	case ch.Actor != 0:
-		m, err := s.memberWhere(ctx, tx, "m.id = ?", ch.Actor)
-		return m.Name, err
-	case ch.RuleName != "":
-		return fmt.Sprintf("Rule %q", ch.RuleName), nil
-	case ch.Via == inboxbot.ViaContact:
-		return "Contact ownership", nil
-	}
-	return "inboxbot", nil
-}
-
-// describe is how a notification names a conversation:
-// `#12 (Jane Doe, sms): "Hi, I need a quote"`.
-func describe(c inboxbot.Conversation) string {
-	s := fmt.Sprintf("%s (%s, %s)", c.Ref(), c.Contact.DisplayName(), c.Channel)
-	if c.Preview != "" {
-		s += fmt.Sprintf(": %q", c.Preview)
-	}
-	return s
 }
 
 // Follow makes member follow a conversation; false when they already did.
@@ -275,7 +228,7 @@ func (s *Store) AssignContact(ctx context.Context, ref string, owner, actor int6
 			if row.AssigneeID == owner {
 				continue
 			}
-			ch := Change{ConversationID: row.ID, To: owner, Actor: actor, Via: inboxbot.ViaContact,
+			ch := inboxbot.Change{ConversationID: row.ID, To: owner, Actor: actor, Via: inboxbot.ViaContact,
 				Reason: fmt.Sprintf("contact owner is %s", ownerM.Name)}
 			if err := s.applyChange(ctx, tx, row, ch); err != nil {
 				return err
@@ -298,8 +251,8 @@ func (s *Store) AssignContact(ctx context.Context, ref string, owner, actor int6
 // SetStatus closes or reopens a conversation; false when it already had
 // that status. Reopening fails with ECONFLICT when the contact already has
 // another open conversation on the channel.
-func (s *Store) SetStatus(ctx context.Context, id int64, status string) (bool, error) {
-	if status != inboxbot.StatusOpen && status != inboxbot.StatusClosed {
+func (s *Store) SetStatus(ctx context.Context, id int64, status inboxbot.Status) (bool, error) {
+	if !status.Valid() {
 		return false, inboxbot.Errorf(inboxbot.EINVALID, "Status must be open or closed (got %q).", status)
 	}
 	var changed bool

@@ -48,30 +48,30 @@ func TestAssign_ReassignNotifiesOldAndNewButNotTheActor(t *testing.T) {
 		sam := mustMember(t, s, "sam", inboxbot.RoleAgent)
 		c := inbound(t, s, "jane", "sms", "need a quote").Conversation
 
-		if _, _, err := s.Assign(ctx, store.Change{ConversationID: c.ID, To: lee.ID, Actor: dana.ID, Via: inboxbot.ViaShell}); err != nil {
+		if _, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, To: lee.ID, Actor: dana.ID, Via: inboxbot.ViaShell}); err != nil {
 			t.Fatal(err)
 		}
 		if got := outbox(t, s); !equal(got, []string{"lee:assigned"}) {
 			t.Fatalf("after assign: outbox %v", got)
 		}
-		if _, _, err := s.Assign(ctx, store.Change{ConversationID: c.ID, To: sam.ID, Actor: dana.ID, Via: inboxbot.ViaShell}); err != nil {
+		if _, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, To: sam.ID, Actor: dana.ID, Via: inboxbot.ViaShell}); err != nil {
 			t.Fatal(err)
 		}
 		if got := outbox(t, s); !equal(got, []string{"sam:assigned", "lee:reassigned"}) {
 			t.Fatalf("after reassign: outbox %v", got)
 		}
 		// Sam gives it to lee himself: lee is told, sam (the actor) is not.
-		if _, _, err := s.Assign(ctx, store.Change{ConversationID: c.ID, To: lee.ID, Actor: sam.ID, Via: inboxbot.ViaShell}); err != nil {
+		if _, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, To: lee.ID, Actor: sam.ID, Via: inboxbot.ViaShell}); err != nil {
 			t.Fatal(err)
 		}
 		if got := outbox(t, s); !equal(got, []string{"lee:assigned"}) {
 			t.Fatalf("after self-reassign: outbox %v", got)
 		}
-		_, changed, err := s.Assign(ctx, store.Change{ConversationID: c.ID, To: lee.ID, Actor: dana.ID, Via: inboxbot.ViaShell})
+		_, changed, err := s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, To: lee.ID, Actor: dana.ID, Via: inboxbot.ViaShell})
 		if err != nil || changed {
 			t.Fatalf("assigning to the current assignee = %v, %v; want a no-op", changed, err)
 		}
-		conv, _, err := s.Assign(ctx, store.Change{ConversationID: c.ID, Actor: dana.ID, Via: inboxbot.ViaShell})
+		conv, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, Actor: dana.ID, Via: inboxbot.ViaShell})
 		if err != nil || conv.Assigned() {
 			t.Fatalf("unassign = %+v, %v", conv, err)
 		}
@@ -95,9 +95,9 @@ func TestAssign_RefusedChangeChangesNothing(t *testing.T) {
 		dana := mustMember(t, s, "dana", inboxbot.RoleAgent)
 		c := inbound(t, s, "jane", "sms", "hi").Conversation
 		refuse := func(inboxbot.Conversation) error { return inboxbot.Errorf(inboxbot.EFORBIDDEN, "no") }
-		_, _, err := s.Assign(ctx, store.Change{ConversationID: c.ID, To: dana.ID, Actor: dana.ID, Check: refuse})
+		_, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, To: dana.ID, Actor: dana.ID, Check: refuse})
 		wantCode(t, err, inboxbot.EFORBIDDEN)
-		_, _, err = s.Assign(ctx, store.Change{ConversationID: c.ID, To: 4242, Actor: dana.ID})
+		_, _, err = s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, To: 4242, Actor: dana.ID})
 		wantCode(t, err, inboxbot.ENOTFOUND)
 		got, _ := s.Conversation(ctx, c.ID)
 		h, _ := s.History(ctx, c.ID)
@@ -115,7 +115,7 @@ func TestNotify_MutedKindIsNotQueued(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := inbound(t, s, "jane", "sms", "hi").Conversation
-		s.Assign(ctx, store.Change{ConversationID: c.ID, To: lee.ID, Actor: dana.ID})
+		s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, To: lee.ID, Actor: dana.ID})
 		if got := outbox(t, s); len(got) != 0 {
 			t.Fatalf("muted member got %v", got)
 		}
@@ -132,7 +132,7 @@ func TestNotify_OneRowPerLinkedPlatform(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := inbound(t, s, "jane", "sms", "hi").Conversation
-		s.Assign(ctx, store.Change{ConversationID: c.ID, To: lee.ID, Actor: dana.ID})
+		s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, To: lee.ID, Actor: dana.ID})
 		got := outbox(t, s)
 		if len(got) != 2 || !strings.Contains(strings.Join(got, " "), "U1:assigned") || !strings.Contains(strings.Join(got, " "), "42:assigned") {
 			t.Fatalf("outbox %v, want one DM on Slack and one on Discord", got)
@@ -282,7 +282,7 @@ func TestAssign_ConcurrentReassignmentsKeepHistoryConsistent(t *testing.T) {
 				if (g+i)%7 == 0 {
 					to = 0
 				}
-				if _, _, err := s.Assign(ctx, store.Change{ConversationID: c.ID, To: to, Actor: boss.ID, Via: inboxbot.ViaAPI}); err != nil {
+				if _, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, To: to, Actor: boss.ID, Via: inboxbot.ViaAPI}); err != nil {
 					t.Error(err)
 				}
 			}

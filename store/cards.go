@@ -21,7 +21,7 @@ type CardJob struct {
 // or behind their conversation: every open conversation gets a card, and
 // every change to it (assignee, followers, messages, status) makes its card
 // due again. Replicas never lease the same card at once.
-func (s *Store) PendingCards(ctx context.Context, platform, owner string, n int, lease time.Duration) ([]CardJob, error) {
+func (s *Store) PendingCards(ctx context.Context, platform inboxbot.Platform, owner string, n int, lease time.Duration) ([]CardJob, error) {
 	now := s.now()
 	var jobs []CardJob
 	err := s.tx(ctx, func(tx bun.Tx) error {

@@ -37,7 +37,7 @@ func TestPendingCards_EveryChangeMakesTheCardDueAgain(t *testing.T) {
 			func() { s.Claim(ctx, c.ID, dana.ID, inboxbot.ViaShell) },
 			func() { s.Follow(ctx, c.ID, dana.ID) },
 			func() { inbound(t, s, "jane", "sms", "more") },
-			func() { s.Assign(ctx, store.Change{ConversationID: c.ID, Actor: dana.ID}) },
+			func() { s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, Actor: dana.ID}) },
 			func() { s.SetStatus(ctx, c.ID, inboxbot.StatusClosed) },
 		} {
 			change()

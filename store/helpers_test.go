@@ -21,9 +21,9 @@ func mustMember(t testing.TB, s *store.Store, name string, role inboxbot.Role) i
 }
 
 // inbound sends one message from contact on channel and returns the conversation.
-func inbound(t testing.TB, s *store.Store, contact, channel, body string) store.InboundResult {
+func inbound(t testing.TB, s *store.Store, contact, channel, body string) inboxbot.InboundResult {
 	t.Helper()
-	res, err := s.AddInbound(ctx, store.Inbound{Kind: "message", Contact: inboxbot.Contact{ExternalID: contact, Name: contact},
+	res, err := s.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Contact: inboxbot.Contact{ExternalID: contact, Name: contact},
 		Channel: channel, Body: body}, nil)
 	if err != nil {
 		t.Fatalf("inbound from %s: %v", contact, err)
@@ -34,7 +34,7 @@ func inbound(t testing.TB, s *store.Store, contact, channel, body string) store.
 // outbox leases everything due and returns "member:kind" for each row, in order.
 func outbox(t testing.TB, s *store.Store) []string {
 	t.Helper()
-	ns, err := s.Lease(ctx, "test", []string{inboxbot.PlatformShell, inboxbot.PlatformSlack, inboxbot.PlatformDiscord}, 1000, time.Minute)
+	ns, err := s.Lease(ctx, "test", []inboxbot.Platform{inboxbot.PlatformShell, inboxbot.PlatformSlack, inboxbot.PlatformDiscord}, 1000, time.Minute)
 	if err != nil {
 		t.Fatalf("lease: %v", err)
 	}

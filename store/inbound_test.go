@@ -14,7 +14,7 @@ import (
 func TestAddInbound_OpensThenAppendsAndMergesTheContact(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		sent := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-		first, err := s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "SMS", Subject: "Quote",
+		first, err := s.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Channel: "SMS", Subject: "Quote",
 			Contact:   inboxbot.Contact{ExternalID: "c-1", Name: "Jane Doe", LeadSource: "facebook-ad", Tags: []string{"VIP", "new"}, Region: "US-CA", Custom: map[string]string{"plan": "pro"}},
 			MessageID: "m-1", Body: "Hi, I need a quote", SentAt: sent}, nil)
 		if err != nil || !first.Created || first.Duplicate {
@@ -24,7 +24,7 @@ func TestAddInbound_OpensThenAppendsAndMergesTheContact(t *testing.T) {
 		if c.Channel != "sms" || c.Subject != "Quote" || c.Preview != "Hi, I need a quote" || !c.LastMessageAt.Equal(sent) {
 			t.Fatalf("conversation %+v", c)
 		}
-		second, err := s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "sms",
+		second, err := s.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Channel: "sms",
 			Contact:   inboxbot.Contact{ExternalID: "c-1", Email: "jane@example.com", Tags: []string{"vip"}, Custom: map[string]string{"seats": "12"}},
 			MessageID: "m-2", Body: "Any news?"}, nil)
 		if err != nil || second.Created || second.Conversation.ID != c.ID {
@@ -47,7 +47,7 @@ func TestAddInbound_OpensThenAppendsAndMergesTheContact(t *testing.T) {
 
 func TestAddInbound_RepeatedMessageIDChangesNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		in := store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "c-1"}, MessageID: "m-1", Body: "hi"}
+		in := inboxbot.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "c-1"}, MessageID: "m-1", Body: "hi"}
 		first, err := s.AddInbound(ctx, in, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -68,29 +68,29 @@ func TestAddInbound_RepeatedMessageIDChangesNothing(t *testing.T) {
 // field named as the API's JSON names it.
 func TestAddInbound_RejectsBadContentFromAnyEntryPoint(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ok := store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "c"}, Body: "hi"}
+		ok := inboxbot.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "c"}, Body: "hi"}
 		for _, tc := range []struct {
 			name   string
-			mutate func(*store.Inbound)
+			mutate func(*inboxbot.Inbound)
 			want   string
 		}{
-			{"kind", func(in *store.Inbound) { in.Kind = "fax" }, `kind must be "message" or "form" (got "fax")`},
-			{"contact", func(in *store.Inbound) { in.Contact.ExternalID = " " }, "contact.external_id is required"},
-			{"long external id", func(in *store.Inbound) { in.Contact.ExternalID = strings.Repeat("x", 201) }, "contact.external_id is longer than 200 bytes"},
-			{"NUL in name", func(in *store.Inbound) { in.Contact.Name = "Ja\x00ne" }, "contact.name contains a NUL character"},
-			{"bad UTF-8", func(in *store.Inbound) { in.Subject = "\xff" }, "subject is not valid UTF-8"},
-			{"email", func(in *store.Inbound) { in.Contact.Email = "jane at home" }, `contact.email is not an e-mail address like jane@example.com (got "jane at home")`},
-			{"region", func(in *store.Inbound) { in.Contact.Region = "California" }, `contact.region must be an ISO 3166 code such as US-CA or DE (got "California")`},
-			{"empty tag", func(in *store.Inbound) { in.Contact.Tags = []string{"vip", " "} }, "contact.tags[1] is empty"},
-			{"long tag", func(in *store.Inbound) { in.Contact.Tags = []string{strings.Repeat("t", 65)} }, "contact.tags[0] is longer than 64 bytes"},
-			{"many tags", func(in *store.Inbound) { in.Contact.Tags = make([]string, 51) }, "contact.tags has 51 tags; at most 50 are allowed"},
-			{"custom key", func(in *store.Inbound) { in.Contact.Custom = map[string]string{" ": "a"} }, "contact.custom has an empty field name"},
-			{"long custom", func(in *store.Inbound) { in.Contact.Custom = map[string]string{"plan": strings.Repeat("p", 500)} }, "contact.custom.plan is longer than 500 bytes"},
-			{"channel", func(in *store.Inbound) { in.Channel = "" }, "channel is required (like sms, email or webchat)"},
-			{"channel of two words", func(in *store.Inbound) { in.Channel = "text message" }, `channel must be one word of letters, digits, - or _ (like sms), at most 32 long (got "text message")`},
-			{"long channel", func(in *store.Inbound) { in.Channel = strings.Repeat("c", 33) }, "channel must be one word"},
-			{"body", func(in *store.Inbound) { in.Body = "" }, "message.body is required"},
-			{"long message id", func(in *store.Inbound) { in.MessageID = strings.Repeat("m", 201) }, "message.external_id is longer than 200 bytes"},
+			{"kind", func(in *inboxbot.Inbound) { in.Kind = "fax" }, `kind must be "message" or "form" (got "fax")`},
+			{"contact", func(in *inboxbot.Inbound) { in.Contact.ExternalID = " " }, "contact.external_id is required"},
+			{"long external id", func(in *inboxbot.Inbound) { in.Contact.ExternalID = strings.Repeat("x", 201) }, "contact.external_id is longer than 200 bytes"},
+			{"NUL in name", func(in *inboxbot.Inbound) { in.Contact.Name = "Ja\x00ne" }, "contact.name contains a NUL character"},
+			{"bad UTF-8", func(in *inboxbot.Inbound) { in.Subject = "\xff" }, "subject is not valid UTF-8"},
+			{"email", func(in *inboxbot.Inbound) { in.Contact.Email = "jane at home" }, `contact.email is not an e-mail address like jane@example.com (got "jane at home")`},
+			{"region", func(in *inboxbot.Inbound) { in.Contact.Region = "California" }, `contact.region must be an ISO 3166 code such as US-CA or DE (got "California")`},
+			{"empty tag", func(in *inboxbot.Inbound) { in.Contact.Tags = []string{"vip", " "} }, "contact.tags[1] is empty"},
+			{"long tag", func(in *inboxbot.Inbound) { in.Contact.Tags = []string{strings.Repeat("t", 65)} }, "contact.tags[0] is longer than 64 bytes"},
+			{"many tags", func(in *inboxbot.Inbound) { in.Contact.Tags = make([]string, 51) }, "contact.tags has 51 tags; at most 50 are allowed"},
+			{"custom key", func(in *inboxbot.Inbound) { in.Contact.Custom = map[string]string{" ": "a"} }, "contact.custom has an empty field name"},
+			{"long custom", func(in *inboxbot.Inbound) { in.Contact.Custom = map[string]string{"plan": strings.Repeat("p", 500)} }, "contact.custom.plan is longer than 500 bytes"},
+			{"channel", func(in *inboxbot.Inbound) { in.Channel = "" }, "channel is required (like sms, email or webchat)"},
+			{"channel of two words", func(in *inboxbot.Inbound) { in.Channel = "text message" }, `channel must be one word of letters, digits, - or _ (like sms), at most 32 long (got "text message")`},
+			{"long channel", func(in *inboxbot.Inbound) { in.Channel = strings.Repeat("c", 33) }, "channel must be one word"},
+			{"body", func(in *inboxbot.Inbound) { in.Body = "" }, "message.body is required"},
+			{"long message id", func(in *inboxbot.Inbound) { in.MessageID = strings.Repeat("m", 201) }, "message.external_id is longer than 200 bytes"},
 		} {
 			in := ok
 			tc.mutate(&in)
@@ -119,7 +119,7 @@ func TestAddInbound_ConcurrentRetriesStoreOneMessage(t *testing.T) {
 	s := storetest.Open(t, "postgres")
 	const n = 20
 	var wg sync.WaitGroup
-	results := make([]store.InboundResult, 2*n)
+	results := make([]inboxbot.InboundResult, 2*n)
 	errs := make([]error, 2*n)
 	start := make(chan struct{})
 	for i := 0; i < 2*n; i++ {
@@ -127,9 +127,9 @@ func TestAddInbound_ConcurrentRetriesStoreOneMessage(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			<-start
-			in := store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "same"}, MessageID: "m-1", Body: "hi"}
+			in := inboxbot.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "same"}, MessageID: "m-1", Body: "hi"}
 			if i >= n {
-				in = store.Inbound{Kind: "message", Channel: "email", Contact: inboxbot.Contact{ExternalID: "new"}, Body: "hello"}
+				in = inboxbot.Inbound{Kind: "message", Channel: "email", Contact: inboxbot.Contact{ExternalID: "new"}, Body: "hello"}
 			}
 			results[i], errs[i] = s.AddInbound(ctx, in, nil)
 		}(i)
@@ -167,7 +167,7 @@ func TestList_EachFilterReturnsExactlyItsConversations(t *testing.T) {
 		dana := mustMember(t, s, "dana", inboxbot.RoleManager)
 		lee := mustMember(t, s, "lee", inboxbot.RoleAgent)
 		add := func(contact, channel, source string, tags ...string) int64 {
-			res, err := s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: channel, Body: "hi",
+			res, err := s.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Channel: channel, Body: "hi",
 				Contact: inboxbot.Contact{ExternalID: contact, LeadSource: source, Tags: tags}}, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -224,11 +224,11 @@ func TestList_EachFilterReturnsExactlyItsConversations(t *testing.T) {
 
 func TestAddInbound_ReusedMessageIDOfAnotherContactIsAConflict(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		in := store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "jane"}, MessageID: "m-1", Body: "hi"}
+		in := inboxbot.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "jane"}, MessageID: "m-1", Body: "hi"}
 		if _, err := s.AddInbound(ctx, in, nil); err != nil {
 			t.Fatal(err)
 		}
-		for _, other := range []store.Inbound{
+		for _, other := range []inboxbot.Inbound{
 			{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "joe"}, MessageID: "m-1", Body: "other"},
 			{Kind: "message", Channel: "email", Contact: inboxbot.Contact{ExternalID: "jane"}, MessageID: "m-1", Body: "other"},
 		} {
@@ -245,7 +245,7 @@ func TestAddInbound_FutureSentAtDoesNotPinTheConversation(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 		s.Now = func() time.Time { return now }
-		future := store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "early"},
+		future := inboxbot.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "early"},
 			Body: "from a clock in 2099", SentAt: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)}
 		res, err := s.AddInbound(ctx, future, nil)
 		if err != nil || !res.Conversation.LastMessageAt.Equal(now) {
@@ -263,11 +263,11 @@ func TestAddInbound_FutureSentAtDoesNotPinTheConversation(t *testing.T) {
 }
 
 func TestCheckTags_OneWordEach(t *testing.T) {
-	if err := store.CheckTags("add", []string{"vip", " needs-quote "}); err != nil {
+	if err := inboxbot.CheckTags("add", []string{"vip", " needs-quote "}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tags := range [][]string{{"has space"}, {"vip", ""}, {"a\tb"}, make([]string, 51)} {
-		err := store.CheckTags("add", tags)
+		err := inboxbot.CheckTags("add", tags)
 		if inboxbot.ErrorCode(err) != inboxbot.EINVALID || !strings.HasPrefix(err.Error(), "add") {
 			t.Errorf("CheckTags(%q) = %v, want EINVALID naming the field", tags, err)
 		}

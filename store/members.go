@@ -46,7 +46,7 @@ func (s *Store) MemberByName(ctx context.Context, name string) (inboxbot.Member,
 
 // MemberByPlatform returns the member linked to a Slack or Discord user id,
 // or ENOTFOUND.
-func (s *Store) MemberByPlatform(ctx context.Context, platform, userID string) (inboxbot.Member, error) {
+func (s *Store) MemberByPlatform(ctx context.Context, platform inboxbot.Platform, userID string) (inboxbot.Member, error) {
 	col, err := platformColumn(platform)
 	if err != nil {
 		return inboxbot.Member{}, err
@@ -67,7 +67,7 @@ func (s *Store) memberWhere(ctx context.Context, db bun.IDB, where string, args 
 	return r.domain(), nil
 }
 
-func platformColumn(platform string) (string, error) {
+func platformColumn(platform inboxbot.Platform) (string, error) {
 	switch platform {
 	case inboxbot.PlatformSlack:
 		return "slack_id", nil
@@ -165,7 +165,7 @@ func memberConflict(err error, m inboxbot.Member) error {
 // EnsurePlatformMember returns the member linked to a platform user, making
 // them an agent named after name on first use. A taken name gets a numeric
 // suffix. Concurrent first uses by the same user yield one member.
-func (s *Store) EnsurePlatformMember(ctx context.Context, platform, userID, name string) (inboxbot.Member, error) {
+func (s *Store) EnsurePlatformMember(ctx context.Context, platform inboxbot.Platform, userID, name string) (inboxbot.Member, error) {
 	m, err := s.MemberByPlatform(ctx, platform, userID)
 	if inboxbot.ErrorCode(err) != inboxbot.ENOTFOUND {
 		return m, err

@@ -147,9 +147,11 @@ func TestMigrate_ReplicasStartingAtOnceMigrateOnce(t *testing.T) {
 		}(i)
 	}
 	wg.Wait()
-	total := 0
+	migrators := 0
 	for _, a := range applied {
-		total += len(a)
+		if len(a) > 0 {
+			migrators++
+		}
 	}
 	s, err := store.Open(ctx, url)
 	if err != nil {
@@ -157,8 +159,8 @@ func TestMigrate_ReplicasStartingAtOnceMigrateOnce(t *testing.T) {
 	}
 	defer s.Close()
 	pending, err := s.Pending(ctx)
-	if total != 1 || err != nil || len(pending) != 0 {
-		t.Fatalf("migrations applied %v (want one replica to apply the one migration), pending %v, %v", applied, pending, err)
+	if migrators != 1 || err != nil || len(pending) != 0 {
+		t.Fatalf("migrations applied %v (want one replica to apply them all), pending %v, %v", applied, pending, err)
 	}
 }
 

@@ -73,30 +73,30 @@ func (r contactRow) domain(tags []string, ownerName string) inboxbot.Contact {
 type conversationRow struct {
 	bun.BaseModel `bun:"table:conversations"`
 
-	ID              int64     `bun:"id,pk,autoincrement"`
-	ContactID       int64     `bun:"contact_id"`
-	Channel         string    `bun:"channel"`
-	Subject         string    `bun:"subject"`
-	Status          string    `bun:"status"`
-	AssigneeID      int64     `bun:"assignee_id,nullzero"`
-	Preview         string    `bun:"preview"`
-	LastMessageAt   time.Time `bun:"last_message_at"`
-	UnassignedSince time.Time `bun:"unassigned_since,nullzero"`
-	AlertedAt       time.Time `bun:"alerted_at,nullzero"`
-	Version         int64     `bun:"version"`
-	CreatedAt       time.Time `bun:"created_at"`
-	UpdatedAt       time.Time `bun:"updated_at"`
+	ID              int64           `bun:"id,pk,autoincrement"`
+	ContactID       int64           `bun:"contact_id"`
+	Channel         string          `bun:"channel"`
+	Subject         string          `bun:"subject"`
+	Status          inboxbot.Status `bun:"status"`
+	AssigneeID      int64           `bun:"assignee_id,nullzero"`
+	Preview         string          `bun:"preview"`
+	LastMessageAt   time.Time       `bun:"last_message_at"`
+	UnassignedSince time.Time       `bun:"unassigned_since,nullzero"`
+	AlertedAt       time.Time       `bun:"alerted_at,nullzero"`
+	Version         int64           `bun:"version"`
+	CreatedAt       time.Time       `bun:"created_at"`
+	UpdatedAt       time.Time       `bun:"updated_at"`
 }
 
 type messageRow struct {
 	bun.BaseModel `bun:"table:messages"`
 
-	ID             int64     `bun:"id,pk,autoincrement"`
-	ConversationID int64     `bun:"conversation_id"`
-	ExternalID     string    `bun:"external_id,nullzero"`
-	Direction      string    `bun:"direction"`
-	Body           string    `bun:"body"`
-	SentAt         time.Time `bun:"sent_at"`
+	ID             int64              `bun:"id,pk,autoincrement"`
+	ConversationID int64              `bun:"conversation_id"`
+	ExternalID     string             `bun:"external_id,nullzero"`
+	Direction      inboxbot.Direction `bun:"direction"`
+	Body           string             `bun:"body"`
+	SentAt         time.Time          `bun:"sent_at"`
 }
 
 type followerRow struct {
@@ -110,16 +110,16 @@ type followerRow struct {
 type eventRow struct {
 	bun.BaseModel `bun:"table:assignment_events"`
 
-	ID             int64     `bun:"id,pk,autoincrement"`
-	ConversationID int64     `bun:"conversation_id"`
-	FromID         int64     `bun:"from_id,nullzero"`
-	ToID           int64     `bun:"to_id,nullzero"`
-	ActorID        int64     `bun:"actor_id,nullzero"`
-	Via            string    `bun:"via"`
-	RuleID         int64     `bun:"rule_id,nullzero"`
-	RuleName       string    `bun:"rule_name"`
-	Reason         string    `bun:"reason"`
-	CreatedAt      time.Time `bun:"created_at"`
+	ID             int64        `bun:"id,pk,autoincrement"`
+	ConversationID int64        `bun:"conversation_id"`
+	FromID         int64        `bun:"from_id,nullzero"`
+	ToID           int64        `bun:"to_id,nullzero"`
+	ActorID        int64        `bun:"actor_id,nullzero"`
+	Via            inboxbot.Via `bun:"via"`
+	RuleID         int64        `bun:"rule_id,nullzero"`
+	RuleName       string       `bun:"rule_name"`
+	Reason         string       `bun:"reason"`
+	CreatedAt      time.Time    `bun:"created_at"`
 }
 
 type ruleRow struct {
@@ -128,8 +128,8 @@ type ruleRow struct {
 	ID         int64                `bun:"id,pk,autoincrement"`
 	Priority   int                  `bun:"priority"`
 	Name       string               `bun:"name"`
-	Status     string               `bun:"status"`
-	Trigger    string               `bun:"trigger_event"`
+	Status     inboxbot.RuleStatus  `bun:"status"`
+	Trigger    inboxbot.Trigger     `bun:"trigger_event"`
 	Conditions []inboxbot.Condition `bun:"conditions,type:json"`
 	Action     inboxbot.Assignment  `bun:"action,type:json"`
 	UpdatedAt  time.Time            `bun:"updated_at"`
@@ -164,22 +164,22 @@ type viewRow struct {
 type notificationRow struct {
 	bun.BaseModel `bun:"table:notifications"`
 
-	ID             int64     `bun:"id,pk,autoincrement"`
-	Kind           string    `bun:"kind"`
-	MemberID       int64     `bun:"member_id"`
-	ConversationID int64     `bun:"conversation_id,nullzero"`
-	Platform       string    `bun:"platform"`
-	Recipient      string    `bun:"recipient"`
-	Text           string    `bun:"text"`
-	DedupeKey      string    `bun:"dedupe_key"`
-	State          string    `bun:"state"`
-	Attempts       int       `bun:"attempts"`
-	NextAttemptAt  time.Time `bun:"next_attempt_at"`
-	LeaseOwner     string    `bun:"lease_owner,nullzero"`
-	LeaseUntil     time.Time `bun:"lease_until,nullzero"`
-	LastError      string    `bun:"last_error"`
-	CreatedAt      time.Time `bun:"created_at"`
-	SentAt         time.Time `bun:"sent_at,nullzero"`
+	ID             int64             `bun:"id,pk,autoincrement"`
+	Kind           string            `bun:"kind"`
+	MemberID       int64             `bun:"member_id"`
+	ConversationID int64             `bun:"conversation_id,nullzero"`
+	Platform       inboxbot.Platform `bun:"platform"`
+	Recipient      string            `bun:"recipient"`
+	Notice         string            `bun:"notice"`
+	DedupeKey      string            `bun:"dedupe_key"`
+	State          string            `bun:"state"`
+	Attempts       int               `bun:"attempts"`
+	NextAttemptAt  time.Time         `bun:"next_attempt_at"`
+	LeaseOwner     string            `bun:"lease_owner,nullzero"`
+	LeaseUntil     time.Time         `bun:"lease_until,nullzero"`
+	LastError      string            `bun:"last_error"`
+	CreatedAt      time.Time         `bun:"created_at"`
+	SentAt         time.Time         `bun:"sent_at,nullzero"`
 
 	MemberName string `bun:"member_name,scanonly"`
 }
@@ -187,12 +187,12 @@ type notificationRow struct {
 type cardRow struct {
 	bun.BaseModel `bun:"table:cards"`
 
-	ConversationID int64     `bun:"conversation_id,pk"`
-	Platform       string    `bun:"platform,pk"`
-	Channel        string    `bun:"channel"`
-	MessageID      string    `bun:"message_id"`
-	Version        int64     `bun:"version"`
-	LeaseOwner     string    `bun:"lease_owner,nullzero"`
-	LeaseUntil     time.Time `bun:"lease_until,nullzero"`
-	UpdatedAt      time.Time `bun:"updated_at"`
+	ConversationID int64             `bun:"conversation_id,pk"`
+	Platform       inboxbot.Platform `bun:"platform,pk"`
+	Channel        string            `bun:"channel"`
+	MessageID      string            `bun:"message_id"`
+	Version        int64             `bun:"version"`
+	LeaseOwner     string            `bun:"lease_owner,nullzero"`
+	LeaseUntil     time.Time         `bun:"lease_until,nullzero"`
+	UpdatedAt      time.Time         `bun:"updated_at"`
 }

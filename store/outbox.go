@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -20,19 +21,25 @@ const (
 // maxAttempts is how often a notification is tried before it is given up.
 const maxAttempts = 12
 
-// notify writes a direct message for member into the outbox, one row per
+// notify writes a direct message to r into the outbox, one row per
 // platform the member is linked to (the shell when none), unless the member
 // turned that kind off. key identifies the causing event: the same event
 // never queues a second message for the same member and platform.
-func (s *Store) notify(ctx context.Context, tx bun.Tx, kind string, memberID, convID int64, key, text string) error {
-	m, err := s.memberWhere(ctx, tx, "m.id = ?", memberID)
+func (s *Store) notify(ctx context.Context, tx bun.Tx, r inboxbot.Recipient, n inboxbot.Notice, key string) error {
+	m, err := s.memberWhere(ctx, tx, "m.id = ?", r.MemberID)
 	if err != nil {
 		return err
 	}
+	kind := r.Event.Kind()
 	if !m.Wants(kind) {
 		return nil
 	}
-	targets := map[string]string{}
+	n.Event = r.Event
+	data, err := json.Marshal(n)
+	if err != nil {
+		return wrap(err, "encode notification")
+	}
+	targets := map[inboxbot.Platform]string{}
 	if m.SlackID != "" {
 		targets[inboxbot.PlatformSlack] = m.SlackID
 	}
@@ -44,12 +51,12 @@ func (s *Store) notify(ctx context.Context, tx bun.Tx, kind string, memberID, co
 	}
 	now := s.now()
 	for platform, to := range targets {
-		r := notificationRow{
-			Kind: kind, MemberID: m.ID, ConversationID: convID, Platform: platform, Recipient: to,
-			Text: text, DedupeKey: fmt.Sprintf("%s:%s:%d:%s", key, kind, m.ID, platform),
+		row := notificationRow{
+			Kind: kind, MemberID: m.ID, ConversationID: n.ConversationID, Platform: platform, Recipient: to,
+			Notice: string(data), DedupeKey: fmt.Sprintf("%s:%s:%d:%s", key, kind, m.ID, platform),
 			State: statePending, NextAttemptAt: now, CreatedAt: now,
 		}
-		if _, err := tx.NewInsert().Model(&r).On("CONFLICT (dedupe_key) DO NOTHING").Exec(ctx); err != nil {
+		if _, err := tx.NewInsert().Model(&row).On("CONFLICT (dedupe_key) DO NOTHING").Exec(ctx); err != nil {
 			return wrap(err, "queue notification")
 		}
 	}
@@ -60,7 +67,7 @@ func (s *Store) notify(ctx context.Context, tx bun.Tx, kind string, memberID, co
 // the lease duration. Replicas leasing at once never get the same row
 // (FOR UPDATE SKIP LOCKED); a lease that ran out, because its owner died,
 // makes the row due again.
-func (s *Store) Lease(ctx context.Context, owner string, platforms []string, n int, lease time.Duration) ([]inboxbot.Notification, error) {
+func (s *Store) Lease(ctx context.Context, owner string, platforms []inboxbot.Platform, n int, lease time.Duration) ([]inboxbot.Notification, error) {
 	now := s.now()
 	var rows []notificationRow
 	err := s.tx(ctx, func(tx bun.Tx) error {
@@ -82,9 +89,11 @@ func (s *Store) Lease(ctx context.Context, owner string, platforms []string, n i
 	out := make([]inboxbot.Notification, len(rows))
 	for i, r := range rows {
 		out[i] = inboxbot.Notification{
-			ID: r.ID, Kind: r.Kind, MemberID: r.MemberID, ConversationID: r.ConversationID,
-			Platform: r.Platform, To: r.Recipient, Text: r.Text, DedupeKey: r.DedupeKey,
-			Attempts: r.Attempts, CreatedAt: r.CreatedAt,
+			ID: r.ID, Kind: r.Kind, MemberID: r.MemberID, Platform: r.Platform, To: r.Recipient,
+			DedupeKey: r.DedupeKey, Attempts: r.Attempts, CreatedAt: r.CreatedAt,
+		}
+		if err := json.Unmarshal([]byte(r.Notice), &out[i].Notice); err != nil {
+			return nil, wrap(err, fmt.Sprintf("decode notification %d", r.ID))
 		}
 	}
 	return out, nil

@@ -19,8 +19,8 @@ func TestOutbox_RetryWaitsAndLeasesExpire(t *testing.T) {
 		dana := mustMember(t, s, "dana", inboxbot.RoleManager)
 		lee := mustMember(t, s, "lee", inboxbot.RoleAgent)
 		c := inbound(t, s, "jane", "sms", "hi").Conversation
-		s.Assign(ctx, store.Change{ConversationID: c.ID, To: lee.ID, Actor: dana.ID})
-		shell := []string{inboxbot.PlatformShell}
+		s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, To: lee.ID, Actor: dana.ID})
+		shell := []inboxbot.Platform{inboxbot.PlatformShell}
 
 		got, err := s.Lease(ctx, "a", shell, 10, time.Minute)
 		if err != nil || len(got) != 1 || got[0].Attempts != 1 || got[0].To != "lee" {
@@ -71,7 +71,7 @@ func TestOutbox_ReplicasNeverLeaseTheSameNotification(t *testing.T) {
 	const convs = 60
 	for i := 0; i < convs; i++ {
 		c := inbound(t, s, fmt.Sprintf("c%d", i), "sms", "hi").Conversation
-		if _, _, err := s.Assign(ctx, store.Change{ConversationID: c.ID, To: agents[i%4].ID, Actor: boss.ID}); err != nil {
+		if _, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, To: agents[i%4].ID, Actor: boss.ID}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -85,7 +85,7 @@ func TestOutbox_ReplicasNeverLeaseTheSameNotification(t *testing.T) {
 		go func(owner string) {
 			defer wg.Done()
 			for {
-				batch, err := s.Lease(ctx, owner, []string{inboxbot.PlatformShell}, 3, time.Minute)
+				batch, err := s.Lease(ctx, owner, []inboxbot.Platform{inboxbot.PlatformShell}, 3, time.Minute)
 				if err != nil {
 					t.Error(err)
 					return
@@ -135,7 +135,7 @@ func TestAlertUnassigned_AlertsManagersOncePerWait(t *testing.T) {
 		}
 		// Claimed and given back: a new wait, a new alert once it is old.
 		s.Claim(ctx, old.ID, lee.ID, inboxbot.ViaShell)
-		s.Assign(ctx, store.Change{ConversationID: old.ID, Actor: lee.ID})
+		s.Assign(ctx, inboxbot.Change{ConversationID: old.ID, Actor: lee.ID})
 		now = now.Add(20 * time.Minute)
 		if n, _ := s.AlertUnassigned(ctx, now.Add(-15*time.Minute)); n != 2 {
 			t.Fatalf("alerted %d, want 2 (the returned one and the other)", n)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/uptrace/bun"
 
@@ -16,7 +17,7 @@ func (s *Store) Rules(ctx context.Context) ([]inboxbot.Rule, error) {
 	return s.rules(ctx, s.db, "")
 }
 
-func (s *Store) rules(ctx context.Context, db bun.IDB, status string) ([]inboxbot.Rule, error) {
+func (s *Store) rules(ctx context.Context, db bun.IDB, status inboxbot.RuleStatus) ([]inboxbot.Rule, error) {
 	var rows []ruleRow
 	q := db.NewSelect().Model(&rows).OrderExpr("priority, id")
 	if status != "" {
@@ -47,7 +48,7 @@ func (s *Store) Rule(ctx context.Context, id int64) (inboxbot.Rule, error) {
 
 // SetRuleStatus publishes or unpublishes a rule; false when it already had
 // that status.
-func (s *Store) SetRuleStatus(ctx context.Context, id int64, status string) (inboxbot.Rule, bool, error) {
+func (s *Store) SetRuleStatus(ctx context.Context, id int64, status inboxbot.RuleStatus) (inboxbot.Rule, bool, error) {
 	if status != inboxbot.RuleDraft && status != inboxbot.RulePublished {
 		return inboxbot.Rule{}, false, inboxbot.Errorf(inboxbot.EINVALID, "Rule status must be draft or published (got %q).", status)
 	}
@@ -120,7 +121,7 @@ func (s *Store) ApplyTeam(ctx context.Context, members []inboxbot.Member, rules 
 
 // RouteInput gathers what routing would see for a conversation now, for
 // explaining rules without effect ("/inbox rules test").
-func (s *Store) RouteInput(ctx context.Context, convID int64, triggers []string) (inboxbot.RouteInput, error) {
+func (s *Store) RouteInput(ctx context.Context, convID int64, triggers []inboxbot.Trigger) (inboxbot.RouteInput, error) {
 	var in inboxbot.RouteInput
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		var err error
@@ -130,7 +131,7 @@ func (s *Store) RouteInput(ctx context.Context, convID int64, triggers []string)
 	return in, err
 }
 
-func (s *Store) routeInput(ctx context.Context, tx bun.Tx, convID int64, triggers []string, lock bool) (inboxbot.RouteInput, error) {
+func (s *Store) routeInput(ctx context.Context, tx bun.Tx, convID int64, triggers []inboxbot.Trigger, lock bool) (inboxbot.RouteInput, error) {
 	in := inboxbot.RouteInput{Triggers: triggers, LastTurn: map[int64]int64{}, Now: s.now()}
 	var err error
 	if in.Conversation, err = s.conversation(ctx, tx, convID); err != nil {
@@ -141,7 +142,7 @@ func (s *Store) routeInput(ctx context.Context, tx bun.Tx, convID int64, trigger
 	}
 	var rr []int64
 	for _, r := range in.Rules {
-		if r.Assign.Method == inboxbot.MethodRoundRobin && fired(r.Trigger, triggers) {
+		if r.Assign.Method == inboxbot.MethodRoundRobin && slices.Contains(triggers, r.Trigger) {
 			rr = append(rr, r.ID)
 		}
 	}
@@ -166,19 +167,10 @@ func (s *Store) routeInput(ctx context.Context, tx bun.Tx, convID int64, trigger
 	return in, err
 }
 
-func fired(trigger string, triggers []string) bool {
-	for _, t := range triggers {
-		if t == trigger {
-			return true
-		}
-	}
-	return false
-}
-
 // route runs the rules on a locked, unassigned conversation row and applies
 // the decision: the assignment, the round-robin turn, or an alert to the
 // managers when a rule matched but nobody could take the conversation.
-func (s *Store) route(ctx context.Context, tx bun.Tx, row conversationRow, triggers []string, route inboxbot.RouteFunc, key string) (inboxbot.Decision, error) {
+func (s *Store) route(ctx context.Context, tx bun.Tx, row conversationRow, triggers []inboxbot.Trigger, route inboxbot.RouteFunc, key string) (inboxbot.Decision, error) {
 	if route == nil || len(triggers) == 0 {
 		return inboxbot.Decision{}, nil
 	}
@@ -191,11 +183,11 @@ func (s *Store) route(ctx context.Context, tx bun.Tx, row conversationRow, trigg
 		return d, nil
 	}
 	if d.AssigneeID == 0 {
-		text := fmt.Sprintf("Nobody could take %s: rule %q found %s. It waits in the Team inbox.",
-			describe(in.Conversation), d.Rule.Name, d.Reason)
-		return d, s.alertManagers(ctx, tx, in.Members, row.ID, fmt.Sprintf("unplaced:%s", key), text)
+		n := inboxbot.NoticeOf(inboxbot.EventUnplaced, in.Conversation)
+		n.Rule, n.Reason = d.Rule.Name, d.Reason
+		return d, s.alertManagers(ctx, tx, in.Members, n, fmt.Sprintf("unplaced:%s", key))
 	}
-	ch := Change{ConversationID: row.ID, To: d.AssigneeID, Via: inboxbot.ViaWorkflow,
+	ch := inboxbot.Change{ConversationID: row.ID, To: d.AssigneeID, Via: inboxbot.ViaWorkflow,
 		RuleID: d.Rule.ID, RuleName: d.Rule.Name, Reason: d.Reason}
 	if err := s.applyChange(ctx, tx, row, ch); err != nil {
 		return d, err
@@ -210,13 +202,11 @@ func (s *Store) route(ctx context.Context, tx bun.Tx, row conversationRow, trigg
 	return d, nil
 }
 
-// alertManagers notifies every manager and admin.
-func (s *Store) alertManagers(ctx context.Context, tx bun.Tx, members []inboxbot.Member, convID int64, key, text string) error {
-	for _, m := range members {
-		if m.Role.AtLeast(inboxbot.RoleManager) {
-			if err := s.notify(ctx, tx, inboxbot.NotifyAlerts, m.ID, convID, key, text); err != nil {
-				return err
-			}
+// alertManagers sends notice to every manager and admin.
+func (s *Store) alertManagers(ctx context.Context, tx bun.Tx, members []inboxbot.Member, notice inboxbot.Notice, key string) error {
+	for _, r := range inboxbot.AlertRecipients(members, notice.Event) {
+		if err := s.notify(ctx, tx, r, notice, key); err != nil {
+			return err
 		}
 	}
 	return nil

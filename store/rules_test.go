@@ -54,7 +54,7 @@ func TestRoute_AssignsTakesTurnsAndAlertsWhenNobodyCan(t *testing.T) {
 		}
 		var got []string
 		for _, contact := range []string{"a", "b", "c"} {
-			res, err := s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: contact}, Body: "hi"}, rotate)
+			res, err := s.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: contact}, Body: "hi"}, rotate)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,7 +73,7 @@ func TestRoute_AssignsTakesTurnsAndAlertsWhenNobodyCan(t *testing.T) {
 		// A form on an existing unassigned conversation: the matching rule
 		// has nobody, so it stays in the Team inbox and the manager hears.
 		c := inbound(t, s, "d", "email", "first")
-		res, err := s.AddInbound(ctx, store.Inbound{Kind: "form", Channel: "email", Contact: inboxbot.Contact{ExternalID: "d"}, Body: "form"}, rotate)
+		res, err := s.AddInbound(ctx, inboxbot.Inbound{Kind: "form", Channel: "email", Contact: inboxbot.Contact{ExternalID: "d"}, Body: "form"}, rotate)
 		if err != nil || res.Conversation.Assigned() || res.Decision.Rule == nil || res.Conversation.ID != c.Conversation.ID {
 			t.Fatalf("form = %+v, %v", res, err)
 		}
@@ -89,7 +89,7 @@ func TestRoute_AssignsTakesTurnsAndAlertsWhenNobodyCan(t *testing.T) {
 		if len(after) != 1 || after[0].ID != before[2].ID || after[0].Priority != 1 {
 			t.Fatalf("rules after re-apply %+v (before %+v)", after, before)
 		}
-		res, err = s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "e"}, Body: "hi"}, rotate)
+		res, err = s.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: "e"}, Body: "hi"}, rotate)
 		if err != nil || res.Conversation.AssigneeName != "sam" {
 			t.Fatalf("rotation restarted: next went to %q", res.Conversation.AssigneeName)
 		}
@@ -146,8 +146,8 @@ func TestAddInbound_NewTagsFireContactTaggedRules(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		s.ApplyTeam(ctx, []inboxbot.Member{{Name: "vipdesk"}}, []inboxbot.Rule{{Name: "vip", Status: inboxbot.RulePublished,
 			Trigger: inboxbot.TriggerContactTagged, Assign: inboxbot.Assignment{Method: inboxbot.MethodRoundRobin, Members: []string{"vipdesk"}}}})
-		send := func(contact string, tags ...string) store.InboundResult {
-			res, err := s.AddInbound(ctx, store.Inbound{Kind: "message", Channel: "sms", Body: "hi",
+		send := func(contact string, tags ...string) inboxbot.InboundResult {
+			res, err := s.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Channel: "sms", Body: "hi",
 				Contact: inboxbot.Contact{ExternalID: contact, Tags: tags}}, rotate)
 			if err != nil {
 				t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/commands"
 	"github.com/inboxbot/inboxbot/store"
 )
 
@@ -29,6 +30,7 @@ const RetryAfterSeconds = "5"
 
 // Handler serves the inbound API under /api/v1/.
 type Handler struct {
+	svc   *commands.Service
 	store *store.Store
 	// tokenSum is the SHA-256 of the token; comparing fixed-size sums in
 	// constant time does not leak the token's length either.
@@ -38,14 +40,14 @@ type Handler struct {
 	mux      *http.ServeMux
 }
 
-// New returns the API handler over s. Requests must carry "Authorization:
+// New returns the API handler over svc. Requests must carry "Authorization:
 // Bearer token"; with an empty token every request is refused, so a
 // half-configured API is closed rather than open.
-func New(s *store.Store, token string, log *slog.Logger) *Handler {
+func New(svc *commands.Service, token string, log *slog.Logger) *Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Handler{store: s, tokenSum: sha256.Sum256([]byte(token)), enabled: token != "", log: log, mux: http.NewServeMux()}
+	h := &Handler{svc: svc, store: svc.Store, tokenSum: sha256.Sum256([]byte(token)), enabled: token != "", log: log, mux: http.NewServeMux()}
 	for _, e := range endpoints {
 		h.route(e.path, e.method, e.serve(h))
 	}

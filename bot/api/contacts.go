@@ -3,9 +3,6 @@ package api
 import (
 	"net/http"
 	"strings"
-
-	"github.com/inboxbot/inboxbot/routing"
-	"github.com/inboxbot/inboxbot/store"
 )
 
 // errNoContactID answers a tags request whose path has no contact id.
@@ -51,16 +48,7 @@ func (h *Handler) tags(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, invalid("add or remove must name at least one tag"))
 		return
 	}
-	for _, list := range []struct {
-		field string
-		tags  []string
-	}{{"add", req.Add}, {"remove", req.Remove}} {
-		if err := store.CheckTags(list.field, list.tags); err != nil {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	contact, routed, err := h.store.TagContact(r.Context(), id, req.Add, req.Remove, routing.Route)
+	contact, routed, err := h.svc.TagContact(r.Context(), id, req.Add, req.Remove)
 	if err != nil {
 		h.fail(w, r, err)
 		return

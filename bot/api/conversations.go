@@ -71,7 +71,7 @@ func (h *Handler) conversations(w http.ResponseWriter, r *http.Request) {
 		}
 		f.FollowerID = m.ID
 	}
-	switch f.Status = strings.ToLower(strings.TrimSpace(q.Get("status"))); f.Status {
+	switch f.Status = inboxbot.Status(strings.ToLower(strings.TrimSpace(q.Get("status")))); f.Status {
 	case "", inboxbot.StatusOpen, inboxbot.StatusClosed:
 	default:
 		h.fail(w, r, invalid("status must be open or closed (got %q)", q.Get("status")))
@@ -92,7 +92,7 @@ func (h *Handler) conversations(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]conversationJSON, len(convs))
 	for i, c := range convs {
-		out[i] = conversationJSON{ID: c.ID, Channel: c.Channel, Status: c.Status, Assignee: orNull(c.AssigneeName),
+		out[i] = conversationJSON{ID: c.ID, Channel: c.Channel, Status: string(c.Status), Assignee: orNull(c.AssigneeName),
 			Followers: []string{}, Preview: c.Preview, LastMessageAt: c.LastMessageAt.UTC()}
 		out[i].Contact.ExternalID, out[i].Contact.Name = c.Contact.ExternalID, c.Contact.Name
 		for _, f := range c.Followers {

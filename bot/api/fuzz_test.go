@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/inboxbot/inboxbot"
-	"github.com/inboxbot/inboxbot/store"
 )
 
 // FuzzDecodeInbound feeds arbitrary bodies to the inbound decoder and
@@ -27,7 +26,7 @@ func FuzzDecodeInbound(f *testing.F) {
 		var req inboundRequest
 		err := decodeJSON(bytes.NewReader(data), &req)
 		if err == nil {
-			var in store.Inbound
+			var in inboxbot.Inbound
 			if in, err = req.inbound(); err == nil {
 				if req.Contact == nil || req.Message == nil || in.Kind == "" {
 					t.Fatalf("accepted %+v from %q", in, data)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot/api"
+	"github.com/inboxbot/inboxbot/commands"
 	"github.com/inboxbot/inboxbot/routing"
 	"github.com/inboxbot/inboxbot/store"
 )
@@ -57,7 +58,7 @@ type env struct {
 func newEnv(t testing.TB, s *store.Store) *env {
 	t.Helper()
 	log := &logBuffer{}
-	return &env{t: t, s: s, log: log, h: api.New(s, token, slog.New(slog.NewTextHandler(log, nil)))}
+	return &env{t: t, s: s, log: log, h: api.New(commands.New(s, routing.Route), token, slog.New(slog.NewTextHandler(log, nil)))}
 }
 
 // withTeam applies the team file to the store.

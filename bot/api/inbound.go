@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/inboxbot/inboxbot"
-	"github.com/inboxbot/inboxbot/routing"
-	"github.com/inboxbot/inboxbot/store"
 )
 
 // inboundRequest is the body of POST /api/v1/inbound.
@@ -61,7 +59,7 @@ func (h *Handler) inbound(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	res, err := h.store.AddInbound(r.Context(), in, routing.Route)
+	res, err := h.svc.Inbound(r.Context(), in)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -87,14 +85,14 @@ func (h *Handler) failBody(w http.ResponseWriter, r *http.Request, err error) {
 	h.fail(w, r, err)
 }
 
-// inbound turns the request into the store's Inbound. It checks what only
-// JSON can get wrong (a missing object, a time that is not RFC 3339); the
-// store checks the content for every entry point, naming the field as the
+// inbound turns the request into the domain's Inbound. It checks what only
+// JSON can get wrong (a missing object, a time that is not RFC 3339);
+// Inbound.Validate checks the content for every entry point, naming the field as the
 // JSON does: "contact.external_id is required".
-func (req inboundRequest) inbound() (store.Inbound, error) {
-	in := store.Inbound{Kind: strings.TrimSpace(req.Kind), Channel: strings.TrimSpace(req.Channel), Subject: strings.TrimSpace(req.Subject)}
+func (req inboundRequest) inbound() (inboxbot.Inbound, error) {
+	in := inboxbot.Inbound{Kind: inboxbot.InboundKind(strings.TrimSpace(req.Kind)), Channel: strings.TrimSpace(req.Channel), Subject: strings.TrimSpace(req.Subject)}
 	if in.Kind == "" {
-		in.Kind = "message"
+		in.Kind = inboxbot.InboundMessage
 	}
 	if req.Contact == nil {
 		return in, invalid("contact is required")

@@ -293,11 +293,11 @@ rules:
 		if r.status != http.StatusCreated || got["assignee"] != nil || got["rule"] != "Lee only" {
 			t.Fatalf("inbound = %d %s", r.status, r.body)
 		}
-		ns, err := s.Lease(bg, "test", []string{inboxbot.PlatformShell, inboxbot.PlatformSlack, inboxbot.PlatformDiscord}, 10, time.Minute)
+		ns, err := s.Lease(bg, "test", []inboxbot.Platform{inboxbot.PlatformShell, inboxbot.PlatformSlack, inboxbot.PlatformDiscord}, 10, time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ns) != 1 || ns[0].To != "dana" || ns[0].Kind != inboxbot.NotifyAlerts || !strings.Contains(ns[0].Text, "no eligible member: 1 away") {
+		if len(ns) != 1 || ns[0].To != "dana" || ns[0].Kind != inboxbot.NotifyAlerts || ns[0].Notice.Event != inboxbot.EventUnplaced || !strings.Contains(ns[0].Notice.Reason, "no eligible member: 1 away") {
 			t.Fatalf("notifications = %+v", ns)
 		}
 	})

@@ -9,6 +9,8 @@ import (
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot/api"
+	"github.com/inboxbot/inboxbot/commands"
+	"github.com/inboxbot/inboxbot/routing"
 	"github.com/inboxbot/inboxbot/store"
 	"github.com/inboxbot/inboxbot/store/storetest"
 )
@@ -64,7 +66,7 @@ func TestAuth_NoTokenIs401BeforeTheBodyIsRead(t *testing.T) {
 
 func TestAuth_EmptyTokenRefusesEverything(t *testing.T) {
 	s := storetest.Open(t, "sqlite")
-	h := api.New(s, "", nil)
+	h := api.New(commands.New(s, routing.Route), "", nil)
 	e := &env{t: t, s: s, h: h, log: &logBuffer{}}
 	for _, auth := range []string{"", "Bearer", "Bearer ", "Bearer  "} {
 		if r := e.doAuth(auth, "GET", "/api/v1/conversations", nil); r.status != http.StatusUnauthorized {

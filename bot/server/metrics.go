@@ -123,7 +123,7 @@ var (
 
 // vias are always exported, at 0 when unused, so dashboards and alerts see
 // a series from the first scrape on.
-var vias = []string{inboxbot.ViaSlack, inboxbot.ViaDiscord, inboxbot.ViaAPI, inboxbot.ViaShell, inboxbot.ViaWorkflow, inboxbot.ViaContact}
+var vias = []inboxbot.Via{inboxbot.ViaSlack, inboxbot.ViaDiscord, inboxbot.ViaAPI, inboxbot.ViaShell, inboxbot.ViaWorkflow, inboxbot.ViaContact}
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descUp, descAssignments, descNotifications,
@@ -165,8 +165,8 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	gauge(descUp, 1)
 	for _, v := range vias {
-		if _, ok := assignments[v]; !ok {
-			assignments[v] = 0
+		if _, ok := assignments[string(v)]; !ok {
+			assignments[string(v)] = 0
 		}
 	}
 	for via, n := range assignments {

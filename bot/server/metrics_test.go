@@ -73,12 +73,12 @@ func TestMetrics_ParseAndCoverTheProduct(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := st.AddInbound(ctx, store.Inbound{Kind: "message", Contact: inboxbot.Contact{ExternalID: "c1"},
+		res, err := st.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Contact: inboxbot.Contact{ExternalID: "c1"},
 			Channel: "sms", MessageID: "m1", Body: "hello"}, func(inboxbot.RouteInput) inboxbot.Decision { return inboxbot.Decision{} })
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := st.Assign(ctx, store.Change{ConversationID: res.Conversation.ID, To: dana.ID, Via: inboxbot.ViaAPI}); err != nil {
+		if _, _, err := st.Assign(ctx, inboxbot.Change{ConversationID: res.Conversation.ID, To: dana.ID, Via: inboxbot.ViaAPI}); err != nil {
 			t.Fatal(err)
 		}
 

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/inboxbot/inboxbot"
-	"github.com/inboxbot/inboxbot/store"
 )
 
 // inbound simulates a customer message, as the HTTP API would receive it:
@@ -18,7 +17,7 @@ func (c *Console) inbound(ctx context.Context, args string) {
 		fmt.Fprintln(c.Out, "  usage: inbound CONTACT [source:X] [tag:Y] [region:Z] [channel:C] TEXT")
 		return
 	}
-	in := store.Inbound{Kind: "message", Channel: "sms", Contact: inboxbot.Contact{ExternalID: words[0], Name: words[0]}}
+	in := inboxbot.Inbound{Kind: inboxbot.InboundMessage, Channel: "sms", Contact: inboxbot.Contact{ExternalID: words[0], Name: words[0]}}
 	if strings.Contains(words[0], "@") {
 		in.Contact.Email = words[0]
 	}
@@ -51,7 +50,7 @@ func (c *Console) inbound(ctx context.Context, args string) {
 		fmt.Fprintln(c.Out, "! inbound needs a message after the options.")
 		return
 	}
-	res, err := c.Service.Store.AddInbound(ctx, in, c.Service.Route)
+	res, err := c.Service.Inbound(ctx, in)
 	if err != nil {
 		fmt.Fprintf(c.Out, "! %s\n", inboxbot.ErrorMessage(err))
 		return

@@ -8,6 +8,7 @@ import (
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot/shell"
 	"github.com/inboxbot/inboxbot/commands"
+	"github.com/inboxbot/inboxbot/routing"
 	"github.com/inboxbot/inboxbot/store"
 	"github.com/inboxbot/inboxbot/store/storetest"
 )
@@ -34,7 +35,7 @@ inbound ann channel:email Following up by e-mail
 func TestRulesSession_Golden(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		st.Now = clock
-		svc := commands.New(st)
+		svc := commands.New(st, routing.Route)
 		svc.Now = clock
 		err := st.ApplyTeam(ctx, []inboxbot.Member{
 			{Name: "dana", Role: inboxbot.RoleAgent}, {Name: "lee", Role: inboxbot.RoleAgent}, {Name: "sam", Role: inboxbot.RoleManager},

@@ -68,7 +68,7 @@ func (c *Console) Run(ctx context.Context) error {
 		Store: c.Service.Store, Owner: owner, Now: c.Service.Now,
 		// The console is the only surface, so it shows every DM, whatever
 		// platform the member is linked to.
-		Senders: map[string]bot.Sender{inboxbot.PlatformShell: dms, inboxbot.PlatformSlack: dms, inboxbot.PlatformDiscord: dms},
+		Senders: map[inboxbot.Platform]bot.Sender{inboxbot.PlatformShell: dms, inboxbot.PlatformSlack: dms, inboxbot.PlatformDiscord: dms},
 	}
 	c.dms = dms
 	if c.Interactive {
@@ -161,7 +161,8 @@ func (c *Console) deliver(ctx context.Context) error {
 	for _, n := range c.dms.sent {
 		// A member linked to Slack and Discord gets one DM on each; the
 		// console shows it once.
-		key := fmt.Sprintf("%d\x00%s", n.MemberID, n.Text)
+		text := bot.NoticeText(n.Notice, bot.Plain)
+		key := fmt.Sprintf("%d\x00%s", n.MemberID, text)
 		if seen[key] {
 			continue
 		}
@@ -170,7 +171,7 @@ func (c *Console) deliver(ctx context.Context) error {
 		if m, err := c.Service.Store.Member(ctx, n.MemberID); err == nil {
 			name = m.Name
 		}
-		fmt.Fprintf(c.Out, "[DM to %s] %s\n", name, n.Text)
+		fmt.Fprintf(c.Out, "[DM to %s] %s\n", name, text)
 	}
 	return nil
 }

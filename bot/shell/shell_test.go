@@ -14,6 +14,7 @@ import (
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot/shell"
 	"github.com/inboxbot/inboxbot/commands"
+	"github.com/inboxbot/inboxbot/routing"
 	"github.com/inboxbot/inboxbot/store"
 	"github.com/inboxbot/inboxbot/store/storetest"
 )
@@ -52,7 +53,7 @@ quit
 func TestSession_Golden(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		st.Now = clock
-		svc := commands.New(st)
+		svc := commands.New(st, routing.Route)
 		svc.Now = clock
 		// sam is a manager, so that sam may reassign dana's conversation.
 		if _, err := st.CreateMember(ctx, inboxbot.Member{Name: "sam", Role: inboxbot.RoleManager}); err != nil {
@@ -69,7 +70,7 @@ func TestSession_Golden(t *testing.T) {
 
 func TestRun_ScriptedHasNoPromptsAndStopsAtEOF(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
-	svc := commands.New(st)
+	svc := commands.New(st, routing.Route)
 	var out bytes.Buffer
 	in := "inbound jo hello\n/inbox claim 1\n/inbox claim x\nbogus\n\n"
 	if err := shell.Run(ctx, svc, "dana", strings.NewReader(in), &out, false); err != nil {
@@ -91,7 +92,7 @@ func TestRun_ScriptedHasNoPromptsAndStopsAtEOF(t *testing.T) {
 func TestRun_InteractivePromptsAndQuits(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
 	var out bytes.Buffer
-	if err := shell.Run(ctx, commands.New(st), "dana", strings.NewReader("as lee\nexit\n/inbox away\n"), &out, true); err != nil {
+	if err := shell.Run(ctx, commands.New(st, routing.Route), "dana", strings.NewReader("as lee\nexit\n/inbox away\n"), &out, true); err != nil {
 		t.Fatal(err)
 	}
 	want := "inboxbot shell: you are dana. Type help for help, quit to leave.\ndana> You are now lee.\nlee> "
@@ -108,7 +109,7 @@ func TestRun_AsRefusesAnInvalidNameAndSaysWhy(t *testing.T) {
 	long := strings.Repeat("n", 5000)
 	in := "as a@b\nas <@U1>\nas two words\nas " + long + "\nas None\n/inbox team\n"
 	var out bytes.Buffer
-	if err := shell.Run(ctx, commands.New(st), "dana", strings.NewReader(in), &out, false); err != nil {
+	if err := shell.Run(ctx, commands.New(st, routing.Route), "dana", strings.NewReader(in), &out, false); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()
@@ -129,7 +130,7 @@ func TestRun_InvalidStartingNameIsAnInvalidError(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
 	for _, name := range []string{"<@U1>", "a b", "me", strings.Repeat("n", 65)} {
 		var out bytes.Buffer
-		err := shell.Run(ctx, commands.New(st), name, strings.NewReader("/inbox team\n"), &out, false)
+		err := shell.Run(ctx, commands.New(st, routing.Route), name, strings.NewReader("/inbox team\n"), &out, false)
 		if inboxbot.ErrorCode(err) != inboxbot.EINVALID || !strings.Contains(err.Error(), "cannot be a member name") {
 			t.Errorf("Run as %.20q: %v, want an EINVALID error saying why", name, err)
 		}
@@ -141,7 +142,7 @@ func TestRun_InvalidStartingNameIsAnInvalidError(t *testing.T) {
 		t.Errorf("members %v, %v; want none created", ms, err)
 	}
 	// 64 characters is still a name.
-	if err := shell.Run(ctx, commands.New(st), strings.Repeat("n", 64), strings.NewReader("/inbox away\n"), io.Discard, false); err != nil {
+	if err := shell.Run(ctx, commands.New(st, routing.Route), strings.Repeat("n", 64), strings.NewReader("/inbox away\n"), io.Discard, false); err != nil {
 		t.Errorf("Run with a 64-character name: %v", err)
 	}
 }

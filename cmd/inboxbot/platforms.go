@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
 )
 
@@ -11,7 +12,7 @@ import (
 // setting sender (and mounting its routes in serve); until then a
 // configured platform is reported as unavailable rather than pretended.
 type platform struct {
-	name       string
+	name       inboxbot.Platform
 	configured bool
 	// turnOn says which variables turn the platform on.
 	turnOn string
@@ -30,8 +31,8 @@ func platformsOf(cfg config) []platform {
 
 // platformSenders returns the DM senders of the platforms that are on,
 // keyed by platform name, for the outbox.
-func platformSenders(cfg config, log *slog.Logger) map[string]bot.Sender {
-	senders := map[string]bot.Sender{}
+func platformSenders(cfg config, log *slog.Logger) map[inboxbot.Platform]bot.Sender {
+	senders := map[inboxbot.Platform]bot.Sender{}
 	for _, p := range platformsOf(cfg) {
 		if p.configured && p.sender != nil {
 			senders[p.name] = p.sender
@@ -46,7 +47,7 @@ func platformsOn(cfg config) []string {
 	on := []string{}
 	for _, p := range platformsOf(cfg) {
 		if p.configured && p.sender != nil {
-			on = append(on, p.name)
+			on = append(on, string(p.name))
 		}
 	}
 	return on
@@ -59,11 +60,11 @@ func logPlatforms(cfg config, log *slog.Logger) {
 	for _, p := range platformsOf(cfg) {
 		switch {
 		case p.configured && p.sender == nil:
-			log.Warn(p.name + " is configured but its adapter is not available in this build; " + p.name + " stays off")
+			log.Warn(string(p.name) + " is configured but its adapter is not available in this build; " + string(p.name) + " stays off")
 		case p.configured:
-			on = append(on, p.name)
+			on = append(on, string(p.name))
 		default:
-			off = append(off, p.name+": set "+p.turnOn)
+			off = append(off, string(p.name)+": set "+p.turnOn)
 		}
 	}
 	if len(on) == 0 {

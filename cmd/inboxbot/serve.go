@@ -16,6 +16,8 @@ import (
 	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/bot/api"
 	"github.com/inboxbot/inboxbot/bot/server"
+	"github.com/inboxbot/inboxbot/commands"
+	"github.com/inboxbot/inboxbot/routing"
 	"github.com/inboxbot/inboxbot/store"
 )
 
@@ -74,7 +76,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	}
 	metrics.WatchStore(st)
 	if apiGate != nil {
-		apiGate.open(api.New(st, cfg.APIToken, log))
+		apiGate.open(api.New(commands.New(st, routing.Route), cfg.APIToken, log))
 	}
 	current.Store(st)
 	logPlatforms(cfg, log)

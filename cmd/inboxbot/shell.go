@@ -13,6 +13,7 @@ import (
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot/shell"
 	"github.com/inboxbot/inboxbot/commands"
+	"github.com/inboxbot/inboxbot/routing"
 )
 
 const shellUsage = "usage: inboxbot shell --as NAME"
@@ -36,7 +37,7 @@ func shellCommand(ctx context.Context, cfg config, args []string, stdin io.Reade
 		return err
 	}
 	defer st.Close()
-	svc := commands.New(st)
+	svc := commands.New(st, routing.Route)
 	svc.Log = log
 	interactive := false
 	if f, ok := stdin.(*os.File); ok {

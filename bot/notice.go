@@ -1,0 +1,90 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/inboxbot/inboxbot"
+)
+
+// Style says how a surface shows what people wrote inside the product's
+// sentences. The wording of every notification is in NoticeText, once;
+// surfaces differ only in their Style.
+type Style struct {
+	// Text makes a value people wrote (a contact's name, a member's name, a
+	// rule's name or reason) safe to show: for Slack it escapes mrkdwn, for
+	// a terminal it removes control characters.
+	Text func(string) string
+	// Quote shows an excerpt of a message, quoted.
+	Quote func(string) string
+}
+
+// Plain is the style of plain text: values as they are, excerpts in Go
+// quotes. Tests and logs use it; the console adds terminal safety.
+var Plain = Style{Text: func(s string) string { return s }, Quote: strconv.Quote}
+
+// NoticeText words a notification in one line of text:
+// `dana assigned you #12 (Jane Doe, sms): "Hi, I need a quote"`.
+func NoticeText(n inboxbot.Notice, st Style) string {
+	conv := fmt.Sprintf("%s (%s, %s)", inboxbot.Ref(n.ConversationID), st.Text(n.Contact), st.Text(n.Channel))
+	described := conv
+	if n.Excerpt != "" {
+		described += ": " + st.Quote(n.Excerpt)
+	}
+	switch n.Event {
+	case inboxbot.EventAssigned:
+		s := fmt.Sprintf("%s assigned you %s", byWhom(n, st), described)
+		if n.Rule != "" && n.Reason != "" {
+			s += " (" + st.Text(n.Reason) + ")"
+		}
+		return s
+	case inboxbot.EventReassigned:
+		return fmt.Sprintf("%s reassigned %s to %s.", byWhom(n, st), conv, st.Text(n.Assignee))
+	case inboxbot.EventUnassigned:
+		return fmt.Sprintf("%s unassigned %s; it is back in the Team inbox.", byWhom(n, st), conv)
+	case inboxbot.EventMessage:
+		s := fmt.Sprintf("New message on %s from %s (%s)", inboxbot.Ref(n.ConversationID), st.Text(n.Contact), st.Text(n.Channel))
+		if n.Excerpt != "" {
+			s += ": " + st.Quote(n.Excerpt)
+		}
+		return s
+	case inboxbot.EventUnplaced:
+		return fmt.Sprintf("Nobody could take %s: rule %s found %s. It waits in the Team inbox.",
+			described, st.Quote(n.Rule), st.Text(n.Reason))
+	case inboxbot.EventWaiting:
+		return fmt.Sprintf("%s has waited in the Team inbox for %s.", described, Waited(n.Waited))
+	}
+	return fmt.Sprintf("%s changed (%s).", conv, st.Text(string(n.Event)))
+}
+
+// byWhom names who made a change: a member, a rule, the contact's owner.
+func byWhom(n inboxbot.Notice, st Style) string {
+	switch {
+	case n.Actor != "":
+		return st.Text(n.Actor)
+	case n.Rule != "":
+		return "Rule " + st.Quote(n.Rule)
+	case n.Via == inboxbot.ViaContact:
+		return "Contact ownership"
+	}
+	return "inboxbot"
+}
+
+// Waited says how long something waited as a person would: "40 seconds",
+// "17 minutes", "3 hours".
+func Waited(d time.Duration) string {
+	n, unit := int(d/time.Second), "second"
+	switch {
+	case d >= 48*time.Hour:
+		n, unit = int(d/(24*time.Hour)), "day"
+	case d >= 2*time.Hour:
+		n, unit = int(d/time.Hour), "hour"
+	case d >= 2*time.Minute:
+		n, unit = int(d/time.Minute), "minute"
+	}
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
