@@ -27,6 +27,13 @@ type RateLimited struct{ After time.Duration }
 
 func (e *RateLimited) Error() string { return fmt.Sprintf("rate limited: retry after %s", e.After) }
 
+// Permanent is the error a Sender returns when retrying cannot help (the
+// user does not exist, cannot receive DMs, left the workspace): the
+// notification is given up at once, with Reason recorded.
+type Permanent struct{ Reason string }
+
+func (e *Permanent) Error() string { return "permanent failure: " + e.Reason }
+
 // Outbox delivers queued notifications through one Sender per platform.
 // Several replicas may run one each: the store's leases keep them apart.
 type Outbox struct {
@@ -101,6 +108,11 @@ func (o *Outbox) deliver(ctx context.Context, n inboxbot.Notification) (bool, er
 	err := o.Senders[n.Platform].Send(ctx, n)
 	if err == nil {
 		return true, o.Store.Sent(ctx, n.ID, o.Owner)
+	}
+	var perm *Permanent
+	if errors.As(err, &perm) {
+		o.log().Warn("outbox: delivery failed for good", "notification", n.ID, "platform", n.Platform, "err", err)
+		return false, o.Store.GiveUp(ctx, n.ID, o.Owner, err)
 	}
 	next := o.now().Add(Backoff(n.Attempts))
 	var rl *RateLimited

@@ -96,6 +96,23 @@ func (s *Store) CardRendered(ctx context.Context, card inboxbot.Card, version in
 	return wrap(err, "record card")
 }
 
+// RetryCard gives back owner's lease on a card that could not be posted or
+// edited; no replica takes it again before at.
+func (s *Store) RetryCard(ctx context.Context, card inboxbot.Card, owner string, at time.Time) error {
+	_, err := s.db.NewUpdate().Table("cards").
+		Set("lease_owner = NULL").Set("lease_until = ?", at.UTC()).
+		Where("conversation_id = ? AND platform = ? AND lease_owner = ?", card.ConversationID, card.Platform, owner).Exec(ctx)
+	return wrap(err, "retry card")
+}
+
+// ReleaseCards gives back every card lease owner holds, for a graceful shutdown.
+func (s *Store) ReleaseCards(ctx context.Context, owner string) error {
+	_, err := s.db.NewUpdate().Table("cards").
+		Set("lease_owner = NULL").Set("lease_until = NULL").
+		Where("lease_owner = ?", owner).Exec(ctx)
+	return wrap(err, "release cards")
+}
+
 // Cards returns the posted cards of a conversation, one per platform.
 func (s *Store) Cards(ctx context.Context, convID int64) ([]inboxbot.Card, error) {
 	var rows []cardRow

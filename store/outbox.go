@@ -119,6 +119,15 @@ func (s *Store) Retry(ctx context.Context, id int64, owner string, next time.Tim
 	return wrap(err, "reschedule notification")
 }
 
+// GiveUp marks a leased notification failed for good, with the cause.
+func (s *Store) GiveUp(ctx context.Context, id int64, owner string, cause error) error {
+	_, err := s.db.NewUpdate().Table("notifications").
+		Set("state = ?", stateDead).Set("last_error = ?", cause.Error()).
+		Set("lease_owner = NULL").Set("lease_until = NULL").
+		Where("id = ? AND lease_owner = ?", id, owner).Exec(ctx)
+	return wrap(err, "give up notification")
+}
+
 // Release gives back every lease owner holds, for a graceful shutdown.
 func (s *Store) Release(ctx context.Context, owner string) error {
 	_, err := s.db.NewUpdate().Table("notifications").

@@ -1,23 +1,52 @@
 package main
 
 import (
+	"context"
 	"log/slog"
+	"net/http"
 	"strings"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
+	"github.com/inboxbot/inboxbot/bot/server"
+	"github.com/inboxbot/inboxbot/commands"
+	"github.com/inboxbot/inboxbot/store"
 )
 
 // platform is one chat platform as serve sees it. An adapter plugs in by
-// setting sender (and mounting its routes in serve); until then a
-// configured platform is reported as unavailable rather than pretended.
+// setting patterns and start; until then a configured platform is
+// reported as unavailable rather than pretended.
 type platform struct {
 	name       inboxbot.Platform
 	configured bool
 	// turnOn says which variables turn the platform on.
 	turnOn string
-	// sender delivers its DMs; nil while this build has no adapter.
+	// patterns are the HTTP routes the adapter answers, as ServeMux
+	// patterns such as "POST /slack/commands".
+	patterns []string
+	// start builds the adapter once the store is ready; nil while this
+	// build has no adapter.
+	start func(env adapterEnv) (adapter, error)
+}
+
+// adapterEnv is what an adapter is built from.
+type adapterEnv struct {
+	cfg     config
+	store   *store.Store
+	service *commands.Service
+	log     *slog.Logger
+	metrics *server.Metrics
+	// owner names this process in leases.
+	owner string
+}
+
+// adapter is a running chat platform: how it delivers DMs, a handler for
+// each of its platform's patterns, and the work it does in the background
+// until its context ends (cards, a gateway or Socket Mode connection).
+type adapter struct {
 	sender bot.Sender
+	routes map[string]http.Handler
+	run    []func(ctx context.Context) error
 }
 
 func platformsOf(cfg config) []platform {
@@ -29,16 +58,16 @@ func platformsOf(cfg config) []platform {
 	}
 }
 
-// platformSenders returns the DM senders of the platforms that are on,
-// keyed by platform name, for the outbox.
-func platformSenders(cfg config, log *slog.Logger) map[inboxbot.Platform]bot.Sender {
-	senders := map[inboxbot.Platform]bot.Sender{}
+// routePatterns are the HTTP routes of the configured platforms, mounted
+// before the store is ready so that early requests get 503, not 404.
+func routePatterns(cfg config) []string {
+	var out []string
 	for _, p := range platformsOf(cfg) {
-		if p.configured && p.sender != nil {
-			senders[p.name] = p.sender
+		if p.configured && p.start != nil {
+			out = append(out, p.patterns...)
 		}
 	}
-	return senders
+	return out
 }
 
 // platformsOn names the platforms that are configured and have an adapter
@@ -46,7 +75,7 @@ func platformSenders(cfg config, log *slog.Logger) map[inboxbot.Platform]bot.Sen
 func platformsOn(cfg config) []string {
 	on := []string{}
 	for _, p := range platformsOf(cfg) {
-		if p.configured && p.sender != nil {
+		if p.configured && p.start != nil {
 			on = append(on, string(p.name))
 		}
 	}
@@ -59,7 +88,7 @@ func logPlatforms(cfg config, log *slog.Logger) {
 	var on, off []string
 	for _, p := range platformsOf(cfg) {
 		switch {
-		case p.configured && p.sender == nil:
+		case p.configured && p.start == nil:
 			log.Warn(string(p.name) + " is configured but its adapter is not available in this build; " + string(p.name) + " stays off")
 		case p.configured:
 			on = append(on, string(p.name))

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/bot/api"
 	"github.com/inboxbot/inboxbot/bot/server"
@@ -23,9 +24,10 @@ import (
 
 // serve runs the service until ctx ends (SIGINT, SIGTERM): it listens at
 // once, so /healthz answers while the database is opened and migrated,
-// then mounts the routes, and runs the outbox and the unassigned alerts.
-// On shutdown it stops accepting, lets in-flight requests finish, stops
-// the workers (the outbox gives back its leases) and closes the store.
+// then opens the routes, and runs the outbox, the chat adapters and the
+// unassigned alerts. On shutdown it stops accepting, lets in-flight
+// requests finish, stops the workers (they give back their leases) and
+// closes the store.
 func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger) error {
 	for _, note := range cfg.Notes {
 		log.Warn(note)
@@ -40,18 +42,19 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 		return server.StoreReady(st)(ctx)
 	}})
 	// Routes that need the store answer 503 until it is ready, rather than
-	// 404, so a client that raced the start-up retries. Chat adapters mount
-	// their routes (/slack/..., /discord/...) the same way.
-	var apiGate *gate
+	// 404, so a client that raced the start-up retries. One pattern per
+	// endpoint, so that the access log and the metrics label a request by
+	// its endpoint (the server labels with its own mux's pattern).
+	gates := map[string]*gate{}
+	var patterns []string
 	if cfg.APIToken != "" {
-		apiGate = &gate{}
-		// One pattern per endpoint, so that the access log and the metrics
-		// label a request by its endpoint (the server labels with its own
-		// mux's pattern); the prefix takes the rest (a wrong method, an
-		// unknown path), which the API answers with its JSON errors.
-		for _, pattern := range append(api.Patterns(), "/api/v1/") {
-			srv.Handle(pattern, apiGate)
-		}
+		// The prefix takes the rest (a wrong method, an unknown path),
+		// which the API answers with its JSON errors.
+		patterns = append(api.Patterns(), "/api/v1/")
+	}
+	for _, p := range append(patterns, routePatterns(cfg)...) {
+		gates[p] = &gate{}
+		srv.Handle(p, gates[p])
 	}
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
@@ -75,8 +78,24 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 		return err
 	}
 	metrics.WatchStore(st)
-	if apiGate != nil {
-		apiGate.open(api.New(commands.New(st, routing.Route), cfg.APIToken, log))
+	env := adapterEnv{cfg: cfg, store: st, service: commands.New(st, routing.Route), log: log, metrics: metrics, owner: replicaName()}
+	adapters, err := startAdapters(env)
+	if err != nil {
+		stopHTTP()
+		<-served
+		st.Close()
+		return err
+	}
+	if cfg.APIToken != "" {
+		h := api.New(env.service, cfg.APIToken, log)
+		for _, p := range patterns {
+			gates[p].open(h)
+		}
+	}
+	for _, a := range adapters {
+		for p, h := range a.routes {
+			gates[p].open(h)
+		}
 	}
 	current.Store(st)
 	logPlatforms(cfg, log)
@@ -84,20 +103,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	// The workers get a context of their own, ended only once HTTP has
 	// drained: in-flight requests may still queue notifications.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-	var wg sync.WaitGroup
-	// The outbox runs only with a platform to deliver to: with none, every
-	// round would lease nothing. DMs for members on no platform wait for
-	// the shell console, which delivers them itself.
-	senders := platformSenders(cfg, log)
-	if len(senders) > 0 {
-		ob := &bot.Outbox{Store: st, Senders: senders, Owner: replicaName(), Log: log}
-		wg.Go(func() {
-			if err := ob.Run(work); err != nil {
-				log.Warn("outbox: giving back leases failed; they expire on their own", "err", err)
-			}
-		})
-	}
-	wg.Go(func() { alertUnassigned(work, st, cfg.UnassignedAlertAfter, log) })
+	wg := runWorkers(work, env, adapters)
 	log.Info("inboxbot is running", "config", cfg, "platforms", platformsOn(cfg))
 
 	var serveErr error
@@ -119,6 +125,54 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// startAdapters builds the adapters of the configured platforms.
+func startAdapters(env adapterEnv) (map[inboxbot.Platform]adapter, error) {
+	out := map[inboxbot.Platform]adapter{}
+	for _, p := range platformsOf(env.cfg) {
+		if !p.configured || p.start == nil {
+			continue
+		}
+		a, err := p.start(env)
+		if err != nil {
+			return nil, fmt.Errorf("start %s: %w", p.name, err)
+		}
+		out[p.name] = a
+	}
+	return out, nil
+}
+
+// runWorkers starts the background work: the outbox, when a platform can
+// take its DMs (DMs for members on no platform wait for the console, which
+// delivers them itself), each adapter's own work, and the unassigned
+// alerts. They stop when ctx ends.
+func runWorkers(ctx context.Context, env adapterEnv, adapters map[inboxbot.Platform]adapter) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	log := env.log
+	senders := map[inboxbot.Platform]bot.Sender{}
+	for name, a := range adapters {
+		if a.sender != nil {
+			senders[name] = a.sender
+		}
+		for _, run := range a.run {
+			wg.Go(func() {
+				if err := run(ctx); err != nil && ctx.Err() == nil {
+					log.Error(string(name)+" stopped", "err", err)
+				}
+			})
+		}
+	}
+	if len(senders) > 0 {
+		ob := &bot.Outbox{Store: env.store, Senders: senders, Owner: env.owner, Log: log}
+		wg.Go(func() {
+			if err := ob.Run(ctx); err != nil {
+				log.Warn("outbox: giving back leases failed; they expire on their own", "err", err)
+			}
+		})
+	}
+	wg.Go(func() { alertUnassigned(ctx, env.store, env.cfg.UnassignedAlertAfter, log) })
+	return &wg
 }
 
 // start opens the store, waiting for a database that is still starting,
