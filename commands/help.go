@@ -2,7 +2,7 @@ package commands
 
 import "strings"
 
-// usages are the usage lines of DESIGN.md section 2, one per command, in
+// usages are the usage lines of docs/design.md section 2, one per command, in
 // the order help lists them.
 var usages = []struct{ name, line string }{
 	{"help", "/inbox help [command]"},

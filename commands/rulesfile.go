@@ -11,7 +11,7 @@ import (
 	"github.com/inboxbot/inboxbot/store"
 )
 
-// ApplyRulesFile checks a team and rules file (DESIGN.md section 5) against
+// ApplyRulesFile checks a team and rules file (docs/design.md section 5) against
 // the existing members and applies it in one transaction: members are
 // created or updated by name, and the rule set is replaced when the file
 // has rules. A file with any problem changes nothing; the error is EINVALID

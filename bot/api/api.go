@@ -1,4 +1,4 @@
-// Package api is the inbound HTTP API (DESIGN.md section 2): sources such
+// Package api is the inbound HTTP API (docs/design.md section 2): sources such
 // as web forms, SMS and e-mail gateways and ad lead forms post messages and
 // tags here, and may list conversations. Every request carries the bearer
 // token INBOXBOT_API_TOKEN; every error is JSON {"error": "..."} that names
@@ -57,7 +57,7 @@ func New(svc *commands.Service, token string, log *slog.Logger) *Handler {
 	return h
 }
 
-// endpoints are the API's routes (DESIGN.md section 2).
+// endpoints are the API's routes (docs/design.md section 2).
 var endpoints = []struct {
 	method, path string
 	serve        func(*Handler) http.HandlerFunc

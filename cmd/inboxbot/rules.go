@@ -15,7 +15,7 @@ import (
 const rulesUsage = "usage: inboxbot rules apply FILE | inboxbot rules export [FILE]"
 
 // rulesCommand is `inboxbot rules apply FILE` and `inboxbot rules export
-// [FILE]`: the team and rules file as DESIGN.md section 5 describes it.
+// [FILE]`: the team and rules file as docs/design.md section 5 describes it.
 func rulesCommand(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
 	if len(args) == 0 {
 		return usageError(rulesUsage)
