@@ -1,5 +1,7 @@
 package inboxbot
 
+import "strings"
+
 // Change is one change of hands of a conversation.
 type Change struct {
 	ConversationID int64
@@ -17,6 +19,45 @@ type Change struct {
 	// cannot race a concurrent change. Check must not call the store: on
 	// SQLite the transaction holds the only connection.
 	Check func(Conversation) error
+}
+
+// StatusChange closes or reopens a conversation.
+type StatusChange struct {
+	ConversationID int64
+	Status         Status
+	// Actor is the member who made the change; 0 for the API.
+	Actor  int64
+	Via    Via
+	Reason string
+	// Check runs on the locked conversation before it changes, as
+	// Change.Check does.
+	Check func(Conversation) error
+}
+
+// MaxReplyLength bounds a reply or a note, in bytes.
+const MaxReplyLength = 40000
+
+// Reply is a member's message on a conversation: to the contact
+// (DirectionOutbound, delivered by the outbound webhook) or an internal
+// note (DirectionNote, never sent).
+type Reply struct {
+	ConversationID int64
+	Direction      Direction
+	Author         int64
+	Body           string
+	// Check runs on the locked conversation before the message is stored.
+	Check func(Conversation) error
+}
+
+// Validate checks a reply's content; the error is EINVALID.
+func (r Reply) Validate() error {
+	if r.Direction != DirectionOutbound && r.Direction != DirectionNote {
+		return invalid("a reply goes to the contact or is a note (got %q)", r.Direction)
+	}
+	if len(strings.TrimSpace(r.Body)) == 0 {
+		return invalid("The message is empty: write the text after the conversation id.")
+	}
+	return CheckText("the message", r.Body, MaxReplyLength)
 }
 
 // Recipient is a member to tell about something, and what to tell them.
@@ -50,6 +91,21 @@ func MessageRecipients(c Conversation) []Recipient {
 	out := make([]Recipient, len(c.Followers))
 	for i, f := range c.Followers {
 		out[i] = Recipient{MemberID: f.ID, Event: EventMessage}
+	}
+	return out
+}
+
+// ReopenRecipients says who is told that the contact's new message
+// reopened a closed conversation: whoever held it and its followers.
+func ReopenRecipients(c Conversation, holder int64) []Recipient {
+	var out []Recipient
+	if holder != 0 {
+		out = append(out, Recipient{MemberID: holder, Event: EventReopened})
+	}
+	for _, f := range c.Followers {
+		if f.ID != holder {
+			out = append(out, Recipient{MemberID: f.ID, Event: EventReopened})
+		}
 	}
 	return out
 }

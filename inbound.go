@@ -40,6 +40,9 @@ type InboundResult struct {
 	Conversation Conversation
 	// Created is true when the message opened a new conversation.
 	Created bool
+	// Reopened is true when the message reopened the contact's closed
+	// conversation on the channel.
+	Reopened bool
 	// Duplicate is true when the message was a repeat; nothing changed.
 	Duplicate bool
 	// Decision is the routing outcome; its Rule is nil when no rule ran.

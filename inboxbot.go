@@ -39,6 +39,9 @@ const (
 	PlatformSlack   Platform = "slack"
 	PlatformDiscord Platform = "discord"
 	PlatformShell   Platform = "shell"
+	// PlatformWebhook is the outbound webhook that carries replies to the
+	// contact's system; no member is linked to it.
+	PlatformWebhook Platform = "webhook"
 )
 
 // Via says through which surface, or by what, a change was made.
@@ -52,6 +55,8 @@ const (
 	ViaShell    Via = "shell"
 	ViaWorkflow Via = "workflow"
 	ViaContact  Via = "contact"
+	// ViaInbound: the contact's new message reopened the conversation.
+	ViaInbound Via = "inbound"
 )
 
 // ViaOf is the via of changes made through platform.
@@ -198,22 +203,54 @@ func (c Conversation) FollowedBy(id int64) bool {
 	return false
 }
 
-// Message is one message of a conversation.
+// Message is one message of a conversation: from the contact, a member's
+// reply to the contact, or a member's internal note.
 type Message struct {
 	ID             int64
 	ConversationID int64
 	// ExternalID is the source system's id; a repeat of it is a retry.
 	ExternalID string
 	Direction  Direction
+	// AuthorID and AuthorName name the member who wrote a reply or a note.
+	AuthorID   int64
+	AuthorName string
 	Body       string
 	SentAt     time.Time
+	// Delivery is where a reply is on its way to the contact: pending,
+	// sent or failed; empty for other messages.
+	Delivery Delivery
+	// DeliveryError says why a failed reply was not delivered.
+	DeliveryError string
 }
 
-// AssignmentEvent records one change of hands. From and To are 0 for the
-// Team inbox; ActorID is 0 when a rule or the contact owner made the change.
+// Delivery is the state of a reply on its way to the contact.
+type Delivery string
+
+// Delivery states.
+const (
+	DeliveryPending Delivery = "pending"
+	DeliverySent    Delivery = "sent"
+	DeliveryFailed  Delivery = "failed"
+)
+
+// EventKind says what an entry of a conversation's history records.
+type EventKind string
+
+// Event kinds: a change of hands, a close, a reopen.
+const (
+	KindAssign EventKind = "assign"
+	KindClose  EventKind = "close"
+	KindReopen EventKind = "reopen"
+)
+
+// AssignmentEvent records one entry of a conversation's history: a change
+// of hands, or a close or reopen (From and To are then the holder). From
+// and To are 0 for the Team inbox; ActorID is 0 when a rule, the contact
+// owner or the contact's new message made the change.
 type AssignmentEvent struct {
 	ID             int64
 	ConversationID int64
+	Kind           EventKind
 	FromID         int64
 	FromName       string
 	ToID           int64

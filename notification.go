@@ -31,6 +31,13 @@ const (
 	EventUnplaced Event = "unplaced"
 	// EventWaiting: a conversation waited in the Team inbox too long.
 	EventWaiting Event = "waiting"
+	// EventReopened: the contact wrote again on a closed conversation the
+	// recipient held or follows.
+	EventReopened Event = "reopened"
+	// EventReply: a reply to the contact, for the outbound webhook.
+	EventReply Event = "reply"
+	// EventReplyFailed: the recipient's reply could not be delivered.
+	EventReplyFailed Event = "reply_failed"
 )
 
 // Kind is the notification kind that covers the event, which a member can
@@ -41,8 +48,11 @@ func (e Event) Kind() string {
 		return NotifyAssigned
 	case EventReassigned, EventUnassigned:
 		return NotifyReassigned
-	case EventMessage:
+	case EventMessage, EventReopened:
 		return NotifyFollowing
+	case EventReply, EventReplyFailed:
+		// Not a kind a member can turn off.
+		return string(e)
 	}
 	return NotifyAlerts
 }
@@ -86,6 +96,11 @@ type Notice struct {
 	Assignee string `json:"assignee,omitempty"`
 	// Waited is how long the conversation had waited (EventWaiting).
 	Waited time.Duration `json:"waited,omitempty"`
+	// ContactID is the contact's external id, for the outbound webhook.
+	ContactID string `json:"contact_id,omitempty"`
+	// Message is the reply to deliver (EventReply) or that failed
+	// (EventReplyFailed, with Reason).
+	Message *Message `json:"message,omitempty"`
 }
 
 // NoticeOf is the notice of ev about conv as it is now.

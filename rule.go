@@ -111,6 +111,10 @@ type RouteInput struct {
 	// last turn (absent when nobody had one yet).
 	LastTurn map[int64]int64
 	Now      time.Time
+	// Holder is the member who held a conversation the contact's new
+	// message reopened; the decision keeps it with them when they are
+	// available, else the rules place it as a new conversation.
+	Holder int64
 }
 
 // Decision is the outcome of routing one conversation.

@@ -39,10 +39,8 @@ func NoticeText(n inboxbot.Notice, st Style) string {
 			s += " (" + st.Text(n.Reason) + ")"
 		}
 		return s
-	case inboxbot.EventReassigned:
-		return fmt.Sprintf("%s reassigned %s to %s.", byWhom(n, st), conv, st.Text(n.Assignee))
-	case inboxbot.EventUnassigned:
-		return fmt.Sprintf("%s unassigned %s; it is back in the Team inbox.", byWhom(n, st), conv)
+	case inboxbot.EventReassigned, inboxbot.EventUnassigned:
+		return handedOn(n, st, conv)
 	case inboxbot.EventMessage:
 		s := fmt.Sprintf("New message on %s from %s (%s)", inboxbot.Ref(n.ConversationID), st.Text(n.Contact), st.Text(n.Channel))
 		if n.Excerpt != "" {
@@ -54,8 +52,48 @@ func NoticeText(n inboxbot.Notice, st Style) string {
 			described, st.Quote(n.Rule), st.Text(n.Reason))
 	case inboxbot.EventWaiting:
 		return fmt.Sprintf("%s has waited in the Team inbox for %s.", described, Waited(n.Waited))
+	case inboxbot.EventReopened:
+		s := conv + " was closed; the contact wrote again"
+		if n.Excerpt != "" {
+			s += ": " + st.Quote(n.Excerpt)
+		}
+		if n.Assignee != "" {
+			return s + ". It is open again, assigned to " + st.Text(n.Assignee) + "."
+		}
+		return s + ". It is open again, in the Team inbox."
+	case inboxbot.EventReplyFailed:
+		s := fmt.Sprintf("Your reply on %s could not be delivered", conv)
+		if n.Message != nil {
+			s += ": " + st.Quote(excerpt(n.Message.Body))
+		}
+		return s + ". The receiving system said: " + st.Text(n.Reason)
 	}
 	return fmt.Sprintf("%s changed (%s).", conv, st.Text(string(n.Event)))
+}
+
+// handedOn words a conversation taken from the recipient: reassigned or
+// back in the Team inbox, by a member, a rule, or the contact's new
+// message on a closed conversation the recipient could not take again.
+func handedOn(n inboxbot.Notice, st Style, conv string) string {
+	switch {
+	case n.Via == inboxbot.ViaInbound && n.Event == inboxbot.EventReassigned:
+		return fmt.Sprintf("%s was reopened by a new message from the contact and went to %s (%s).", conv, st.Text(n.Assignee), st.Text(n.Reason))
+	case n.Via == inboxbot.ViaInbound:
+		return fmt.Sprintf("%s was reopened by a new message from the contact and is back in the Team inbox (%s).", conv, st.Text(n.Reason))
+	case n.Event == inboxbot.EventReassigned:
+		return fmt.Sprintf("%s reassigned %s to %s.", byWhom(n, st), conv, st.Text(n.Assignee))
+	}
+	return fmt.Sprintf("%s unassigned %s; it is back in the Team inbox.", byWhom(n, st), conv)
+}
+
+// excerpt is the start of a message for a notification.
+func excerpt(body string) string {
+	const n = 140
+	r := []rune(body)
+	if len(r) <= n {
+		return body
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // byWhom names who made a change: a member, a rule, the contact's owner.

@@ -13,6 +13,9 @@ var usages = []struct{ name, line string }{
 	{"unassign", "/inbox unassign <id>"},
 	{"follow", "/inbox follow <id>"},
 	{"unfollow", "/inbox unfollow <id>"},
+	{"close", "/inbox close <id>"},
+	{"reopen", "/inbox reopen <id>"},
+	{"reply", "/inbox reply <id> <text>"},
 	{"contact assign", "/inbox contact assign <contact external id or e-mail> @member"},
 	{"view save", "/inbox view save <name> <filters...> [shared]"},
 	{"view list", "/inbox view list"},
@@ -62,6 +65,13 @@ func Usage(name string) string {
 }
 
 // help lists every command, or the usage of one.
+// topicNotes say who may use a command, where help on it should say so.
+var topicNotes = map[string]string{
+	"close":  "The assignee, managers and admins may close a conversation; anyone may close an unassigned one.",
+	"reopen": "The conversation comes back with the member who held it. The same people may reopen it as may close it.",
+	"reply":  "The contact gets the text through the system the conversation came from. Its assignee, followers, managers and admins may reply.",
+}
+
 func help(cmd Command) Response {
 	if cmd.Topic != "" {
 		var lines []string
@@ -71,6 +81,9 @@ func help(cmd Command) Response {
 			}
 		}
 		if len(lines) > 0 {
+			if note := topicNotes[cmd.Topic]; note != "" {
+				lines = append(lines, note)
+			}
 			return reply("Usage", strings.Join(lines, "\n"))
 		}
 		// An adapter's Command may name a topic the parser would refuse:
@@ -82,6 +95,8 @@ func help(cmd Command) Response {
 	}
 	lines = append(lines, "",
 		"<id> is a conversation number: 1042 or #1042. @member is a mention or a member's name.",
-		"The Team inbox holds open unassigned conversations; your inbox holds the open ones assigned to you.")
+		"The Team inbox holds open unassigned conversations; your inbox holds the open ones assigned to you.",
+		"Close and reopen: the assignee, managers and admins; anyone may close an unassigned conversation.",
+		"Reply sends the contact a message (its assignee, followers, managers and admins may); to write to your team only, reply in the thread under the conversation's card.")
 	return reply("inboxbot commands", strings.Join(lines, "\n"))
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/inboxbot/inboxbot"
 )
@@ -31,6 +32,8 @@ type Command struct {
 	Switch string
 	// Topic is the command help was asked about; "" for all.
 	Topic string
+	// Text is the message of reply, as typed after the id.
+	Text string
 }
 
 // Query is a list filter in the words of the grammar. Views store it as
@@ -95,11 +98,13 @@ func Parse(text string) (Command, error) {
 	case "list", "ls":
 		q, err := parseQuery("list", args)
 		return Command{Name: "list", Query: q}, err
-	case "show", "claim", "unassign", "follow", "unfollow":
+	case "show", "claim", "unassign", "follow", "unfollow", "close", "reopen":
 		id, err := oneID(verb, args)
 		return Command{Name: verb, ID: id}, err
 	case "assign":
 		return parseAssign(args)
+	case "reply":
+		return parseReply(text)
 	case "contact":
 		return parseContact(args)
 	case "view":
@@ -118,6 +123,38 @@ func Parse(text string) (Command, error) {
 		Message: fmt.Sprintf("Unknown command %q.%s", clip(words[0]), suggest(verb)),
 		Usage:   Usage("help"),
 	}
+}
+
+// parseReply reads reply <id> <text>; the text keeps its spacing and lines.
+func parseReply(text string) (Command, error) {
+	rest := text
+	for _, skip := range []string{"/inbox", "reply"} { // the words Parse read
+		if w, after := firstWord(rest); strings.EqualFold(w, skip) {
+			rest = after
+		}
+	}
+	word, body := firstWord(rest)
+	if word == "" {
+		return Command{}, reject("reply", "Which conversation? Give its id, like 1042 or #1042, then the text.")
+	}
+	id, err := parseID("reply", word, "conversation id")
+	if err != nil {
+		return Command{}, err
+	}
+	if strings.TrimSpace(body) == "" {
+		return Command{}, reject("reply", "What should the contact read? Write the text after the id.")
+	}
+	return Command{Name: "reply", ID: id, Text: strings.TrimSpace(body)}, nil
+}
+
+// firstWord splits s after its first word.
+func firstWord(s string) (word, rest string) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], strings.TrimLeftFunc(s[i:], unicode.IsSpace)
 }
 
 // suggest names commands that start like word, to catch typos.

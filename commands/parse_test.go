@@ -76,7 +76,7 @@ func TestParse_RejectionsSayWhatIsWrongAndShowTheUsage(t *testing.T) {
 		text, command, message string
 	}{
 		{"frobnicate", "", `Unknown command "frobnicate"`},
-		{"clam 12", "", `Unknown command "clam". Did you mean claim?`},
+		{"clam 12", "", `Unknown command "clam". Did you mean claim, close?`},
 		{"asign 12 @lee", "", `Did you mean assign?`},
 		{"help frob", "help", `no command "frob"`},
 		{"claim", "claim", "Which conversation?"},

@@ -28,6 +28,10 @@ const (
 	ActionUnassign Action = "unassign"
 	ActionFollow   Action = "follow"
 	ActionUnfollow Action = "unfollow"
+	ActionClose    Action = "close"
+	ActionReopen   Action = "reopen"
+	// ActionReply opens a form to write to the contact; Act takes its text.
+	ActionReply Action = "reply"
 )
 
 // Response is the platform-neutral answer to a command or a button press.
@@ -90,6 +94,14 @@ func actions(actor inboxbot.Member, conv inboxbot.Conversation) []Action {
 		case mayChangeHands(actor, conv):
 			out = append(out, ActionAssign, ActionUnassign)
 		}
+		if mayReply(actor, conv) {
+			out = append(out, ActionReply)
+		}
+		if mayChangeHands(actor, conv) {
+			out = append(out, ActionClose)
+		}
+	} else if mayChangeHands(actor, conv) {
+		out = append(out, ActionReopen)
 	}
 	if conv.FollowedBy(actor.ID) {
 		out = append(out, ActionUnfollow)

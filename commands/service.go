@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/inboxbot/inboxbot"
@@ -37,6 +38,8 @@ type ActionRequest struct {
 	// Target is the member of an Assign, written as in a command: a
 	// mention such as <@U123> (what a user select yields) or a name.
 	Target string
+	// Text is the message of a Reply, as written in the platform's form.
+	Text string
 }
 
 // Service runs commands against the store.
@@ -49,6 +52,9 @@ type Service struct {
 	Route inboxbot.RouteFunc
 	// Log receives the detail of errors that are our fault; nil means slog.Default().
 	Log *slog.Logger
+	// Replies reports whether replies to contacts are on: an outbound
+	// webhook (INBOXBOT_OUTBOUND_URL) delivers them.
+	Replies bool
 }
 
 // New returns a Service on st with the real clock and route as its rules
@@ -71,7 +77,9 @@ func (s *Service) Act(ctx context.Context, a ActionRequest) Response {
 	req := Request{Platform: a.Platform, UserID: a.UserID, UserName: a.UserName}
 	cmd := Command{Name: string(a.Action), ID: a.ConversationID}
 	switch a.Action {
-	case ActionShow, ActionClaim, ActionUnassign, ActionFollow, ActionUnfollow:
+	case ActionShow, ActionClaim, ActionUnassign, ActionFollow, ActionUnfollow, ActionClose, ActionReopen:
+	case ActionReply:
+		cmd.Text = a.Text
 	case ActionAssign:
 		m, err := memberToken("assign", a.Target, true)
 		if err != nil {
@@ -127,6 +135,13 @@ func (s *Service) Exec(ctx context.Context, req Request, cmd Command) Response {
 		return s.fail(cmd.Name, err)
 	}
 	resp.Command = cmd.Name
+	if !s.Replies {
+		// A Reply button would only lead to the refusal that says how
+		// to turn replies on.
+		for i := range resp.Cards {
+			resp.Cards[i].Actions = slices.DeleteFunc(resp.Cards[i].Actions, func(a Action) bool { return a == ActionReply })
+		}
+	}
 	return resp
 }
 
@@ -139,6 +154,10 @@ var handlers = map[string]func(*Service, context.Context, call) (Response, error
 	"unassign":        (*Service).unassign,
 	"follow":          (*Service).follow,
 	"unfollow":        (*Service).unfollow,
+	"close":           (*Service).close,
+	"reopen":          (*Service).reopen,
+	"reply":           (*Service).replyTo,
+	"note":            (*Service).note,
 	"contact assign":  (*Service).contactAssign,
 	"view save":       (*Service).viewSave,
 	"view list":       (*Service).viewList,

@@ -57,11 +57,7 @@ func (s *Service) show(ctx context.Context, c call) (Response, error) {
 		line("  none")
 	}
 	for _, m := range msgs {
-		from := ct.DisplayName()
-		if m.Direction != "inbound" {
-			from = "us"
-		}
-		line("  %s %s: %s", s.when(m.SentAt), from, excerpt(m.Body, showBodyLength))
+		line("  %s %s: %s", s.when(m.SentAt), s.author(m, ct), excerpt(m.Body, showBodyLength))
 	}
 	line("History:")
 	if len(hist) == 0 {
@@ -73,6 +69,25 @@ func (s *Service) show(ctx context.Context, c call) (Response, error) {
 	r := reply(fmt.Sprintf("%s %s", conv.Ref(), ct.DisplayName()), strings.TrimRight(b.String(), "\n"))
 	r.Cards = cards(c.Actor, conv1(conv))
 	return r, nil
+}
+
+// author says who wrote a message and what it is: the contact, a reply
+// to the contact with where it is on its way, or an internal note.
+func (s *Service) author(m inboxbot.Message, ct inboxbot.Contact) string {
+	name := orNone(m.AuthorName)
+	switch m.Direction {
+	case inboxbot.DirectionInbound:
+		return ct.DisplayName()
+	case inboxbot.DirectionNote:
+		return name + " (internal note)"
+	}
+	switch m.Delivery {
+	case inboxbot.DeliveryFailed:
+		return fmt.Sprintf("%s to %s (NOT DELIVERED: %s)", name, ct.DisplayName(), excerpt(m.DeliveryError, 200))
+	case inboxbot.DeliveryPending:
+		return fmt.Sprintf("%s to %s (sending)", name, ct.DisplayName())
+	}
+	return fmt.Sprintf("%s to %s", name, ct.DisplayName())
 }
 
 // contactLine is the contact's name and every way to reach them.
@@ -102,12 +117,22 @@ func customLine(m map[string]string) string {
 // which rule, through which surface, and why.
 func (s *Service) event(e inboxbot.AssignmentEvent) string {
 	move := fmt.Sprintf("%s -> %s", orTeam(e.FromName), orTeam(e.ToName))
+	switch e.Kind {
+	case inboxbot.KindClose:
+		move = "closed"
+	case inboxbot.KindReopen:
+		move = "reopened"
+	}
 	by := e.ActorName
 	switch {
 	case e.RuleName != "":
 		by = fmt.Sprintf("rule %q", e.RuleName)
 	case by == "" && e.Via == inboxbot.ViaContact:
 		by = "contact owner"
+	case by == "" && e.Via == inboxbot.ViaInbound:
+		by = "the contact's new message"
+	case by == "" && e.Via == inboxbot.ViaAPI:
+		by = "the API"
 	case by == "":
 		by = "inboxbot"
 	}

@@ -20,6 +20,62 @@ import (
 // the caller can alert the managers. Route is pure: the same input gives
 // the same decision.
 func Route(in inboxbot.RouteInput) inboxbot.Decision {
+	if in.Holder != 0 {
+		if d, ok := keep(in); ok {
+			return d
+		}
+		d := rules(in)
+		d.Reason = holderExcuse(in) + "; " + d.Reason
+		return d
+	}
+	return rules(in)
+}
+
+// keep keeps a reopened conversation with its holder when they are
+// available: not away, in their working hours, and, counting this
+// conversation, not over capacity.
+func keep(in inboxbot.RouteInput) (inboxbot.Decision, bool) {
+	m, ok := holder(in)
+	if !ok || holderBusy(m, in.Now) != "" {
+		return inboxbot.Decision{}, false
+	}
+	return inboxbot.Decision{AssigneeID: m.ID, AssigneeName: m.Name,
+		Reason: fmt.Sprintf("reopened; it stays with %s, who is available", m.Name)}, true
+}
+
+// holderExcuse says why the holder of a reopened conversation cannot keep it.
+func holderExcuse(in inboxbot.RouteInput) string {
+	m, ok := holder(in)
+	if !ok {
+		return "its holder is no longer a member"
+	}
+	return fmt.Sprintf("%s is %s", m.Name, holderBusy(m, in.Now))
+}
+
+func holder(in inboxbot.RouteInput) (inboxbot.Member, bool) {
+	for _, m := range in.Members {
+		if m.ID == in.Holder {
+			return m, true
+		}
+	}
+	return inboxbot.Member{}, false
+}
+
+// holderBusy says why m cannot keep a conversation, or "" when they can.
+func holderBusy(m inboxbot.Member, now time.Time) string {
+	switch {
+	case m.Away:
+		return isAway
+	case !onShift(m.Hours, m.Timezone, now):
+		return offHours
+	case m.Capacity > 0 && m.OpenCount > m.Capacity:
+		return atCapacity
+	}
+	return ""
+}
+
+// rules evaluates the rules in order.
+func rules(in inboxbot.RouteInput) inboxbot.Decision {
 	var d inboxbot.Decision
 	if len(in.Rules) == 0 {
 		d.Reason = "no published rule"

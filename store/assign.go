@@ -123,7 +123,7 @@ func (s *Store) applyChange(ctx context.Context, tx bun.Tx, row conversationRow,
 // conv, and notifies whom inboxbot.ChangeRecipients names.
 func (s *Store) recordChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, from int64, ch inboxbot.Change) (int64, error) {
 	ev := eventRow{
-		ConversationID: conv.ID, FromID: from, ToID: ch.To, ActorID: ch.Actor, Via: ch.Via,
+		ConversationID: conv.ID, Kind: inboxbot.KindAssign, FromID: from, ToID: ch.To, ActorID: ch.Actor, Via: ch.Via,
 		RuleID: ch.RuleID, RuleName: ch.RuleName, Reason: ch.Reason, CreatedAt: s.now(),
 	}
 	if _, err := tx.NewInsert().Model(&ev).Returning("id").Exec(ctx); err != nil {
@@ -246,33 +246,4 @@ func (s *Store) AssignContact(ctx context.Context, ref string, owner, actor int6
 		return inboxbot.Contact{}, nil, wrap(err, "contact assign "+ref)
 	}
 	return contact, moved, nil
-}
-
-// SetStatus closes or reopens a conversation; false when it already had
-// that status. Reopening fails with ECONFLICT when the contact already has
-// another open conversation on the channel.
-func (s *Store) SetStatus(ctx context.Context, id int64, status inboxbot.Status) (bool, error) {
-	if !status.Valid() {
-		return false, inboxbot.Errorf(inboxbot.EINVALID, "Status must be open or closed (got %q).", status)
-	}
-	var changed bool
-	err := s.tx(ctx, func(tx bun.Tx) error {
-		row, err := s.lockConversation(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if changed = row.Status != status; !changed {
-			return nil
-		}
-		_, err = tx.NewUpdate().Table("conversations").Set("status = ?", status).
-			Set("updated_at = ?", s.now()).Set("version = version + 1").Where("id = ?", id).Exec(ctx)
-		if uniqueViolation(err, "conversations_open_key") {
-			return inboxbot.Errorf(inboxbot.ECONFLICT, "The contact already has another open conversation on %s.", row.Channel)
-		}
-		return wrap(err, "set status")
-	})
-	if err != nil {
-		return false, wrap(err, "set status of "+inboxbot.Ref(id))
-	}
-	return changed, nil
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -174,7 +175,7 @@ func TestAssignContact_OwnerTakesOpenAndNewConversations(t *testing.T) {
 		lee := mustMember(t, s, "lee", inboxbot.RoleAgent)
 		sms := inbound(t, s, "jane", "sms", "hi").Conversation
 		mail := inbound(t, s, "jane", "email", "hi by mail").Conversation
-		s.SetStatus(ctx, mail.ID, inboxbot.StatusClosed)
+		s.SetStatus(ctx, inboxbot.StatusChange{ConversationID: mail.ID, Status: inboxbot.StatusClosed})
 		other := inbound(t, s, "joe", "sms", "hi").Conversation
 
 		contact, moved, err := s.AssignContact(ctx, "jane", lee.ID, dana.ID)
@@ -193,21 +194,38 @@ func TestAssignContact_OwnerTakesOpenAndNewConversations(t *testing.T) {
 	})
 }
 
-func TestSetStatus_ReopenConflictsWithAnotherOpenConversation(t *testing.T) {
+func TestSetStatus_NewMessageReopensTheClosedConversation(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		first := inbound(t, s, "jane", "sms", "hi").Conversation
-		if ok, err := s.SetStatus(ctx, first.ID, inboxbot.StatusClosed); err != nil || !ok {
-			t.Fatalf("close = %v, %v", ok, err)
-		}
-		second := inbound(t, s, "jane", "sms", "new question")
-		if !second.Created {
-			t.Fatal("a message after closing did not open a new conversation")
-		}
-		_, err := s.SetStatus(ctx, first.ID, inboxbot.StatusOpen)
-		wantCode(t, err, inboxbot.ECONFLICT)
 		dana := mustMember(t, s, "dana", inboxbot.RoleAgent)
+		first := inbound(t, s, "jane", "sms", "hi").Conversation
+		if _, _, err := s.Claim(ctx, first.ID, dana.ID, inboxbot.ViaShell); err != nil {
+			t.Fatal(err)
+		}
+		conv, ok, err := s.SetStatus(ctx, inboxbot.StatusChange{ConversationID: first.ID, Status: inboxbot.StatusClosed, Actor: dana.ID, Via: inboxbot.ViaShell})
+		if err != nil || !ok || conv.Status != inboxbot.StatusClosed || conv.AssigneeName != "dana" {
+			t.Fatalf("close = %+v, %v, %v", conv, ok, err)
+		}
+		if _, ok, _ := s.SetStatus(ctx, inboxbot.StatusChange{ConversationID: first.ID, Status: inboxbot.StatusClosed}); ok {
+			t.Error("closing a closed conversation changed it")
+		}
 		_, _, err = s.Claim(ctx, first.ID, dana.ID, inboxbot.ViaShell)
 		wantCode(t, err, inboxbot.ECONFLICT)
+		if other := inbound(t, s, "jane", "email", "by mail"); !other.Created {
+			t.Error("a message on another channel did not open its own conversation")
+		}
+		again := inbound(t, s, "jane", "sms", "new question")
+		if again.Created || again.Conversation.ID != first.ID || again.Conversation.Status != inboxbot.StatusOpen ||
+			again.Conversation.AssigneeName != "dana" {
+			t.Fatalf("a message after closing = %+v, want #%d reopened with dana", again, first.ID)
+		}
+		hist, err := s.History(ctx, first.ID)
+		if err != nil || len(hist) != 3 || hist[1].Kind != inboxbot.KindClose || hist[2].Kind != inboxbot.KindReopen ||
+			hist[2].Via != inboxbot.ViaInbound {
+			t.Fatalf("history = %+v, %v", hist, err)
+		}
+		if got := outbox(t, s); !slices.Contains(got, "dana:following") {
+			t.Errorf("outbox = %v, want dana told of the reopening", got)
+		}
 	})
 }
 

@@ -38,7 +38,7 @@ func TestPendingCards_EveryChangeMakesTheCardDueAgain(t *testing.T) {
 			func() { s.Follow(ctx, c.ID, dana.ID) },
 			func() { inbound(t, s, "jane", "sms", "more") },
 			func() { s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, Actor: dana.ID}) },
-			func() { s.SetStatus(ctx, c.ID, inboxbot.StatusClosed) },
+			func() { s.SetStatus(ctx, inboxbot.StatusChange{ConversationID: c.ID, Status: inboxbot.StatusClosed}) },
 		} {
 			change()
 			render(1, "1700000000.0001") // edit in place

@@ -135,15 +135,16 @@ func (s *Store) followers(ctx context.Context, db bun.IDB, convIDs []int64) (map
 // Messages returns the last limit messages of a conversation, oldest first.
 func (s *Store) Messages(ctx context.Context, convID int64, limit int) ([]inboxbot.Message, error) {
 	var rows []messageRow
-	err := s.db.NewSelect().Model(&rows).Where("conversation_id = ?", convID).
-		OrderExpr("id DESC").Limit(int64(limit)).Scan(ctx)
+	err := s.db.NewSelect().Model(&rows).ModelTableExpr("messages AS m").Column("m.*").
+		ColumnExpr("coalesce(a.name, '') AS author_name").
+		Join("LEFT JOIN members AS a ON a.id = m.author_id").
+		Where("m.conversation_id = ?", convID).OrderExpr("m.id DESC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, wrap(err, "list messages")
 	}
 	out := make([]inboxbot.Message, len(rows))
 	for i, r := range rows {
-		out[len(rows)-1-i] = inboxbot.Message{ID: r.ID, ConversationID: r.ConversationID,
-			ExternalID: r.ExternalID, Direction: r.Direction, Body: r.Body, SentAt: r.SentAt}
+		out[len(rows)-1-i] = r.domain()
 	}
 	return out, nil
 }
@@ -170,7 +171,7 @@ func (s *Store) History(ctx context.Context, convID int64) ([]inboxbot.Assignmen
 	out := make([]inboxbot.AssignmentEvent, len(rows))
 	for i, r := range rows {
 		out[i] = inboxbot.AssignmentEvent{
-			ID: r.ID, ConversationID: r.ConversationID, FromID: r.FromID, FromName: r.FromName,
+			ID: r.ID, ConversationID: r.ConversationID, Kind: r.Kind, FromID: r.FromID, FromName: r.FromName,
 			ToID: r.ToID, ToName: r.ToName, ActorID: r.ActorID, ActorName: r.ActorName, Via: r.Via,
 			RuleID: r.RuleID, RuleName: r.RuleName, Reason: r.Reason, At: r.CreatedAt,
 		}

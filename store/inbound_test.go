@@ -181,7 +181,7 @@ func TestList_EachFilterReturnsExactlyItsConversations(t *testing.T) {
 		s.Claim(ctx, a, dana.ID, inboxbot.ViaShell)
 		s.Claim(ctx, b, lee.ID, inboxbot.ViaShell)
 		s.Claim(ctx, d, lee.ID, inboxbot.ViaShell)
-		s.SetStatus(ctx, d, inboxbot.StatusClosed)
+		s.SetStatus(ctx, inboxbot.StatusChange{ConversationID: d, Status: inboxbot.StatusClosed})
 		s.Follow(ctx, c, dana.ID)
 		s.Follow(ctx, b, dana.ID)
 

@@ -95,8 +95,19 @@ type messageRow struct {
 	ConversationID int64              `bun:"conversation_id"`
 	ExternalID     string             `bun:"external_id,nullzero"`
 	Direction      inboxbot.Direction `bun:"direction"`
+	AuthorID       int64              `bun:"author_id,nullzero"`
 	Body           string             `bun:"body"`
 	SentAt         time.Time          `bun:"sent_at"`
+	Delivery       inboxbot.Delivery  `bun:"delivery"`
+	DeliveryError  string             `bun:"delivery_error"`
+
+	AuthorName string `bun:"author_name,scanonly"`
+}
+
+func (r messageRow) domain() inboxbot.Message {
+	return inboxbot.Message{ID: r.ID, ConversationID: r.ConversationID, ExternalID: r.ExternalID,
+		Direction: r.Direction, AuthorID: r.AuthorID, AuthorName: r.AuthorName, Body: r.Body, SentAt: r.SentAt,
+		Delivery: r.Delivery, DeliveryError: r.DeliveryError}
 }
 
 type followerRow struct {
@@ -110,16 +121,17 @@ type followerRow struct {
 type eventRow struct {
 	bun.BaseModel `bun:"table:assignment_events"`
 
-	ID             int64        `bun:"id,pk,autoincrement"`
-	ConversationID int64        `bun:"conversation_id"`
-	FromID         int64        `bun:"from_id,nullzero"`
-	ToID           int64        `bun:"to_id,nullzero"`
-	ActorID        int64        `bun:"actor_id,nullzero"`
-	Via            inboxbot.Via `bun:"via"`
-	RuleID         int64        `bun:"rule_id,nullzero"`
-	RuleName       string       `bun:"rule_name"`
-	Reason         string       `bun:"reason"`
-	CreatedAt      time.Time    `bun:"created_at"`
+	ID             int64              `bun:"id,pk,autoincrement"`
+	ConversationID int64              `bun:"conversation_id"`
+	Kind           inboxbot.EventKind `bun:"kind"`
+	FromID         int64              `bun:"from_id,nullzero"`
+	ToID           int64              `bun:"to_id,nullzero"`
+	ActorID        int64              `bun:"actor_id,nullzero"`
+	Via            inboxbot.Via       `bun:"via"`
+	RuleID         int64              `bun:"rule_id,nullzero"`
+	RuleName       string             `bun:"rule_name"`
+	Reason         string             `bun:"reason"`
+	CreatedAt      time.Time          `bun:"created_at"`
 }
 
 type ruleRow struct {
@@ -168,6 +180,7 @@ type notificationRow struct {
 	Kind           string            `bun:"kind"`
 	MemberID       int64             `bun:"member_id"`
 	ConversationID int64             `bun:"conversation_id,nullzero"`
+	MessageID      int64             `bun:"message_id,nullzero"`
 	Platform       inboxbot.Platform `bun:"platform"`
 	Recipient      string            `bun:"recipient"`
 	Notice         string            `bun:"notice"`

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -99,33 +101,62 @@ func (s *Store) Lease(ctx context.Context, owner string, platforms []inboxbot.Pl
 	return out, nil
 }
 
-// Sent marks a leased notification delivered.
+// Sent marks a leased notification delivered, and a reply it carried.
 func (s *Store) Sent(ctx context.Context, id int64, owner string) error {
-	_, err := s.db.NewUpdate().Table("notifications").
-		Set("state = ?", stateSent).Set("sent_at = ?", s.now()).
-		Set("lease_owner = NULL").Set("lease_until = NULL").
-		Where("id = ? AND lease_owner = ?", id, owner).Exec(ctx)
-	return wrap(err, "mark notification sent")
+	return s.tx(ctx, func(tx bun.Tx) error {
+		var msgID sql.NullInt64
+		err := tx.NewUpdate().Table("notifications").
+			Set("state = ?", stateSent).Set("sent_at = ?", s.now()).
+			Set("lease_owner = NULL").Set("lease_until = NULL").
+			Where("id = ? AND lease_owner = ?", id, owner).Returning("message_id").Scan(ctx, &msgID)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !msgID.Valid) {
+			return nil // the lease ran out and another replica took it
+		}
+		if err != nil {
+			return wrap(err, "mark notification sent")
+		}
+		_, err = tx.NewUpdate().Table("messages").Set("delivery = ?", inboxbot.DeliverySent).
+			Where("id = ?", msgID.Int64).Exec(ctx)
+		return wrap(err, "mark reply sent")
+	})
 }
 
 // Retry gives a leased notification back to be tried again at next, or
 // gives it up once it has been tried maxAttempts times.
 func (s *Store) Retry(ctx context.Context, id int64, owner string, next time.Time, cause error) error {
-	_, err := s.db.NewUpdate().Table("notifications").
-		Set("state = CASE WHEN attempts >= ? THEN ? ELSE ? END", maxAttempts, stateDead, statePending).
-		Set("next_attempt_at = ?", next.UTC()).Set("last_error = ?", cause.Error()).
-		Set("lease_owner = NULL").Set("lease_until = NULL").
-		Where("id = ? AND lease_owner = ?", id, owner).Exec(ctx)
-	return wrap(err, "reschedule notification")
+	return s.finish(ctx, id, owner, cause, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("state = CASE WHEN attempts >= ? THEN ? ELSE ? END", maxAttempts, stateDead, statePending).
+			Set("next_attempt_at = ?", next.UTC())
+	})
 }
 
 // GiveUp marks a leased notification failed for good, with the cause.
 func (s *Store) GiveUp(ctx context.Context, id int64, owner string, cause error) error {
-	_, err := s.db.NewUpdate().Table("notifications").
-		Set("state = ?", stateDead).Set("last_error = ?", cause.Error()).
-		Set("lease_owner = NULL").Set("lease_until = NULL").
-		Where("id = ? AND lease_owner = ?", id, owner).Exec(ctx)
-	return wrap(err, "give up notification")
+	return s.finish(ctx, id, owner, cause, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("state = ?", stateDead)
+	})
+}
+
+// finish ends owner's lease on a notification that failed, with set
+// deciding its state. A reply given up is marked failed, its conversation's
+// cards are refreshed, and its author is told.
+func (s *Store) finish(ctx context.Context, id int64, owner string, cause error, set func(*bun.UpdateQuery) *bun.UpdateQuery) error {
+	return s.tx(ctx, func(tx bun.Tx) error {
+		var out struct {
+			State     string        `bun:"state"`
+			MessageID sql.NullInt64 `bun:"message_id"`
+		}
+		err := set(tx.NewUpdate().Table("notifications")).Set("last_error = ?", cause.Error()).
+			Set("lease_owner = NULL").Set("lease_until = NULL").
+			Where("id = ? AND lease_owner = ?", id, owner).Returning("state, message_id").Scan(ctx, &out)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && (out.State != stateDead || !out.MessageID.Valid)) {
+			return nil
+		}
+		if err != nil {
+			return wrap(err, "reschedule notification")
+		}
+		return s.replyFailed(ctx, tx, out.MessageID.Int64, cause)
+	})
 }
 
 // Release gives back every lease owner holds, for a graceful shutdown.

@@ -192,14 +192,17 @@ func (s *Store) route(ctx context.Context, tx bun.Tx, row conversationRow, trigg
 	if err := s.applyChange(ctx, tx, row, ch); err != nil {
 		return d, err
 	}
-	if d.Rule.Assign.Method == inboxbot.MethodRoundRobin {
-		_, err := tx.NewUpdate().Table("rule_turns").Set("last_member_id = ?", d.AssigneeID).
-			Set("turns = turns + 1").Where("rule_id = ?", d.Rule.ID).Exec(ctx)
-		if err != nil {
-			return d, wrap(err, "take round-robin turn")
-		}
+	return d, s.takeTurn(ctx, tx, d)
+}
+
+// takeTurn records the round-robin turn of a decision that assigned.
+func (s *Store) takeTurn(ctx context.Context, tx bun.Tx, d inboxbot.Decision) error {
+	if d.Rule == nil || d.AssigneeID == 0 || d.Rule.Assign.Method != inboxbot.MethodRoundRobin {
+		return nil
 	}
-	return d, nil
+	_, err := tx.NewUpdate().Table("rule_turns").Set("last_member_id = ?", d.AssigneeID).
+		Set("turns = turns + 1").Where("rule_id = ?", d.Rule.ID).Exec(ctx)
+	return wrap(err, "take round-robin turn")
 }
 
 // alertManagers sends notice to every manager and admin.

@@ -163,7 +163,7 @@ func TestAddInbound_NewTagsFireContactTaggedRules(t *testing.T) {
 		if res := send("joe", "vip"); res.Conversation.AssigneeName != "vipdesk" {
 			t.Fatalf("tagging joe on his open conversation: assignee %q", res.Conversation.AssigneeName)
 		}
-		s.SetStatus(ctx, 1, inboxbot.StatusClosed)
+		s.SetStatus(ctx, inboxbot.StatusChange{ConversationID: 1, Status: inboxbot.StatusClosed})
 		if res := send("jane", "vip"); res.Conversation.Assigned() {
 			t.Fatal("a tag the contact already had fired contact.tagged again")
 		}

@@ -65,6 +65,9 @@ var endpoints = []struct {
 	{"POST", "/api/v1/inbound", func(h *Handler) http.HandlerFunc { return h.inbound }},
 	{"POST", "/api/v1/contacts/{external_id}/tags", func(h *Handler) http.HandlerFunc { return h.tags }},
 	{"GET", "/api/v1/conversations", func(h *Handler) http.HandlerFunc { return h.conversations }},
+	{"GET", "/api/v1/conversations/{id}/messages", func(h *Handler) http.HandlerFunc { return h.messages }},
+	{"POST", "/api/v1/conversations/{id}/close", func(h *Handler) http.HandlerFunc { return h.setStatus(inboxbot.StatusClosed) }},
+	{"POST", "/api/v1/conversations/{id}/reopen", func(h *Handler) http.HandlerFunc { return h.setStatus(inboxbot.StatusOpen) }},
 }
 
 // Patterns returns the ServeMux pattern of every endpoint, such as

@@ -56,6 +56,14 @@ func (c *Console) inbound(ctx context.Context, args string) {
 		return
 	}
 	conv := res.Conversation
+	if res.Reopened {
+		who := "it waits in the Team inbox"
+		if conv.Assigned() {
+			who = "assigned to " + conv.AssigneeName
+		}
+		fmt.Fprintf(c.Out, "%s reopened by a new message from %s (%s): %s (%s).\n", conv.Ref(), conv.Contact.DisplayName(), conv.Channel, who, res.Decision.Reason)
+		return
+	}
 	if !res.Created {
 		fmt.Fprintf(c.Out, "New message on %s from %s (%s).\n", conv.Ref(), conv.Contact.DisplayName(), conv.Channel)
 		return

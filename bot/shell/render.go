@@ -68,8 +68,11 @@ func renderCard(w io.Writer, c commands.Card) {
 
 // actionHint is the command that does what a card's button would.
 func actionHint(a commands.Action, conv inboxbot.Conversation) string {
-	if a == commands.ActionAssign {
+	switch a {
+	case commands.ActionAssign:
 		return fmt.Sprintf("assign %d @member", conv.ID)
+	case commands.ActionReply:
+		return fmt.Sprintf("reply %d <text>", conv.ID)
 	}
 	return fmt.Sprintf("%s %d", a, conv.ID)
 }

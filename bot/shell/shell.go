@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -131,6 +132,8 @@ func (c *Console) line(ctx context.Context, line string) bool {
 		fmt.Fprintf(c.Out, "You are now %s.\n", c.As)
 	case "inbound":
 		c.inbound(ctx, rest)
+	case "note":
+		c.note(ctx, rest)
 	default:
 		if strings.HasPrefix(word, "#") {
 			break // a comment in a script
@@ -144,10 +147,26 @@ const shellHelp = `Type /inbox commands as the current member (/inbox help lists
   as NAME        act as another member (a new name becomes an agent on first use)
   inbound CONTACT [source:X] [tag:Y] [region:Z] [channel:C] TEXT
                  a customer message arrives (channel sms unless given)
+  note ID TEXT   an internal note on a conversation, as written in the
+                 thread under its card in Slack or Discord; never sent
+                 to the contact
   help           this text
   quit, exit     leave
 Direct messages the bot sends, to anyone, are printed as [DM to NAME] ...
 `
+
+// note adds an internal note: note ID TEXT.
+func (c *Console) note(ctx context.Context, args string) {
+	id, text, _ := strings.Cut(args, " ")
+	n, err := strconv.ParseInt(strings.TrimPrefix(id, "#"), 10, 64)
+	if err != nil || n <= 0 || strings.TrimSpace(text) == "" {
+		fmt.Fprintln(c.Out, "! note needs a conversation id and the text.")
+		fmt.Fprintln(c.Out, "  usage: note ID TEXT")
+		return
+	}
+	r := c.Service.Note(ctx, commands.Request{Platform: inboxbot.PlatformShell, UserID: c.As, UserName: c.As}, n, text)
+	render(c.Out, r)
+}
 
 // deliver sends what the outbox holds and prints the DMs in the order they
 // were queued.

@@ -57,6 +57,8 @@ type ownEnv struct {
 	Admins               string `envconfig:"INBOXBOT_ADMINS" desc:"comma list of slack:U..., discord:... (or shell:NAME) users made admins at start"`
 	RulesFile            string `envconfig:"INBOXBOT_RULES_FILE" desc:"team and rules YAML applied at start (as inboxbot rules apply FILE)"`
 	UnassignedAlertAfter string `envconfig:"INBOXBOT_UNASSIGNED_ALERT_AFTER" default:"15m" desc:"alert managers about conversations unassigned this long"`
+	OutboundURL          string `envconfig:"INBOXBOT_OUTBOUND_URL" desc:"where replies to contacts are POSTed (reply is off when empty)"`
+	OutboundSecret       string `envconfig:"INBOXBOT_OUTBOUND_SECRET" secret:"true" desc:"HMAC key that signs replies sent to INBOXBOT_OUTBOUND_URL"`
 }
 
 // envVar describes one variable, for loading, help and tests.
@@ -99,8 +101,10 @@ type config struct {
 	Admins               string
 	RulesFile            string
 	UnassignedAlertAfter time.Duration
-	Slack                slackConfig
-	Discord              discordConfig
+	// OutboundURL and OutboundSecret deliver replies to contacts.
+	OutboundURL, OutboundSecret string
+	Slack                       slackConfig
+	Discord                     discordConfig
 	// Notes are warnings about the configuration, logged at start.
 	Notes []string
 }
@@ -224,6 +228,7 @@ func validate(s sharedEnv, o ownEnv, from map[string]string) (config, error) {
 		APIToken:    o.APIToken,
 		RulesFile:   o.RulesFile,
 		Admins:      o.Admins,
+		OutboundURL: o.OutboundURL, OutboundSecret: o.OutboundSecret,
 		Slack: slackConfig{BotToken: s.SlackBotToken, SigningSecret: s.SlackSigningSecret, AppToken: s.SlackAppToken,
 			InboxChannel: s.SlackInboxChannel, APIURL: s.SlackAPIURL},
 		Discord: discordConfig{BotToken: s.DiscordBotToken, AppID: s.DiscordAppID, PublicKey: s.DiscordPublicKey,
@@ -245,6 +250,12 @@ func validate(s sharedEnv, o ownEnv, from map[string]string) (config, error) {
 	}
 	if _, err := commands.ParseAdmins(o.Admins); err != nil {
 		bad("%s", err)
+	}
+	if msg := checkBaseURL("INBOXBOT_OUTBOUND_URL", o.OutboundURL); msg != "" {
+		bad("%s", msg)
+	}
+	if o.OutboundURL != "" && o.OutboundSecret == "" {
+		bad("INBOXBOT_OUTBOUND_SECRET is required when INBOXBOT_OUTBOUND_URL is set: it signs every reply, so the receiver can tell it came from inboxbot")
 	}
 	if o.APIToken != "" && len(o.APIToken) < 16 {
 		c.Notes = append(c.Notes, "INBOXBOT_API_TOKEN is shorter than 16 characters; use a long random token")

@@ -106,6 +106,10 @@ var everyVariable = []struct {
 		"slack:U0DANA, discord:1000000000000000001,shell:dana"},
 	{"INBOXBOT_RULES_FILE", "/etc/inboxbot/team.yaml", nil, func(c config) any { return c.RulesFile }, "/etc/inboxbot/team.yaml"},
 	{"INBOXBOT_UNASSIGNED_ALERT_AFTER", "1h30m", nil, func(c config) any { return c.UnassignedAlertAfter }, 90 * time.Minute},
+	{"INBOXBOT_OUTBOUND_URL", "https://crm.example/inboxbot", map[string]string{"INBOXBOT_OUTBOUND_SECRET": "HOOKSECRET"},
+		func(c config) any { return c.OutboundURL }, "https://crm.example/inboxbot"},
+	{"INBOXBOT_OUTBOUND_SECRET", "HOOKSECRET", map[string]string{"INBOXBOT_OUTBOUND_URL": "https://crm.example/inboxbot"},
+		func(c config) any { return c.OutboundSecret }, "HOOKSECRET"},
 }
 
 func TestConfig_EveryVariableUnderEachName(t *testing.T) {

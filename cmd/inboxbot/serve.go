@@ -78,7 +78,9 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 		return err
 	}
 	metrics.WatchStore(st)
-	env := adapterEnv{cfg: cfg, store: st, service: commands.New(st, routing.Route), log: log, metrics: metrics, owner: replicaName()}
+	svc := commands.New(st, routing.Route)
+	svc.Replies = cfg.OutboundURL != ""
+	env := adapterEnv{cfg: cfg, store: st, service: svc, log: log, metrics: metrics, owner: replicaName()}
 	adapters, err := startAdapters(env)
 	if err != nil {
 		stopHTTP()
@@ -144,9 +146,9 @@ func startAdapters(env adapterEnv) (map[inboxbot.Platform]adapter, error) {
 }
 
 // runWorkers starts the background work: the outbox, when a platform can
-// take its DMs (DMs for members on no platform wait for the console, which
-// delivers them itself), each adapter's own work, and the unassigned
-// alerts. They stop when ctx ends.
+// take its DMs or the outbound webhook its replies (DMs for members on no
+// platform wait for the console, which delivers them itself), each
+// adapter's own work, and the unassigned alerts. They stop when ctx ends.
 func runWorkers(ctx context.Context, env adapterEnv, adapters map[inboxbot.Platform]adapter) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	log := env.log
@@ -162,6 +164,9 @@ func runWorkers(ctx context.Context, env adapterEnv, adapters map[inboxbot.Platf
 				}
 			})
 		}
+	}
+	if env.cfg.OutboundURL != "" {
+		senders[inboxbot.PlatformWebhook] = &bot.Webhook{URL: env.cfg.OutboundURL, Secret: env.cfg.OutboundSecret}
 	}
 	if len(senders) > 0 {
 		ob := &bot.Outbox{Store: env.store, Senders: senders, Owner: env.owner, Log: log}

@@ -39,6 +39,9 @@ func shellCommand(ctx context.Context, cfg config, args []string, stdin io.Reade
 	defer st.Close()
 	svc := commands.New(st, routing.Route)
 	svc.Log = log
+	// The console queues replies; `inboxbot serve` on the same database
+	// delivers them to INBOXBOT_OUTBOUND_URL.
+	svc.Replies = cfg.OutboundURL != ""
 	interactive := false
 	if f, ok := stdin.(*os.File); ok {
 		interactive = isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
