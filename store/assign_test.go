@@ -324,3 +324,48 @@ func TestAssign_ConcurrentReassignmentsKeepHistoryConsistent(t *testing.T) {
 		t.Fatalf("history ends at %d, conversation is with %d", prev, final.AssigneeID)
 	}
 }
+
+// TestClose_RacingAnInboundMessageLosesNoMessage closes a conversation
+// while the contact writes, many times over on PostgreSQL: whichever runs
+// first, the contact never has two open conversations on the channel and
+// every message lands in the one conversation; a message that committed
+// after the close left it open.
+func TestClose_RacingAnInboundMessageLosesNoMessage(t *testing.T) {
+	s := storetest.Open(t, "postgres")
+	c := inbound(t, s, "jane", "sms", "hi").Conversation
+	const rounds = 30
+	for i := range rounds {
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		var res inboxbot.InboundResult
+		var inErr, closeErr error
+		wg.Go(func() {
+			<-start
+			res, inErr = s.AddInbound(ctx, inboxbot.Inbound{Kind: inboxbot.InboundMessage, Channel: "sms",
+				Contact: inboxbot.Contact{ExternalID: "jane"}, MessageID: fmt.Sprintf("m-%d", i), Body: fmt.Sprintf("message %d", i)}, nil)
+		})
+		wg.Go(func() {
+			<-start
+			_, _, closeErr = s.SetStatus(ctx, inboxbot.StatusChange{ConversationID: c.ID, Status: inboxbot.StatusClosed})
+		})
+		close(start)
+		wg.Wait()
+		if inErr != nil || closeErr != nil {
+			t.Fatalf("round %d: inbound %v, close %v", i, inErr, closeErr)
+		}
+		if res.Conversation.ID != c.ID || res.Created {
+			t.Fatalf("round %d: the message went to #%d (created %v), want #%d", i, res.Conversation.ID, res.Created, c.ID)
+		}
+		if res.Reopened && res.Conversation.Status != inboxbot.StatusOpen {
+			t.Fatalf("round %d: reopened but %s", i, res.Conversation.Status)
+		}
+	}
+	open, err := s.List(ctx, inboxbot.Filter{Status: inboxbot.StatusOpen, Limit: 10})
+	if err != nil || len(open) > 1 {
+		t.Fatalf("open conversations = %d, %v", len(open), err)
+	}
+	msgs, err := s.Messages(ctx, c.ID, 1000)
+	if err != nil || len(msgs) != rounds+1 {
+		t.Fatalf("messages = %d, %v; want %d in the one conversation", len(msgs), err, rounds+1)
+	}
+}
