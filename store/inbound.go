@@ -46,112 +46,188 @@ func (s *Store) AddInbound(ctx context.Context, in inboxbot.Inbound, route inbox
 	return res, nil
 }
 
+// arrival is an inbound message on its way in: what came, from whom, and
+// the times it gets.
+type arrival struct {
+	in      inboxbot.Inbound
+	contact inboxbot.Contact
+	// tagged: the message gave the contact a tag it did not have.
+	tagged bool
+	// sentAt is the message's time; lastAt the conversation's, which a
+	// source clock running ahead cannot push past now.
+	now, sentAt, lastAt time.Time
+}
+
+// triggers are the rule triggers the arrival fires.
+func (a arrival) triggers(created bool) []inboxbot.Trigger {
+	var triggers []inboxbot.Trigger
+	if created {
+		triggers = append(triggers, inboxbot.TriggerConversationCreated)
+	}
+	if a.in.Kind == inboxbot.InboundForm {
+		triggers = append(triggers, inboxbot.TriggerFormSubmitted)
+	}
+	if a.tagged {
+		triggers = append(triggers, inboxbot.TriggerContactTagged)
+	}
+	return triggers
+}
+
+// addInbound reads the conversation once, locked, and builds the result
+// from what the transaction wrote.
 func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in inboxbot.Inbound, route inboxbot.RouteFunc) (inboxbot.InboundResult, error) {
 	if in.MessageID != "" {
-		var convID int64
-		err := tx.NewSelect().Model((*messageRow)(nil)).Column("conversation_id").
-			Where("external_id = ?", in.MessageID).Scan(ctx, &convID)
-		if err == nil {
-			conv, err := s.conversation(ctx, tx, convID)
-			if err != nil {
-				return inboxbot.InboundResult{}, err
-			}
-			// A retry comes from the same contact on the same channel;
-			// anything else reusing the id is a different message that
-			// would otherwise be dropped without a word.
-			if conv.Contact.ExternalID != in.Contact.ExternalID || conv.Channel != in.Channel {
-				return inboxbot.InboundResult{}, inboxbot.Errorf(inboxbot.ECONFLICT,
-					"message.external_id %q was already used for a message of another contact or channel (%s)", in.MessageID, conv.Ref())
-			}
-			return inboxbot.InboundResult{Conversation: conv, Duplicate: true}, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return inboxbot.InboundResult{}, wrap(err, "find message")
+		if res, found, err := s.duplicate(ctx, tx, in); found || err != nil {
+			return res, err
 		}
 	}
 	contact, tagged, err := s.upsertContact(ctx, tx, in.Contact)
 	if err != nil {
 		return inboxbot.InboundResult{}, err
 	}
-	now := s.now()
-	sentAt := in.SentAt.UTC()
+	a := arrival{in: in, contact: contact, tagged: tagged, now: s.now(), sentAt: in.SentAt.UTC()}
 	if in.SentAt.IsZero() {
-		sentAt = now
+		a.sentAt = a.now
 	}
-	// The message keeps the time the source gave, but a clock running
-	// ahead must not pin the conversation to the top of every list.
-	lastAt := sentAt
-	if lastAt.After(now) {
-		lastAt = now
+	a.lastAt = a.sentAt
+	if a.lastAt.After(a.now) {
+		a.lastAt = a.now
 	}
-	channel := in.Channel
-	var row conversationRow
-	created := false
-	err = s.forUpdate(tx.NewSelect().Model(&row).
-		Where("contact_id = ? AND channel = ? AND status = ?", contact.ID, channel, inboxbot.StatusOpen)).Scan(ctx)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		row = conversationRow{ContactID: contact.ID, Channel: channel, Subject: in.Subject, Status: inboxbot.StatusOpen,
-			LastMessageAt: lastAt, UnassignedSince: now, Version: 1, CreatedAt: now, UpdatedAt: now}
-		if _, err := tx.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
-			return inboxbot.InboundResult{}, err
-		}
-		created = true
-	case err != nil:
+	open, err := s.conversations(ctx, tx, true, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Where("c.contact_id = ? AND c.channel = ? AND c.status = ?", contact.ID, in.Channel, inboxbot.StatusOpen)
+	})
+	if err != nil {
 		return inboxbot.InboundResult{}, wrap(err, "find open conversation")
 	}
-	msg := messageRow{ConversationID: row.ID, ExternalID: in.MessageID, Direction: inboxbot.DirectionInbound, Body: in.Body, SentAt: sentAt}
-	if _, err := tx.NewInsert().Model(&msg).Returning("id").Exec(ctx); err != nil {
+	if len(open) == 0 {
+		return s.openConversation(ctx, tx, a, route)
+	}
+	return s.appendMessage(ctx, tx, a, open[0], route)
+}
+
+// duplicate finds the message in.MessageID names: found when it is a
+// retry of a message already stored, ECONFLICT when the id was used by
+// another contact or channel.
+func (s *Store) duplicate(ctx context.Context, tx bun.Tx, in inboxbot.Inbound) (inboxbot.InboundResult, bool, error) {
+	var convID int64
+	err := tx.NewSelect().Model((*messageRow)(nil)).Column("conversation_id").
+		Where("external_id = ?", in.MessageID).Scan(ctx, &convID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return inboxbot.InboundResult{}, false, nil
+	}
+	if err != nil {
+		return inboxbot.InboundResult{}, false, wrap(err, "find message")
+	}
+	conv, err := s.conversation(ctx, tx, convID)
+	if err != nil {
+		return inboxbot.InboundResult{}, true, err
+	}
+	// A retry comes from the same contact on the same channel; anything
+	// else reusing the id is a different message that would otherwise be
+	// dropped without a word.
+	if conv.Contact.ExternalID != in.Contact.ExternalID || conv.Channel != in.Channel {
+		return inboxbot.InboundResult{}, true, inboxbot.Errorf(inboxbot.ECONFLICT,
+			"message.external_id %q was already used for a message of another contact or channel (%s)", in.MessageID, conv.Ref())
+	}
+	return inboxbot.InboundResult{Conversation: conv, Duplicate: true}, true, nil
+}
+
+// openConversation opens a conversation for the arrival. Who gets it (the
+// contact's owner, or the rules) is decided before the row is written, so
+// that it is written once, already assigned.
+func (s *Store) openConversation(ctx context.Context, tx bun.Tx, a arrival, route inboxbot.RouteFunc) (inboxbot.InboundResult, error) {
+	conv := inboxbot.Conversation{Contact: a.contact, Channel: a.in.Channel, Subject: a.in.Subject, Status: inboxbot.StatusOpen,
+		LastMessageAt: a.lastAt, Preview: preview(a.in.Body), CreatedAt: a.now, UpdatedAt: a.now}
+	var (
+		d     inboxbot.Decision
+		ch    inboxbot.Change
+		known map[int64]inboxbot.Member
+		err   error
+	)
+	if owner := a.contact.OwnerID; owner != 0 {
+		if known, err = s.membersByID(ctx, tx, nil, owner); err != nil {
+			return inboxbot.InboundResult{}, err
+		}
+		ch = inboxbot.Change{To: owner, Via: inboxbot.ViaContact, Reason: fmt.Sprintf("contact owner is %s", a.contact.OwnerName)}
+		d = inboxbot.Decision{AssigneeID: owner, AssigneeName: a.contact.OwnerName, Reason: ch.Reason}
+	} else if triggers := a.triggers(true); route != nil && len(triggers) > 0 {
+		in, err := s.routeInput(ctx, tx, conv, triggers, true)
+		if err != nil {
+			return inboxbot.InboundResult{}, err
+		}
+		if d = route(in); d.Rule != nil && d.AssigneeID != 0 {
+			ch, known = ruleChange(0, d), byID(in.Members)
+		}
+	}
+	row := conversationRow{ContactID: a.contact.ID, Channel: conv.Channel, Subject: conv.Subject, Status: conv.Status,
+		AssigneeID: ch.To, Preview: conv.Preview, LastMessageAt: a.lastAt, Version: 1, CreatedAt: a.now, UpdatedAt: a.now}
+	if ch.To == 0 {
+		row.UnassignedSince = a.now
+	}
+	if _, err := tx.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
 		return inboxbot.InboundResult{}, err
 	}
-	q := tx.NewUpdate().Table("conversations").Set("preview = ?", preview(in.Body)).Set("updated_at = ?", now).
-		Set("version = version + 1").
-		Set("last_message_at = ?", maxTime(row.LastMessageAt, lastAt)).Where("id = ?", row.ID)
-	if row.Subject == "" && in.Subject != "" {
-		q = q.Set("subject = ?", in.Subject)
+	conv.ID, ch.ConversationID = row.ID, row.ID
+	msgID, err := s.insertMessage(ctx, tx, row.ID, a)
+	if err != nil {
+		return inboxbot.InboundResult{}, err
+	}
+	switch {
+	case ch.To != 0:
+		conv.AssigneeID, conv.AssigneeName = ch.To, known[ch.To].Name
+		if err := s.shiftOpenCount(ctx, tx, 0, ch.To); err != nil {
+			return inboxbot.InboundResult{}, err
+		}
+		if _, err := s.recordChange(ctx, tx, conv, 0, ch, known); err != nil {
+			return inboxbot.InboundResult{}, err
+		}
+		if d.Rule != nil {
+			err = s.takeTurn(ctx, tx, d)
+		}
+	case d.Rule != nil:
+		err = s.alertUnplaced(ctx, tx, conv, d, fmt.Sprintf("message:%d", msgID))
+	}
+	return inboxbot.InboundResult{Conversation: conv, Created: true, Decision: d}, err
+}
+
+// appendMessage adds the arrival to its contact's open conversation, conv
+// (locked), tells the followers, and routes the conversation when it is
+// unassigned and the arrival fired a trigger.
+func (s *Store) appendMessage(ctx context.Context, tx bun.Tx, a arrival, conv inboxbot.Conversation, route inboxbot.RouteFunc) (inboxbot.InboundResult, error) {
+	msgID, err := s.insertMessage(ctx, tx, conv.ID, a)
+	if err != nil {
+		return inboxbot.InboundResult{}, err
+	}
+	conv.Contact, conv.Preview, conv.UpdatedAt = a.contact, preview(a.in.Body), a.now
+	conv.LastMessageAt = maxTime(conv.LastMessageAt, a.lastAt)
+	q := tx.NewUpdate().Table("conversations").Set("preview = ?", conv.Preview).Set("updated_at = ?", a.now).
+		Set("version = version + 1").Set("last_message_at = ?", conv.LastMessageAt).Where("id = ?", conv.ID)
+	if conv.Subject == "" && a.in.Subject != "" {
+		conv.Subject = a.in.Subject
+		q = q.Set("subject = ?", conv.Subject)
 	}
 	if _, err := q.Exec(ctx); err != nil {
 		return inboxbot.InboundResult{}, wrap(err, "update conversation")
 	}
-	conv, err := s.conversation(ctx, tx, row.ID)
-	if err != nil {
+	key := fmt.Sprintf("message:%d", msgID)
+	rs := recipientsOf(inboxbot.MessageRecipients(conv), byID(conv.Followers))
+	if err := s.notify(ctx, tx, rs, inboxbot.NoticeOf(inboxbot.EventMessage, conv), key); err != nil {
 		return inboxbot.InboundResult{}, err
 	}
-	res := inboxbot.InboundResult{Conversation: conv, Created: created}
-	if !created {
-		for _, r := range inboxbot.MessageRecipients(conv) {
-			if err := s.notify(ctx, tx, r, inboxbot.NoticeOf(r.Event, conv), fmt.Sprintf("message:%d", msg.ID)); err != nil {
-				return inboxbot.InboundResult{}, err
-			}
-		}
-	}
+	res := inboxbot.InboundResult{Conversation: conv}
 	if conv.Assigned() {
 		return res, nil
 	}
-	if created && contact.OwnerID != 0 {
-		ch := inboxbot.Change{ConversationID: conv.ID, To: contact.OwnerID, Via: inboxbot.ViaContact,
-			Reason: fmt.Sprintf("contact owner is %s", contact.OwnerName)}
-		if err := s.applyChange(ctx, tx, row, ch); err != nil {
-			return inboxbot.InboundResult{}, err
-		}
-		res.Decision = inboxbot.Decision{AssigneeID: contact.OwnerID, AssigneeName: contact.OwnerName, Reason: ch.Reason}
-	} else {
-		var triggers []inboxbot.Trigger
-		if created {
-			triggers = append(triggers, inboxbot.TriggerConversationCreated)
-		}
-		if in.Kind == inboxbot.InboundForm {
-			triggers = append(triggers, inboxbot.TriggerFormSubmitted)
-		}
-		if tagged {
-			triggers = append(triggers, inboxbot.TriggerContactTagged)
-		}
-		if res.Decision, err = s.route(ctx, tx, row, triggers, route, fmt.Sprintf("message:%d", msg.ID)); err != nil {
-			return inboxbot.InboundResult{}, err
-		}
-	}
-	res.Conversation, err = s.conversation(ctx, tx, row.ID)
+	res.Conversation, res.Decision, err = s.route(ctx, tx, conv, a.triggers(false), route, key)
 	return res, err
+}
+
+// insertMessage stores the arrival's message in conversation convID.
+func (s *Store) insertMessage(ctx context.Context, tx bun.Tx, convID int64, a arrival) (int64, error) {
+	msg := messageRow{ConversationID: convID, ExternalID: a.in.MessageID, Direction: inboxbot.DirectionInbound,
+		Body: a.in.Body, SentAt: a.sentAt}
+	_, err := tx.NewInsert().Model(&msg).Returning("id").Exec(ctx)
+	return msg.ID, err
 }
 
 // TagContact adds and removes a contact's tags and, when a tag was added,
@@ -182,18 +258,15 @@ func (s *Store) TagContact(ctx context.Context, externalID string, add, remove [
 		if contact = cs[r.ID]; !tagged {
 			return nil
 		}
-		var rows []conversationRow
-		if err := s.forUpdate(tx.NewSelect().Model(&rows).
-			Where("contact_id = ? AND status = ? AND assignee_id IS NULL", r.ID, inboxbot.StatusOpen).OrderExpr("id")).Scan(ctx); err != nil {
+		convs, err := s.conversations(ctx, tx, true, func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("c.contact_id = ? AND c.status = ? AND c.assignee_id IS NULL", r.ID, inboxbot.StatusOpen).OrderExpr("c.id")
+		})
+		if err != nil {
 			return wrap(err, "lock conversations")
 		}
 		key := fmt.Sprintf("tagged:%d:%s", r.ID, s.now().Format(time.RFC3339Nano))
-		for _, row := range rows {
-			d, err := s.route(ctx, tx, row, []inboxbot.Trigger{inboxbot.TriggerContactTagged}, route, key)
-			if err != nil {
-				return err
-			}
-			conv, err := s.conversation(ctx, tx, row.ID)
+		for _, conv := range convs {
+			conv, d, err := s.route(ctx, tx, conv, []inboxbot.Trigger{inboxbot.TriggerContactTagged}, route, key)
 			if err != nil {
 				return err
 			}
