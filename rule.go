@@ -105,7 +105,9 @@ type RouteInput struct {
 	Conversation Conversation
 	// Rules are the published rules in priority order.
 	Rules []Rule
-	// Members are all members, with OpenCount filled in.
+	// Members are the members the fired rules could pick (those they name,
+	// and for custom_field whoever the contact's fields name), with
+	// OpenCount filled in; not the whole team.
 	Members []Member
 	// LastTurn maps a round-robin rule's id to the member id that had the
 	// last turn (absent when nobody had one yet).

@@ -26,6 +26,11 @@ func (s *Service) member(ctx context.Context, platform inboxbot.Platform, token 
 			"%s is not an inboxbot member yet; people join by using /inbox once.", clip(token))
 	}
 	name := strings.TrimPrefix(token, "@")
+	// A whole name, the usual case, is one indexed lookup; only a prefix
+	// reads the team.
+	if m, err := s.Store.MemberByName(ctx, name); inboxbot.ErrorCode(err) != inboxbot.ENOTFOUND {
+		return m, err
+	}
 	all, err := s.Store.Members(ctx)
 	if err != nil {
 		return inboxbot.Member{}, err

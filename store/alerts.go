@@ -30,7 +30,7 @@ func (s *Store) AlertUnassigned(ctx context.Context, cutoff time.Time) (int, err
 		if len(rows) == 0 {
 			return nil
 		}
-		members, err := s.members(ctx, tx)
+		managers, err := s.managers(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -43,7 +43,7 @@ func (s *Store) AlertUnassigned(ctx context.Context, cutoff time.Time) (int, err
 			n := inboxbot.NoticeOf(inboxbot.EventWaiting, conv)
 			n.Waited = now.Sub(row.UnassignedSince)
 			key := fmt.Sprintf("waiting:%d:%d", row.ID, row.UnassignedSince.UnixNano())
-			if err := s.alertManagers(ctx, tx, members, n, key); err != nil {
+			if err := s.alertManagers(ctx, tx, managers, n, key); err != nil {
 				return err
 			}
 			if _, err := tx.NewUpdate().Table("conversations").Set("alerted_at = ?", now).Where("id = ?", row.ID).Exec(ctx); err != nil {

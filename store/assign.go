@@ -20,11 +20,8 @@ func (s *Store) Assign(ctx context.Context, ch inboxbot.Change) (inboxbot.Conver
 		changed bool
 	)
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		row, err := s.lockConversation(ctx, tx, ch.ConversationID)
-		if err != nil {
-			return err
-		}
-		if conv, err = s.conversation(ctx, tx, row.ID); err != nil {
+		var err error
+		if conv, err = s.lockConversation(ctx, tx, ch.ConversationID); err != nil {
 			return err
 		}
 		if ch.Check != nil {
@@ -32,23 +29,13 @@ func (s *Store) Assign(ctx context.Context, ch inboxbot.Change) (inboxbot.Conver
 				return err
 			}
 		}
-		if row.Status != inboxbot.StatusOpen {
+		if conv.Status != inboxbot.StatusOpen {
 			return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is closed; reopen it first.", conv.Ref())
 		}
-		if row.AssigneeID == ch.To {
-			changed = false
+		if changed = conv.AssigneeID != ch.To; !changed {
 			return nil
 		}
-		if ch.To != 0 {
-			if _, err := s.memberWhere(ctx, tx, "m.id = ?", ch.To); err != nil {
-				return err
-			}
-		}
-		if err := s.applyChange(ctx, tx, row, ch); err != nil {
-			return err
-		}
-		changed = true
-		conv, err = s.conversation(ctx, tx, row.ID)
+		conv, err = s.applyChange(ctx, tx, conv, ch, nil)
 		return err
 	})
 	if err != nil {
@@ -89,7 +76,10 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 			return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is already assigned to %s.", conv.Ref(), conv.AssigneeName)
 		}
 		changed = true
-		_, err = s.recordChange(ctx, tx, conv, 0, inboxbot.Change{ConversationID: id, To: actor, Actor: actor, Via: via, Reason: "claimed"})
+		if err := s.shiftOpenCount(ctx, tx, 0, actor); err != nil {
+			return err
+		}
+		_, err = s.recordChange(ctx, tx, conv, 0, inboxbot.Change{ConversationID: id, To: actor, Actor: actor, Via: via, Reason: "claimed"}, nil)
 		return err
 	})
 	if err != nil {
@@ -98,30 +88,57 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 	return conv, changed, nil
 }
 
-// applyChange moves a locked conversation row to ch.To and records it.
-func (s *Store) applyChange(ctx context.Context, tx bun.Tx, row conversationRow, ch inboxbot.Change) error {
+// applyChange moves a locked, open conversation to ch.To, records it and
+// returns the conversation as it is now, built from conv without reading it
+// again. known holds members already loaded (the assignee, say); the
+// others the change needs are loaded in one statement.
+func (s *Store) applyChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, ch inboxbot.Change, known map[int64]inboxbot.Member) (inboxbot.Conversation, error) {
+	from := conv.AssigneeID
+	members, err := s.changeMembers(ctx, tx, from, ch, known)
+	if err != nil {
+		return conv, err
+	}
 	now := s.now()
 	q := tx.NewUpdate().Table("conversations").Set("updated_at = ?", now).Set("alerted_at = NULL").
-		Set("version = version + 1").Where("id = ?", row.ID)
+		Set("version = version + 1").Where("id = ?", conv.ID)
 	if ch.To == 0 {
 		q = q.Set("assignee_id = NULL").Set("unassigned_since = ?", now)
 	} else {
 		q = q.Set("assignee_id = ?", ch.To).Set("unassigned_since = NULL")
 	}
 	if _, err := q.Exec(ctx); err != nil {
-		return wrap(err, "update assignee")
+		return conv, wrap(err, "update assignee")
 	}
-	conv, err := s.conversation(ctx, tx, row.ID)
+	if err := s.shiftOpenCount(ctx, tx, from, ch.To); err != nil {
+		return conv, err
+	}
+	conv.AssigneeID, conv.AssigneeName, conv.UpdatedAt = ch.To, members[ch.To].Name, now
+	_, err = s.recordChange(ctx, tx, conv, from, ch, members)
+	return conv, err
+}
+
+// changeMembers loads, in at most one statement, the members a change
+// names: the new assignee (ENOTFOUND when there is none such) and, when
+// anyone is to be told, the previous one and the actor.
+func (s *Store) changeMembers(ctx context.Context, tx bun.Tx, from int64, ch inboxbot.Change, known map[int64]inboxbot.Member) (map[int64]inboxbot.Member, error) {
+	ids := []int64{ch.To}
+	if len(inboxbot.ChangeRecipients(from, ch.To, ch.Actor)) > 0 {
+		ids = append(ids, from, ch.Actor)
+	}
+	members, err := s.membersByID(ctx, tx, known, ids...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = s.recordChange(ctx, tx, conv, row.AssigneeID, ch)
-	return err
+	if _, ok := members[ch.To]; !ok && ch.To != 0 {
+		return nil, inboxbot.Errorf(inboxbot.ENOTFOUND, "No such member.")
+	}
+	return members, nil
 }
 
 // recordChange writes the assignment event of a change already applied to
-// conv, and notifies whom inboxbot.ChangeRecipients names.
-func (s *Store) recordChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, from int64, ch inboxbot.Change) (int64, error) {
+// conv, and notifies whom inboxbot.ChangeRecipients names. known holds
+// members already loaded; the others are loaded in one statement.
+func (s *Store) recordChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, from int64, ch inboxbot.Change, known map[int64]inboxbot.Member) (int64, error) {
 	ev := eventRow{
 		ConversationID: conv.ID, Kind: inboxbot.KindAssign, FromID: from, ToID: ch.To, ActorID: ch.Actor, Via: ch.Via,
 		RuleID: ch.RuleID, RuleName: ch.RuleName, Reason: ch.Reason, CreatedAt: s.now(),
@@ -133,23 +150,17 @@ func (s *Store) recordChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conve
 	if len(recipients) == 0 {
 		return ev.ID, nil
 	}
-	var actor string
-	if ch.Actor != 0 {
-		m, err := s.memberWhere(ctx, tx, "m.id = ?", ch.Actor)
-		if err != nil {
-			return 0, err
-		}
-		actor = m.Name
-	}
-	key := fmt.Sprintf("event:%d", ev.ID)
+	ids := []int64{ch.Actor}
 	for _, r := range recipients {
-		n := inboxbot.NoticeOf(r.Event, conv)
-		n.Actor, n.Via, n.Rule, n.Reason = actor, ch.Via, ch.RuleName, ch.Reason
-		if err := s.notify(ctx, tx, r, n, key); err != nil {
-			return 0, err
-		}
+		ids = append(ids, r.MemberID)
 	}
-	return ev.ID, nil
+	members, err := s.membersByID(ctx, tx, known, ids...)
+	if err != nil {
+		return 0, err
+	}
+	n := inboxbot.NoticeOf("", conv)
+	n.Actor, n.Via, n.Rule, n.Reason = members[ch.Actor].Name, ch.Via, ch.RuleName, ch.Reason
+	return ev.ID, s.notify(ctx, tx, recipientsOf(recipients, members), n, fmt.Sprintf("event:%d", ev.ID))
 }
 
 // Follow makes member follow a conversation; false when they already did.
@@ -165,7 +176,7 @@ func (s *Store) Unfollow(ctx context.Context, convID, member int64) (bool, error
 func (s *Store) setFollowing(ctx context.Context, convID, member int64, follow bool) (bool, error) {
 	var changed bool
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		if _, err := s.lockConversation(ctx, tx, convID); err != nil {
+		if _, err := s.lockConversationRow(ctx, tx, convID); err != nil {
 			return err
 		}
 		var (
@@ -219,21 +230,21 @@ func (s *Store) AssignContact(ctx context.Context, ref string, owner, actor int6
 			Where("id = ?", c.ID).Exec(ctx); err != nil {
 			return wrap(err, "set contact owner")
 		}
-		var rows []conversationRow
-		if err := s.forUpdate(tx.NewSelect().Model(&rows).
-			Where("contact_id = ? AND status = ?", c.ID, inboxbot.StatusOpen).OrderExpr("id")).Scan(ctx); err != nil {
+		convs, err := s.conversations(ctx, tx, true, func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("c.contact_id = ? AND c.status = ?", c.ID, inboxbot.StatusOpen).OrderExpr("c.id")
+		})
+		if err != nil {
 			return wrap(err, "lock contact conversations")
 		}
-		for _, row := range rows {
-			if row.AssigneeID == owner {
+		known := map[int64]inboxbot.Member{owner: ownerM}
+		for _, conv := range convs {
+			if conv.AssigneeID == owner {
 				continue
 			}
-			ch := inboxbot.Change{ConversationID: row.ID, To: owner, Actor: actor, Via: inboxbot.ViaContact,
+			conv.Contact.OwnerID, conv.Contact.OwnerName = owner, ownerM.Name
+			ch := inboxbot.Change{ConversationID: conv.ID, To: owner, Actor: actor, Via: inboxbot.ViaContact,
 				Reason: fmt.Sprintf("contact owner is %s", ownerM.Name)}
-			if err := s.applyChange(ctx, tx, row, ch); err != nil {
-				return err
-			}
-			conv, err := s.conversation(ctx, tx, row.ID)
+			conv, err = s.applyChange(ctx, tx, conv, ch, known)
 			if err != nil {
 				return err
 			}

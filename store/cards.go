@@ -17,24 +17,56 @@ type CardJob struct {
 	Version      int64
 }
 
+// cardColumn names the column of conversations that holds the version
+// the platform's card shows; a conversation whose version is ahead of it
+// is in that platform's partial index of due cards.
+func cardColumn(platform inboxbot.Platform) (bun.Ident, error) {
+	switch platform {
+	case inboxbot.PlatformSlack:
+		return bun.Ident("slack_card_version"), nil
+	case inboxbot.PlatformDiscord:
+		return bun.Ident("discord_card_version"), nil
+	}
+	return "", inboxbot.Errorf(inboxbot.EINVALID, "%q has no inbox-channel cards.", platform)
+}
+
+// cardBatch bounds how many changed conversations one poll looks at.
+const cardBatch = 200
+
 // PendingCards leases to owner up to n cards of platform that are missing
 // or behind their conversation: every open conversation gets a card, and
 // every change to it (assignee, followers, messages, status) makes its card
-// due again. Replicas never lease the same card at once.
+// due again. Replicas never lease the same card at once. It reads only
+// conversations whose version moved ahead of the platform's card (a
+// partial index), never all open conversations.
 func (s *Store) PendingCards(ctx context.Context, platform inboxbot.Platform, owner string, n int, lease time.Duration) ([]CardJob, error) {
+	col, err := cardColumn(platform)
+	if err != nil {
+		return nil, err
+	}
 	now := s.now()
 	var jobs []CardJob
-	err := s.tx(ctx, func(tx bun.Tx) error {
-		_, err := tx.NewRaw(`INSERT INTO cards (conversation_id, platform, updated_at)
+	err = s.tx(ctx, func(tx bun.Tx) error {
+		// A conversation closed before it ever had a card gets none.
+		_, err := tx.NewRaw(`UPDATE conversations SET ? = version WHERE id IN (
+			SELECT c.id FROM conversations AS c WHERE c.version > c.? AND c.status <> ?
+			AND NOT EXISTS (SELECT 1 FROM cards AS k WHERE k.conversation_id = c.id AND k.platform = ?)
+			ORDER BY c.id LIMIT ?)`, col, col, inboxbot.StatusOpen, platform, cardBatch).Exec(ctx)
+		if err != nil {
+			return wrap(err, "settle closed conversations")
+		}
+		_, err = tx.NewRaw(`INSERT INTO cards (conversation_id, platform, updated_at)
 			SELECT c.id, ?, ? FROM conversations AS c
-			WHERE c.status = ? AND NOT EXISTS (SELECT 1 FROM cards AS k WHERE k.conversation_id = c.id AND k.platform = ?)
-			ON CONFLICT DO NOTHING`, platform, now, inboxbot.StatusOpen, platform).Exec(ctx)
+			WHERE c.version > c.? AND c.status = ?
+			AND NOT EXISTS (SELECT 1 FROM cards AS k WHERE k.conversation_id = c.id AND k.platform = ?)
+			ORDER BY c.id LIMIT ?
+			ON CONFLICT DO NOTHING`, platform, now, col, inboxbot.StatusOpen, platform, cardBatch).Exec(ctx)
 		if err != nil {
 			return wrap(err, "add missing cards")
 		}
 		sub := tx.NewSelect().TableExpr("cards AS k").Column("k.conversation_id").
 			Join("JOIN conversations AS c ON c.id = k.conversation_id").
-			Where("k.platform = ? AND k.version < c.version", platform).
+			Where("c.version > c.? AND k.platform = ?", col, platform).
 			Where("(k.lease_until IS NULL OR k.lease_until < ?)", now).
 			OrderExpr("k.conversation_id").Limit(int64(n))
 		if s.pg {
@@ -48,52 +80,61 @@ func (s *Store) PendingCards(ctx context.Context, platform inboxbot.Platform, ow
 		if err != nil || len(rows) == 0 {
 			return wrap(err, "lease cards")
 		}
-		ids := make([]int64, len(rows))
-		for i, r := range rows {
-			ids[i] = r.ConversationID
-		}
-		var versions []struct {
-			ID      int64 `bun:"id"`
-			Version int64 `bun:"version"`
-		}
-		if err := tx.NewSelect().TableExpr("conversations").ColumnExpr("id, version").
-			Where("id IN (?)", bun.List(ids)).Scan(ctx, &versions); err != nil {
-			return wrap(err, "read card versions")
-		}
-		convs, err := s.conversations(ctx, tx, func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("c.id IN (?)", bun.List(ids)).OrderExpr("c.id")
-		})
-		if err != nil {
-			return err
-		}
-		jobs = make([]CardJob, len(convs))
-		for i, c := range convs {
-			jobs[i].Conversation = c
-			for _, v := range versions {
-				if v.ID == c.ID {
-					jobs[i].Version = v.Version
-				}
-			}
-			for _, r := range rows {
-				if r.ConversationID == c.ID {
-					jobs[i].Card = inboxbot.Card{ConversationID: c.ID, Platform: platform, Channel: r.Channel, MessageID: r.MessageID}
-				}
-			}
-		}
-		return nil
+		jobs, err = s.cardJobs(ctx, tx, platform, rows)
+		return err
 	})
 	return jobs, err
+}
+
+// cardJobs loads the conversations of leased cards, with their versions.
+func (s *Store) cardJobs(ctx context.Context, tx bun.Tx, platform inboxbot.Platform, rows []cardRow) ([]CardJob, error) {
+	ids := make([]int64, len(rows))
+	cards := make(map[int64]cardRow, len(rows))
+	for i, r := range rows {
+		ids[i], cards[r.ConversationID] = r.ConversationID, r
+	}
+	views, err := s.conversationRows(ctx, tx, false, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Where("c.id IN (?)", bun.List(ids)).OrderExpr("c.id")
+	})
+	if err != nil {
+		return nil, err
+	}
+	followers, err := s.followers(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	jobs := make([]CardJob, len(views))
+	for i, v := range views {
+		r := cards[v.ID]
+		jobs[i] = CardJob{Conversation: v.domain(followers[v.ID]), Version: v.Version,
+			Card: inboxbot.Card{ConversationID: v.ID, Platform: platform, Channel: r.Channel, MessageID: r.MessageID}}
+	}
+	return jobs, nil
 }
 
 // CardRendered records that owner posted or edited card to show version,
 // and gives the lease back. A change made meanwhile leaves the card due.
 func (s *Store) CardRendered(ctx context.Context, card inboxbot.Card, version int64, owner string) error {
-	_, err := s.db.NewUpdate().Table("cards").
-		Set("channel = ?", card.Channel).Set("message_id = ?", card.MessageID).
-		Set("version = ?", version).Set("updated_at = ?", s.now()).
-		Set("lease_owner = NULL").Set("lease_until = NULL").
-		Where("conversation_id = ? AND platform = ? AND lease_owner = ?", card.ConversationID, card.Platform, owner).Exec(ctx)
-	return wrap(err, "record card")
+	col, err := cardColumn(card.Platform)
+	if err != nil {
+		return err
+	}
+	return wrap(s.tx(ctx, func(tx bun.Tx) error {
+		res, err := tx.NewUpdate().Table("cards").
+			Set("channel = ?", card.Channel).Set("message_id = ?", card.MessageID).
+			Set("version = ?", version).Set("updated_at = ?", s.now()).
+			Set("lease_owner = NULL").Set("lease_until = NULL").
+			Where("conversation_id = ? AND platform = ? AND lease_owner = ?", card.ConversationID, card.Platform, owner).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		_, err = tx.NewUpdate().Table("conversations").Set("? = ?", col, version).
+			Where("id = ? AND ? < ?", card.ConversationID, col, version).Exec(ctx)
+		return err
+	}), "record card")
 }
 
 // RetryCard gives back owner's lease on a card that could not be posted or

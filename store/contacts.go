@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 
@@ -78,61 +79,78 @@ func (s *Store) contactsByID(ctx context.Context, db bun.IDB, ids []int64) (map[
 // upsertContact creates the contact with c.ExternalID or merges c into it:
 // non-empty fields replace, tags are added, custom fields are merged. The
 // contact row stays locked until tx ends. tagged reports whether the
-// contact got a tag it did not have.
+// contact got a tag it did not have. One statement, and one more for each
+// of new custom fields and tags.
 func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact) (contact inboxbot.Contact, tagged bool, err error) {
 	now := s.now()
-	ins := contactRow{ExternalID: c.ExternalID, CreatedAt: now, UpdatedAt: now}
-	if _, err := tx.NewInsert().Model(&ins).On("CONFLICT (external_id) DO NOTHING").Exec(ctx); err != nil {
-		return inboxbot.Contact{}, false, wrap(err, "create contact")
+	r := contactRow{ExternalID: c.ExternalID, Name: c.Name, Email: c.Email, Phone: c.Phone, LeadSource: c.LeadSource,
+		Region: c.Region, Custom: c.Custom, CreatedAt: now, UpdatedAt: now}
+	var got struct {
+		contactRow `bun:",extend"`
+		OwnerName  string `bun:"owner_name"`
+		Tags       string `bun:"tag_list"`
 	}
-	var r contactRow
-	if err := s.forUpdate(tx.NewSelect().Model(&r).Where("external_id = ?", c.ExternalID)).Scan(ctx); err != nil {
-		return inboxbot.Contact{}, false, wrap(err, "lock contact")
+	q := tx.NewInsert().Model(&r).ModelTableExpr("contacts").On("CONFLICT (external_id) DO UPDATE")
+	for _, col := range []string{"name", "email", "phone", "lead_source", "region"} {
+		q = q.Set("? = CASE WHEN EXCLUDED.? <> '' THEN EXCLUDED.? ELSE contacts.? END",
+			bun.Ident(col), bun.Ident(col), bun.Ident(col), bun.Ident(col))
 	}
-	for _, f := range []struct {
-		dst *string
-		src string
-	}{
-		{&r.Name, c.Name}, {&r.Email, c.Email}, {&r.Phone, c.Phone},
-		{&r.LeadSource, c.LeadSource}, {&r.Region, c.Region},
-	} {
-		if f.src != "" {
-			*f.dst = f.src
+	q = q.Set("updated_at = EXCLUDED.updated_at").
+		Returning("*, coalesce((SELECT o.name FROM members AS o WHERE o.id = contacts.owner_id), '') AS owner_name, " +
+			s.tagsExpr("contacts.id") + " AS tag_list")
+	if err := q.Scan(ctx, &got); err != nil {
+		return inboxbot.Contact{}, false, wrap(err, "save contact")
+	}
+	r = got.contactRow
+	// Custom fields merge into those the contact has: the row returned
+	// holds the old ones when the contact existed.
+	if merged, changed := mergeCustom(r.Custom, c.Custom); changed {
+		r.Custom = merged
+		if _, err := tx.NewUpdate().Model(&r).WherePK().Column("custom").Exec(ctx); err != nil {
+			return inboxbot.Contact{}, false, wrap(err, "update contact")
 		}
-	}
-	if len(c.Custom) > 0 && r.Custom == nil {
-		r.Custom = map[string]string{}
-	}
-	for k, v := range c.Custom {
-		r.Custom[k] = v
-	}
-	r.UpdatedAt = now
-	if _, err := tx.NewUpdate().Model(&r).WherePK().
-		Column("name", "email", "phone", "lead_source", "region", "custom", "updated_at").Exec(ctx); err != nil {
-		return inboxbot.Contact{}, false, wrap(err, "update contact")
 	}
 	if tagged, err = s.tagContact(ctx, tx, r.ID, c.Tags, nil); err != nil {
 		return inboxbot.Contact{}, false, err
 	}
-	cs, err := s.contactsByID(ctx, tx, []int64{r.ID})
-	return cs[r.ID], tagged, err
+	tags := splitTags(got.Tags + " " + strings.Join(normalTags(c.Tags), " "))
+	return r.domain(slices.Compact(tags), got.OwnerName), tagged, nil
+}
+
+// mergeCustom merges add into custom; changed when that changed anything.
+func mergeCustom(custom, add map[string]string) (map[string]string, bool) {
+	changed := false
+	for k, v := range add {
+		if old, ok := custom[k]; ok && old == v {
+			continue
+		}
+		if custom == nil {
+			custom = map[string]string{}
+		}
+		custom[k], changed = v, true
+	}
+	return custom, changed
 }
 
 // tagContact adds and removes tags, kept lower-case, and reports whether
 // it added a tag the contact did not have.
 func (s *Store) tagContact(ctx context.Context, tx bun.Tx, contactID int64, add, remove []string) (added bool, err error) {
+	type tagRow struct {
+		bun.BaseModel `bun:"table:contact_tags"`
+		ContactID     int64  `bun:"contact_id"`
+		Tag           string `bun:"tag"`
+	}
+	var rows []tagRow
 	for _, t := range normalTags(add) {
-		res, err := tx.NewInsert().Model(&struct {
-			bun.BaseModel `bun:"table:contact_tags"`
-			ContactID     int64  `bun:"contact_id"`
-			Tag           string `bun:"tag"`
-		}{ContactID: contactID, Tag: t}).On("CONFLICT DO NOTHING").Exec(ctx)
+		rows = append(rows, tagRow{ContactID: contactID, Tag: t})
+	}
+	if len(rows) > 0 {
+		res, err := tx.NewInsert().Model(&rows).On("CONFLICT DO NOTHING").Exec(ctx)
 		if err != nil {
 			return false, wrap(err, "tag contact")
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			added = true
-		}
+		n, _ := res.RowsAffected()
+		added = n > 0
 	}
 	if rm := normalTags(remove); len(rm) > 0 {
 		_, err := tx.NewDelete().TableExpr("contact_tags").

@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sort"
+	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -20,7 +23,7 @@ func (s *Store) Conversation(ctx context.Context, id int64) (inboxbot.Conversati
 }
 
 func (s *Store) conversation(ctx context.Context, db bun.IDB, id int64) (inboxbot.Conversation, error) {
-	cs, err := s.conversations(ctx, db, func(q *bun.SelectQuery) *bun.SelectQuery {
+	cs, err := s.conversations(ctx, db, false, func(q *bun.SelectQuery) *bun.SelectQuery {
 		return q.Where("c.id = ?", id)
 	})
 	if err != nil {
@@ -38,7 +41,7 @@ func (s *Store) List(ctx context.Context, f inboxbot.Filter) ([]inboxbot.Convers
 	if limit <= 0 {
 		limit = defaultListLimit
 	}
-	return s.conversations(ctx, s.db, func(q *bun.SelectQuery) *bun.SelectQuery {
+	return s.conversations(ctx, s.db, false, func(q *bun.SelectQuery) *bun.SelectQuery {
 		if f.AssigneeID != 0 {
 			q = q.Where("c.assignee_id = ?", f.AssigneeID)
 		}
@@ -64,37 +67,75 @@ func (s *Store) List(ctx context.Context, f inboxbot.Filter) ([]inboxbot.Convers
 	})
 }
 
-// conversationView is a conversation row joined with what people see.
+// conversationView is a conversation row joined with its contact, the
+// contact's tags and owner, and the assignee's name: one row per
+// conversation, so that a conversation is read in one statement (and its
+// followers in a second).
 type conversationView struct {
 	conversationRow `bun:",extend"`
 
-	ContactExternalID string `bun:"contact_external_id"`
-	AssigneeName      string `bun:"assignee_name"`
+	AssigneeName      string            `bun:"assignee_name"`
+	ContactExternalID string            `bun:"ct_external_id"`
+	ContactName       string            `bun:"ct_name"`
+	ContactEmail      string            `bun:"ct_email"`
+	ContactPhone      string            `bun:"ct_phone"`
+	ContactLeadSource string            `bun:"ct_lead_source"`
+	ContactRegion     string            `bun:"ct_region"`
+	ContactCustom     map[string]string `bun:"ct_custom,type:json"`
+	ContactOwnerID    int64             `bun:"ct_owner_id,nullzero"`
+	ContactOwnerName  string            `bun:"ct_owner_name"`
+	ContactCreatedAt  time.Time         `bun:"ct_created_at"`
+	ContactTags       string            `bun:"ct_tags"`
+}
+
+// contact is the conversation's contact as the domain sees it.
+func (r conversationView) contact() inboxbot.Contact {
+	return contactRow{ID: r.ContactID, ExternalID: r.ContactExternalID, Name: r.ContactName, Email: r.ContactEmail,
+		Phone: r.ContactPhone, LeadSource: r.ContactLeadSource, Region: r.ContactRegion, Custom: r.ContactCustom,
+		OwnerID: r.ContactOwnerID, CreatedAt: r.ContactCreatedAt}.domain(splitTags(r.ContactTags), r.ContactOwnerName)
+}
+
+// domain is the conversation with followers.
+func (r conversationView) domain(followers []inboxbot.Member) inboxbot.Conversation {
+	return inboxbot.Conversation{
+		ID: r.ID, Contact: r.contact(), Channel: r.Channel, Subject: r.Subject,
+		Status: r.Status, AssigneeID: r.AssigneeID, AssigneeName: r.AssigneeName,
+		Followers: followers, LastMessageAt: r.LastMessageAt, Preview: r.Preview,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+}
+
+// tagsExpr aggregates the tags of the contact whose id is the SQL
+// expression contactID into one space-separated string (tags are one word
+// each); splitTags sorts them.
+func (s *Store) tagsExpr(contactID string) string {
+	agg := "group_concat(t.tag, ' ')"
+	if s.pg {
+		agg = "string_agg(t.tag, ' ')"
+	}
+	return "coalesce((SELECT " + agg + " FROM contact_tags AS t WHERE t.contact_id = " + contactID + "), '')"
+}
+
+func splitTags(list string) []string {
+	tags := strings.Fields(list)
+	if len(tags) == 0 {
+		return nil
+	}
+	sort.Strings(tags)
+	return tags
 }
 
 // conversations loads conversations chosen by where, with their contacts,
-// tags and followers, in three queries whatever their number.
-func (s *Store) conversations(ctx context.Context, db bun.IDB, where func(*bun.SelectQuery) *bun.SelectQuery) ([]inboxbot.Conversation, error) {
-	var rows []conversationView
-	q := db.NewSelect().Model(&rows).ModelTableExpr("conversations AS c").Column("c.*").
-		ColumnExpr("ct.external_id AS contact_external_id").
-		ColumnExpr("coalesce(m.name, '') AS assignee_name").
-		Join("JOIN contacts AS ct ON ct.id = c.contact_id").
-		Join("LEFT JOIN members AS m ON m.id = c.assignee_id")
-	if err := where(q).Scan(ctx); err != nil {
-		return nil, wrap(err, "list conversations")
-	}
-	if len(rows) == 0 {
-		return nil, nil
+// tags and followers, in two statements whatever their number. With lock,
+// the conversation rows stay locked until tx ends.
+func (s *Store) conversations(ctx context.Context, db bun.IDB, lock bool, where func(*bun.SelectQuery) *bun.SelectQuery) ([]inboxbot.Conversation, error) {
+	rows, err := s.conversationRows(ctx, db, lock, where)
+	if err != nil || len(rows) == 0 {
+		return nil, err
 	}
 	ids := make([]int64, len(rows))
-	contactIDs := make([]int64, len(rows))
 	for i, r := range rows {
-		ids[i], contactIDs[i] = r.ID, r.ContactID
-	}
-	contacts, err := s.contactsByID(ctx, db, contactIDs)
-	if err != nil {
-		return nil, err
+		ids[i] = r.ID
 	}
 	followers, err := s.followers(ctx, db, ids)
 	if err != nil {
@@ -102,14 +143,30 @@ func (s *Store) conversations(ctx context.Context, db bun.IDB, where func(*bun.S
 	}
 	out := make([]inboxbot.Conversation, len(rows))
 	for i, r := range rows {
-		out[i] = inboxbot.Conversation{
-			ID: r.ID, Contact: contacts[r.ContactID], Channel: r.Channel, Subject: r.Subject,
-			Status: r.Status, AssigneeID: r.AssigneeID, AssigneeName: r.AssigneeName,
-			Followers: followers[r.ID], LastMessageAt: r.LastMessageAt, Preview: r.Preview,
-			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-		}
+		out[i] = r.domain(followers[r.ID])
 	}
 	return out, nil
+}
+
+// conversationRows is the one statement of conversations.
+func (s *Store) conversationRows(ctx context.Context, db bun.IDB, lock bool, where func(*bun.SelectQuery) *bun.SelectQuery) ([]conversationView, error) {
+	var rows []conversationView
+	q := db.NewSelect().Model(&rows).ModelTableExpr("conversations AS c").Column("c.*").
+		ColumnExpr("coalesce(m.name, '') AS assignee_name").
+		ColumnExpr("ct.external_id AS ct_external_id, ct.name AS ct_name, ct.email AS ct_email, ct.phone AS ct_phone").
+		ColumnExpr("ct.lead_source AS ct_lead_source, ct.region AS ct_region, ct.custom AS ct_custom").
+		ColumnExpr("ct.owner_id AS ct_owner_id, ct.created_at AS ct_created_at").
+		ColumnExpr("coalesce((SELECT o.name FROM members AS o WHERE o.id = ct.owner_id), '') AS ct_owner_name").
+		ColumnExpr(s.tagsExpr("c.contact_id") + " AS ct_tags").
+		Join("JOIN contacts AS ct ON ct.id = c.contact_id").
+		Join("LEFT JOIN members AS m ON m.id = c.assignee_id")
+	if lock && s.pg {
+		q = q.For("UPDATE OF c")
+	}
+	if err := where(q).Scan(ctx); err != nil {
+		return nil, wrap(err, "list conversations")
+	}
+	return rows, nil
 }
 
 func (s *Store) followers(ctx context.Context, db bun.IDB, convIDs []int64) (map[int64][]inboxbot.Member, error) {
@@ -179,9 +236,24 @@ func (s *Store) History(ctx context.Context, convID int64) ([]inboxbot.Assignmen
 	return out, nil
 }
 
-// lockConversation reads a conversation row and locks it until the
+// lockConversation reads a conversation and locks its row until the
 // transaction ends; ENOTFOUND when there is none.
-func (s *Store) lockConversation(ctx context.Context, tx bun.Tx, id int64) (conversationRow, error) {
+func (s *Store) lockConversation(ctx context.Context, tx bun.Tx, id int64) (inboxbot.Conversation, error) {
+	cs, err := s.conversations(ctx, tx, true, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Where("c.id = ?", id)
+	})
+	if err != nil {
+		return inboxbot.Conversation{}, wrap(err, "lock conversation")
+	}
+	if len(cs) == 0 {
+		return inboxbot.Conversation{}, notFound(id)
+	}
+	return cs[0], nil
+}
+
+// lockConversationRow locks a conversation's row alone, for changes that
+// need neither its contact nor its followers.
+func (s *Store) lockConversationRow(ctx context.Context, tx bun.Tx, id int64) (conversationRow, error) {
 	var r conversationRow
 	err := s.forUpdate(tx.NewSelect().Model(&r).Where("id = ?", id)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -46,63 +46,91 @@ func (s *Store) AddInbound(ctx context.Context, in inboxbot.Inbound, route inbox
 	return res, nil
 }
 
-// conversationState says how an inbound message found its conversation.
-type conversationState int
+// arrival is an inbound message on its way in: what came, from whom, and
+// the times it gets.
+type arrival struct {
+	in      inboxbot.Inbound
+	contact inboxbot.Contact
+	// tagged: the message gave the contact a tag it did not have.
+	tagged bool
+	// sentAt is the message's time; lastAt the conversation's, which a
+	// source clock running ahead cannot push past now.
+	now, sentAt, lastAt time.Time
+}
 
-const (
-	appended conversationState = iota // to the open conversation
-	opened                            // a new conversation
-	reopened                          // the most recent closed one
-)
+// triggers are the rule triggers the arrival fires.
+func (a arrival) triggers(created bool) []inboxbot.Trigger {
+	var triggers []inboxbot.Trigger
+	if created {
+		triggers = append(triggers, inboxbot.TriggerConversationCreated)
+	}
+	if a.in.Kind == inboxbot.InboundForm {
+		triggers = append(triggers, inboxbot.TriggerFormSubmitted)
+	}
+	if a.tagged {
+		triggers = append(triggers, inboxbot.TriggerContactTagged)
+	}
+	return triggers
+}
 
+// addInbound reads the conversation once, locked, and builds the result
+// from what the transaction wrote.
 func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in inboxbot.Inbound, route inboxbot.RouteFunc) (inboxbot.InboundResult, error) {
-	if res, repeat, err := s.repeated(ctx, tx, in); repeat || err != nil {
-		return res, err
+	if in.MessageID != "" {
+		if res, found, err := s.duplicate(ctx, tx, in); found || err != nil {
+			return res, err
+		}
 	}
 	contact, tagged, err := s.upsertContact(ctx, tx, in.Contact)
 	if err != nil {
 		return inboxbot.InboundResult{}, err
 	}
-	row, state, err := s.conversationFor(ctx, tx, contact.ID, in)
-	if err != nil {
-		return inboxbot.InboundResult{}, err
+	a := arrival{in: in, contact: contact, tagged: tagged, now: s.now(), sentAt: in.SentAt.UTC()}
+	if in.SentAt.IsZero() {
+		a.sentAt = a.now
 	}
-	msgID, err := s.appendInbound(ctx, tx, row, in)
-	if err != nil {
-		return inboxbot.InboundResult{}, err
+	a.lastAt = a.sentAt
+	if a.lastAt.After(a.now) {
+		a.lastAt = a.now
 	}
-	key := fmt.Sprintf("message:%d", msgID)
-	res := inboxbot.InboundResult{Created: state == opened, Reopened: state == reopened}
+	// One statement finds the contact's open conversation on the channel
+	// or, when there is none, the most recent closed one to reopen.
+	latest, err := s.conversations(ctx, tx, true, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Where("c.contact_id = ? AND c.channel = ?", contact.ID, in.Channel).
+			OrderExpr("CASE WHEN c.status = ? THEN 0 ELSE 1 END, c.id DESC", inboxbot.StatusOpen).Limit(1)
+	})
 	switch {
-	case state == reopened:
-		res.Decision, err = s.placeReopened(ctx, tx, row, route, key)
-	case state == appended:
-		err = s.tellFollowers(ctx, tx, row.ID, key)
-		if err == nil && row.AssigneeID == 0 {
-			res.Decision, err = s.route(ctx, tx, row, inboundTriggers(in, false, tagged), route, key)
-		}
-	case contact.OwnerID != 0:
-		ch := inboxbot.Change{ConversationID: row.ID, To: contact.OwnerID, Via: inboxbot.ViaContact,
-			Reason: fmt.Sprintf("contact owner is %s", contact.OwnerName)}
-		err = s.applyChange(ctx, tx, row, ch)
-		res.Decision = inboxbot.Decision{AssigneeID: contact.OwnerID, AssigneeName: contact.OwnerName, Reason: ch.Reason}
-	default:
-		res.Decision, err = s.route(ctx, tx, row, inboundTriggers(in, true, tagged), route, key)
+	case err != nil:
+		return inboxbot.InboundResult{}, wrap(err, "find conversation")
+	case len(latest) == 0:
+		return s.openConversation(ctx, tx, a, route)
+	case latest[0].Status == inboxbot.StatusOpen:
+		return s.appendMessage(ctx, tx, a, latest[0], route)
 	}
+	return s.reopen(ctx, tx, a, latest[0], route)
+}
+
+// reopen adds the arrival to the contact's most recent closed
+// conversation on the channel, conv (locked), reopens it and places it.
+func (s *Store) reopen(ctx context.Context, tx bun.Tx, a arrival, conv inboxbot.Conversation, route inboxbot.RouteFunc) (inboxbot.InboundResult, error) {
+	conv, err := s.setStatus(ctx, tx, conv, inboxbot.StatusChange{ConversationID: conv.ID,
+		Status: inboxbot.StatusOpen, Via: inboxbot.ViaInbound, Reason: "the contact wrote again"})
 	if err != nil {
 		return inboxbot.InboundResult{}, err
 	}
-	res.Conversation, err = s.conversation(ctx, tx, row.ID)
+	conv, msgID, err := s.addMessage(ctx, tx, a, conv)
+	if err != nil {
+		return inboxbot.InboundResult{}, err
+	}
+	res := inboxbot.InboundResult{Reopened: true}
+	res.Conversation, res.Decision, err = s.placeReopened(ctx, tx, conv, route, fmt.Sprintf("message:%d", msgID))
 	return res, err
 }
 
-// repeated recognises a retry of a message already stored: same id, same
-// contact, same channel. Anything else reusing the id is a different
-// message that would otherwise be dropped without a word: ECONFLICT.
-func (s *Store) repeated(ctx context.Context, tx bun.Tx, in inboxbot.Inbound) (inboxbot.InboundResult, bool, error) {
-	if in.MessageID == "" {
-		return inboxbot.InboundResult{}, false, nil
-	}
+// duplicate finds the message in.MessageID names: found when it is a
+// retry of a message already stored, ECONFLICT when the id was used by
+// another contact or channel.
+func (s *Store) duplicate(ctx context.Context, tx bun.Tx, in inboxbot.Inbound) (inboxbot.InboundResult, bool, error) {
 	var convID int64
 	err := tx.NewSelect().Model((*messageRow)(nil)).Column("conversation_id").
 		Where("external_id = ?", in.MessageID).Scan(ctx, &convID)
@@ -114,96 +142,122 @@ func (s *Store) repeated(ctx context.Context, tx bun.Tx, in inboxbot.Inbound) (i
 	}
 	conv, err := s.conversation(ctx, tx, convID)
 	if err != nil {
-		return inboxbot.InboundResult{}, false, err
+		return inboxbot.InboundResult{}, true, err
 	}
+	// A retry comes from the same contact on the same channel; anything
+	// else reusing the id is a different message that would otherwise be
+	// dropped without a word.
 	if conv.Contact.ExternalID != in.Contact.ExternalID || conv.Channel != in.Channel {
-		return inboxbot.InboundResult{}, false, inboxbot.Errorf(inboxbot.ECONFLICT,
+		return inboxbot.InboundResult{}, true, inboxbot.Errorf(inboxbot.ECONFLICT,
 			"message.external_id %q was already used for a message of another contact or channel (%s)", in.MessageID, conv.Ref())
 	}
 	return inboxbot.InboundResult{Conversation: conv, Duplicate: true}, true, nil
 }
 
-// conversationFor locks the contact's open conversation on the inbound's
-// channel, else reopens the most recent closed one, else opens one.
-func (s *Store) conversationFor(ctx context.Context, tx bun.Tx, contactID int64, in inboxbot.Inbound) (conversationRow, conversationState, error) {
-	var row conversationRow
-	err := s.forUpdate(tx.NewSelect().Model(&row).
-		Where("contact_id = ? AND channel = ? AND status = ?", contactID, in.Channel, inboxbot.StatusOpen)).Scan(ctx)
-	if err == nil {
-		return row, appended, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return row, appended, wrap(err, "find open conversation")
-	}
-	if row, ok, err := s.reopenLatest(ctx, tx, contactID, in.Channel); ok || err != nil {
-		return row, reopened, err
-	}
-	now := s.now()
-	row = conversationRow{ContactID: contactID, Channel: in.Channel, Subject: in.Subject, Status: inboxbot.StatusOpen,
-		LastMessageAt: lastMessageAt(in, now), UnassignedSince: now, Version: 1, CreatedAt: now, UpdatedAt: now}
-	_, err = tx.NewInsert().Model(&row).Returning("id").Exec(ctx)
-	return row, opened, err
-}
-
-// appendInbound stores the message on the conversation and makes it the
-// conversation's last message; it returns the message's id.
-func (s *Store) appendInbound(ctx context.Context, tx bun.Tx, row conversationRow, in inboxbot.Inbound) (int64, error) {
-	now := s.now()
-	sentAt := in.SentAt.UTC()
-	if in.SentAt.IsZero() {
-		sentAt = now
-	}
-	msg := messageRow{ConversationID: row.ID, ExternalID: in.MessageID, Direction: inboxbot.DirectionInbound, Body: in.Body, SentAt: sentAt}
-	if _, err := tx.NewInsert().Model(&msg).Returning("id").Exec(ctx); err != nil {
-		return 0, err
-	}
-	q := tx.NewUpdate().Table("conversations").Set("preview = ?", preview(in.Body)).Set("updated_at = ?", now).
-		Set("version = version + 1").
-		Set("last_message_at = ?", maxTime(row.LastMessageAt, lastMessageAt(in, now))).Where("id = ?", row.ID)
-	if row.Subject == "" && in.Subject != "" {
-		q = q.Set("subject = ?", in.Subject)
-	}
-	_, err := q.Exec(ctx)
-	return msg.ID, wrap(err, "update conversation")
-}
-
-// lastMessageAt is when the inbound was sent, as the conversation's lists
-// order it: the time the source gave, but a clock running ahead must not
-// pin the conversation to the top of every list.
-func lastMessageAt(in inboxbot.Inbound, now time.Time) time.Time {
-	if in.SentAt.IsZero() || in.SentAt.After(now) {
-		return now
-	}
-	return in.SentAt.UTC()
-}
-
-// tellFollowers notifies the followers of a new message from the contact.
-func (s *Store) tellFollowers(ctx context.Context, tx bun.Tx, convID int64, key string) error {
-	conv, err := s.conversation(ctx, tx, convID)
-	if err != nil {
-		return err
-	}
-	for _, r := range inboxbot.MessageRecipients(conv) {
-		if err := s.notify(ctx, tx, r, inboxbot.NoticeOf(r.Event, conv), key); err != nil {
-			return err
+// openConversation opens a conversation for the arrival. Who gets it (the
+// contact's owner, or the rules) is decided before the row is written, so
+// that it is written once, already assigned.
+func (s *Store) openConversation(ctx context.Context, tx bun.Tx, a arrival, route inboxbot.RouteFunc) (inboxbot.InboundResult, error) {
+	conv := inboxbot.Conversation{Contact: a.contact, Channel: a.in.Channel, Subject: a.in.Subject, Status: inboxbot.StatusOpen,
+		LastMessageAt: a.lastAt, Preview: preview(a.in.Body), CreatedAt: a.now, UpdatedAt: a.now}
+	var (
+		d     inboxbot.Decision
+		ch    inboxbot.Change
+		known map[int64]inboxbot.Member
+		err   error
+	)
+	if owner := a.contact.OwnerID; owner != 0 {
+		if known, err = s.membersByID(ctx, tx, nil, owner); err != nil {
+			return inboxbot.InboundResult{}, err
+		}
+		ch = inboxbot.Change{To: owner, Via: inboxbot.ViaContact, Reason: fmt.Sprintf("contact owner is %s", a.contact.OwnerName)}
+		d = inboxbot.Decision{AssigneeID: owner, AssigneeName: a.contact.OwnerName, Reason: ch.Reason}
+	} else if triggers := a.triggers(true); route != nil && len(triggers) > 0 {
+		in, err := s.routeInput(ctx, tx, conv, triggers, true)
+		if err != nil {
+			return inboxbot.InboundResult{}, err
+		}
+		if d = route(in); d.Rule != nil && d.AssigneeID != 0 {
+			ch, known = ruleChange(0, d), byID(in.Members)
 		}
 	}
-	return nil
+	row := conversationRow{ContactID: a.contact.ID, Channel: conv.Channel, Subject: conv.Subject, Status: conv.Status,
+		AssigneeID: ch.To, Preview: conv.Preview, LastMessageAt: a.lastAt, Version: 1, CreatedAt: a.now, UpdatedAt: a.now}
+	if ch.To == 0 {
+		row.UnassignedSince = a.now
+	}
+	if _, err := tx.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
+		return inboxbot.InboundResult{}, err
+	}
+	conv.ID, ch.ConversationID = row.ID, row.ID
+	msgID, err := s.insertMessage(ctx, tx, row.ID, a)
+	if err != nil {
+		return inboxbot.InboundResult{}, err
+	}
+	switch {
+	case ch.To != 0:
+		conv.AssigneeID, conv.AssigneeName = ch.To, known[ch.To].Name
+		if err := s.shiftOpenCount(ctx, tx, 0, ch.To); err != nil {
+			return inboxbot.InboundResult{}, err
+		}
+		if _, err := s.recordChange(ctx, tx, conv, 0, ch, known); err != nil {
+			return inboxbot.InboundResult{}, err
+		}
+		if d.Rule != nil {
+			err = s.takeTurn(ctx, tx, d)
+		}
+	case d.Rule != nil:
+		err = s.alertUnplaced(ctx, tx, conv, d, fmt.Sprintf("message:%d", msgID))
+	}
+	return inboxbot.InboundResult{Conversation: conv, Created: true, Decision: d}, err
 }
 
-// inboundTriggers are the triggers an inbound fires.
-func inboundTriggers(in inboxbot.Inbound, created, tagged bool) []inboxbot.Trigger {
-	var triggers []inboxbot.Trigger
-	if created {
-		triggers = append(triggers, inboxbot.TriggerConversationCreated)
+// appendMessage adds the arrival to its contact's open conversation, conv
+// (locked), tells the followers, and routes the conversation when it is
+// unassigned and the arrival fired a trigger.
+func (s *Store) appendMessage(ctx context.Context, tx bun.Tx, a arrival, conv inboxbot.Conversation, route inboxbot.RouteFunc) (inboxbot.InboundResult, error) {
+	conv, msgID, err := s.addMessage(ctx, tx, a, conv)
+	if err != nil {
+		return inboxbot.InboundResult{}, err
 	}
-	if in.Kind == inboxbot.InboundForm {
-		triggers = append(triggers, inboxbot.TriggerFormSubmitted)
+	key := fmt.Sprintf("message:%d", msgID)
+	rs := recipientsOf(inboxbot.MessageRecipients(conv), byID(conv.Followers))
+	if err := s.notify(ctx, tx, rs, inboxbot.NoticeOf(inboxbot.EventMessage, conv), key); err != nil {
+		return inboxbot.InboundResult{}, err
 	}
-	if tagged {
-		triggers = append(triggers, inboxbot.TriggerContactTagged)
+	res := inboxbot.InboundResult{Conversation: conv}
+	if conv.Assigned() {
+		return res, nil
 	}
-	return triggers
+	res.Conversation, res.Decision, err = s.route(ctx, tx, conv, a.triggers(false), route, key)
+	return res, err
+}
+
+// addMessage stores the arrival's message in conv (locked) and makes it
+// the conversation's last message.
+func (s *Store) addMessage(ctx context.Context, tx bun.Tx, a arrival, conv inboxbot.Conversation) (inboxbot.Conversation, int64, error) {
+	msgID, err := s.insertMessage(ctx, tx, conv.ID, a)
+	if err != nil {
+		return conv, 0, err
+	}
+	conv.Contact, conv.Preview, conv.UpdatedAt = a.contact, preview(a.in.Body), a.now
+	conv.LastMessageAt = maxTime(conv.LastMessageAt, a.lastAt)
+	q := tx.NewUpdate().Table("conversations").Set("preview = ?", conv.Preview).Set("updated_at = ?", a.now).
+		Set("version = version + 1").Set("last_message_at = ?", conv.LastMessageAt).Where("id = ?", conv.ID)
+	if conv.Subject == "" && a.in.Subject != "" {
+		conv.Subject = a.in.Subject
+		q = q.Set("subject = ?", conv.Subject)
+	}
+	_, err = q.Exec(ctx)
+	return conv, msgID, wrap(err, "update conversation")
+}
+
+// insertMessage stores the arrival's message in conversation convID.
+func (s *Store) insertMessage(ctx context.Context, tx bun.Tx, convID int64, a arrival) (int64, error) {
+	msg := messageRow{ConversationID: convID, ExternalID: a.in.MessageID, Direction: inboxbot.DirectionInbound,
+		Body: a.in.Body, SentAt: a.sentAt}
+	_, err := tx.NewInsert().Model(&msg).Returning("id").Exec(ctx)
+	return msg.ID, err
 }
 
 // TagContact adds and removes a contact's tags and, when a tag was added,
@@ -234,18 +288,15 @@ func (s *Store) TagContact(ctx context.Context, externalID string, add, remove [
 		if contact = cs[r.ID]; !tagged {
 			return nil
 		}
-		var rows []conversationRow
-		if err := s.forUpdate(tx.NewSelect().Model(&rows).
-			Where("contact_id = ? AND status = ? AND assignee_id IS NULL", r.ID, inboxbot.StatusOpen).OrderExpr("id")).Scan(ctx); err != nil {
+		convs, err := s.conversations(ctx, tx, true, func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("c.contact_id = ? AND c.status = ? AND c.assignee_id IS NULL", r.ID, inboxbot.StatusOpen).OrderExpr("c.id")
+		})
+		if err != nil {
 			return wrap(err, "lock conversations")
 		}
 		key := fmt.Sprintf("tagged:%d:%s", r.ID, s.now().Format(time.RFC3339Nano))
-		for _, row := range rows {
-			d, err := s.route(ctx, tx, row, []inboxbot.Trigger{inboxbot.TriggerContactTagged}, route, key)
-			if err != nil {
-				return err
-			}
-			conv, err := s.conversation(ctx, tx, row.ID)
+		for _, conv := range convs {
+			conv, d, err := s.route(ctx, tx, conv, []inboxbot.Trigger{inboxbot.TriggerContactTagged}, route, key)
 			if err != nil {
 				return err
 			}

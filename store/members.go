@@ -1,19 +1,18 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/uptrace/bun"
 
 	"github.com/inboxbot/inboxbot"
 )
-
-// openCountExpr counts a member's open assigned conversations.
-const openCountExpr = "(SELECT count(*) FROM conversations c WHERE c.assignee_id = m.id AND c.status = 'open') AS open_count"
 
 // Members returns every member, by name, with open counts.
 func (s *Store) Members(ctx context.Context) ([]inboxbot.Member, error) {
@@ -23,7 +22,7 @@ func (s *Store) Members(ctx context.Context) ([]inboxbot.Member, error) {
 func (s *Store) members(ctx context.Context, db bun.IDB) ([]inboxbot.Member, error) {
 	var rows []memberRow
 	err := db.NewSelect().Model(&rows).ModelTableExpr("members AS m").Column("m.*").
-		ColumnExpr(openCountExpr).OrderExpr("lower(m.name)").Scan(ctx)
+		OrderExpr("lower(m.name)").Scan(ctx)
 	if err != nil {
 		return nil, wrap(err, "list members")
 	}
@@ -57,7 +56,7 @@ func (s *Store) MemberByPlatform(ctx context.Context, platform inboxbot.Platform
 func (s *Store) memberWhere(ctx context.Context, db bun.IDB, where string, args ...any) (inboxbot.Member, error) {
 	var r memberRow
 	err := db.NewSelect().Model(&r).ModelTableExpr("members AS m").Column("m.*").
-		ColumnExpr(openCountExpr).Where(where, args...).Limit(1).Scan(ctx)
+		Where(where, args...).Limit(1).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return inboxbot.Member{}, inboxbot.Errorf(inboxbot.ENOTFOUND, "No such member.")
 	}
@@ -65,6 +64,76 @@ func (s *Store) memberWhere(ctx context.Context, db bun.IDB, where string, args 
 		return inboxbot.Member{}, wrap(err, "get member")
 	}
 	return r.domain(), nil
+}
+
+// membersWhere returns the members matching where, by id.
+func (s *Store) membersWhere(ctx context.Context, db bun.IDB, where string, args ...any) (map[int64]inboxbot.Member, error) {
+	var rows []memberRow
+	err := db.NewSelect().Model(&rows).ModelTableExpr("members AS m").Column("m.*").
+		Where(where, args...).OrderExpr("m.id").Scan(ctx)
+	if err != nil {
+		return nil, wrap(err, "get members")
+	}
+	out := make(map[int64]inboxbot.Member, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.domain()
+	}
+	return out, nil
+}
+
+// membersByID adds to known the members with ids it lacks, in one
+// statement (none when it lacks none), and returns it.
+func (s *Store) membersByID(ctx context.Context, db bun.IDB, known map[int64]inboxbot.Member, ids ...int64) (map[int64]inboxbot.Member, error) {
+	if known == nil {
+		known = map[int64]inboxbot.Member{}
+	}
+	var missing []int64
+	for _, id := range ids {
+		if _, ok := known[id]; !ok && id != 0 && !slices.Contains(missing, id) {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return known, nil
+	}
+	found, err := s.membersWhere(ctx, db, "m.id IN (?)", bun.List(missing))
+	for id, m := range found {
+		known[id] = m
+	}
+	return known, err
+}
+
+// managers returns the managers and admins, whom alerts go to.
+func (s *Store) managers(ctx context.Context, db bun.IDB) ([]inboxbot.Member, error) {
+	ms, err := s.membersWhere(ctx, db, "m.role IN (?)", bun.List([]string{string(inboxbot.RoleManager), string(inboxbot.RoleAdmin)}))
+	out := make([]inboxbot.Member, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b inboxbot.Member) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.ID, b.ID))
+	})
+	return out, err
+}
+
+// shiftOpenCount moves one open conversation from member from to member
+// to (either 0 for nobody) in the maintained open counts. Every statement
+// that changes an open conversation's assignee, or the status of an
+// assigned one, runs it in its transaction.
+func (s *Store) shiftOpenCount(ctx context.Context, tx bun.Tx, from, to int64) error {
+	if from == to {
+		return nil
+	}
+	var ids []int64
+	for _, id := range []int64{from, to} {
+		if id != 0 {
+			ids = append(ids, id)
+		}
+	}
+	_, err := tx.NewUpdate().Table("members").
+		Set("open_count = open_count + CASE WHEN id = ? THEN 1 ELSE -1 END", to).
+		Where("id IN (?)", bun.List(ids)).Exec(ctx)
+	return wrap(err, "count open conversations")
 }
 
 func platformColumn(platform inboxbot.Platform) (string, error) {

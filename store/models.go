@@ -27,6 +27,8 @@ type memberRow struct {
 	Muted     []string          `bun:"muted,type:json"`
 	CreatedAt time.Time         `bun:"created_at"`
 
+	// OpenCount is maintained by the store (shiftOpenCount), never written
+	// from a row.
 	OpenCount int `bun:"open_count,scanonly"`
 }
 
@@ -86,6 +88,9 @@ type conversationRow struct {
 	Version         int64           `bun:"version"`
 	CreatedAt       time.Time       `bun:"created_at"`
 	UpdatedAt       time.Time       `bun:"updated_at"`
+	// The versions the platforms' cards show (see cardColumn).
+	SlackCardVersion   int64 `bun:"slack_card_version"`
+	DiscordCardVersion int64 `bun:"discord_card_version"`
 }
 
 type messageRow struct {

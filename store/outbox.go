@@ -23,44 +23,69 @@ const (
 // maxAttempts is how often a notification is tried before it is given up.
 const maxAttempts = 12
 
-// notify writes a direct message to r into the outbox, one row per
-// platform the member is linked to (the shell when none), unless the member
-// turned that kind off. key identifies the causing event: the same event
-// never queues a second message for the same member and platform.
-func (s *Store) notify(ctx context.Context, tx bun.Tx, r inboxbot.Recipient, n inboxbot.Notice, key string) error {
-	m, err := s.memberWhere(ctx, tx, "m.id = ?", r.MemberID)
-	if err != nil {
-		return err
+// recipient is a member to tell, and what to tell them.
+type recipient struct {
+	member inboxbot.Member
+	event  inboxbot.Event
+}
+
+// recipientsOf pairs inboxbot's recipients with their members, loaded
+// before; a member not in members (deleted meanwhile) is not told.
+func recipientsOf(rs []inboxbot.Recipient, members map[int64]inboxbot.Member) []recipient {
+	out := make([]recipient, 0, len(rs))
+	for _, r := range rs {
+		if m, ok := members[r.MemberID]; ok {
+			out = append(out, recipient{member: m, event: r.Event})
+		}
 	}
-	kind := r.Event.Kind()
-	if !m.Wants(kind) {
+	return out
+}
+
+// notify writes a direct message to each recipient into the outbox, one
+// row per platform the member is linked to (the shell when none), unless
+// the member turned that kind off; one statement for all of them. key
+// identifies the causing event: the same event never queues a second
+// message for the same member and platform.
+func (s *Store) notify(ctx context.Context, tx bun.Tx, rs []recipient, n inboxbot.Notice, key string) error {
+	now := s.now()
+	var rows []notificationRow
+	for _, r := range rs {
+		m, kind := r.member, r.event.Kind()
+		if !m.Wants(kind) {
+			continue
+		}
+		n.Event = r.event
+		data, err := json.Marshal(n)
+		if err != nil {
+			return wrap(err, "encode notification")
+		}
+		targets := map[inboxbot.Platform]string{}
+		if m.SlackID != "" {
+			targets[inboxbot.PlatformSlack] = m.SlackID
+		}
+		if m.DiscordID != "" {
+			targets[inboxbot.PlatformDiscord] = m.DiscordID
+		}
+		if len(targets) == 0 {
+			targets[inboxbot.PlatformShell] = m.Name
+		}
+		for _, platform := range []inboxbot.Platform{inboxbot.PlatformSlack, inboxbot.PlatformDiscord, inboxbot.PlatformShell} {
+			to, ok := targets[platform]
+			if !ok {
+				continue
+			}
+			rows = append(rows, notificationRow{
+				Kind: kind, MemberID: m.ID, ConversationID: n.ConversationID, Platform: platform, Recipient: to,
+				Notice: string(data), DedupeKey: fmt.Sprintf("%s:%s:%d:%s", key, kind, m.ID, platform),
+				State: statePending, NextAttemptAt: now, CreatedAt: now,
+			})
+		}
+	}
+	if len(rows) == 0 {
 		return nil
 	}
-	n.Event = r.Event
-	data, err := json.Marshal(n)
-	if err != nil {
-		return wrap(err, "encode notification")
-	}
-	targets := map[inboxbot.Platform]string{}
-	if m.SlackID != "" {
-		targets[inboxbot.PlatformSlack] = m.SlackID
-	}
-	if m.DiscordID != "" {
-		targets[inboxbot.PlatformDiscord] = m.DiscordID
-	}
-	if len(targets) == 0 {
-		targets[inboxbot.PlatformShell] = m.Name
-	}
-	now := s.now()
-	for platform, to := range targets {
-		row := notificationRow{
-			Kind: kind, MemberID: m.ID, ConversationID: n.ConversationID, Platform: platform, Recipient: to,
-			Notice: string(data), DedupeKey: fmt.Sprintf("%s:%s:%d:%s", key, kind, m.ID, platform),
-			State: statePending, NextAttemptAt: now, CreatedAt: now,
-		}
-		if _, err := tx.NewInsert().Model(&row).On("CONFLICT (dedupe_key) DO NOTHING").Exec(ctx); err != nil {
-			return wrap(err, "queue notification")
-		}
+	if _, err := tx.NewInsert().Model(&rows).On("CONFLICT (dedupe_key) DO NOTHING").Exec(ctx); err != nil {
+		return wrap(err, "queue notification")
 	}
 	return nil
 }

@@ -24,11 +24,8 @@ func (s *Store) AddReply(ctx context.Context, r inboxbot.Reply) (inboxbot.Messag
 		conv inboxbot.Conversation
 	)
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		row, err := s.lockConversation(ctx, tx, r.ConversationID)
-		if err != nil {
-			return err
-		}
-		if conv, err = s.conversation(ctx, tx, row.ID); err != nil {
+		var err error
+		if conv, err = s.lockConversation(ctx, tx, r.ConversationID); err != nil {
 			return err
 		}
 		if r.Check != nil {
@@ -36,7 +33,7 @@ func (s *Store) AddReply(ctx context.Context, r inboxbot.Reply) (inboxbot.Messag
 				return err
 			}
 		}
-		if r.Direction == inboxbot.DirectionOutbound && row.Status != inboxbot.StatusOpen {
+		if r.Direction == inboxbot.DirectionOutbound && conv.Status != inboxbot.StatusOpen {
 			return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is closed; reopen it to reply.", conv.Ref())
 		}
 		author, err := s.memberWhere(ctx, tx, "m.id = ?", r.Author)
@@ -44,7 +41,7 @@ func (s *Store) AddReply(ctx context.Context, r inboxbot.Reply) (inboxbot.Messag
 			return err
 		}
 		now := s.now()
-		msg = messageRow{ConversationID: row.ID, Direction: r.Direction, AuthorID: r.Author, AuthorName: author.Name,
+		msg = messageRow{ConversationID: conv.ID, Direction: r.Direction, AuthorID: r.Author, AuthorName: author.Name,
 			Body: r.Body, SentAt: now}
 		if r.Direction == inboxbot.DirectionOutbound {
 			msg.Delivery = inboxbot.DeliveryPending
@@ -53,7 +50,7 @@ func (s *Store) AddReply(ctx context.Context, r inboxbot.Reply) (inboxbot.Messag
 			return wrap(err, "store reply")
 		}
 		if _, err := tx.NewUpdate().Table("conversations").Set("version = version + 1").Set("updated_at = ?", now).
-			Where("id = ?", row.ID).Exec(ctx); err != nil {
+			Where("id = ?", conv.ID).Exec(ctx); err != nil {
 			return wrap(err, "update conversation")
 		}
 		if r.Direction == inboxbot.DirectionOutbound {
@@ -104,9 +101,13 @@ func (s *Store) replyFailed(ctx context.Context, tx bun.Tx, msgID int64, cause e
 	if err != nil {
 		return err
 	}
+	author, err := s.membersByID(ctx, tx, nil, msg.AuthorID)
+	if err != nil {
+		return err
+	}
 	n := inboxbot.NoticeOf(inboxbot.EventReplyFailed, conv)
 	m := msg.domain()
 	n.Message, n.Reason = &m, cause.Error()
-	r := inboxbot.Recipient{MemberID: msg.AuthorID, Event: inboxbot.EventReplyFailed}
-	return s.notify(ctx, tx, r, n, fmt.Sprintf("reply-failed:%d", msgID))
+	rs := []inboxbot.Recipient{{MemberID: msg.AuthorID, Event: inboxbot.EventReplyFailed}}
+	return s.notify(ctx, tx, recipientsOf(rs, author), n, fmt.Sprintf("reply-failed:%d", msgID))
 }

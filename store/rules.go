@@ -4,8 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/uptrace/bun"
 
@@ -124,26 +125,45 @@ func (s *Store) ApplyTeam(ctx context.Context, members []inboxbot.Member, rules 
 func (s *Store) RouteInput(ctx context.Context, convID int64, triggers []inboxbot.Trigger) (inboxbot.RouteInput, error) {
 	var in inboxbot.RouteInput
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		var err error
-		in, err = s.routeInput(ctx, tx, convID, triggers, false)
+		conv, err := s.conversation(ctx, tx, convID)
+		if err != nil {
+			return err
+		}
+		in, err = s.routeInput(ctx, tx, conv, triggers, false)
 		return err
 	})
 	return in, err
 }
 
-func (s *Store) routeInput(ctx context.Context, tx bun.Tx, convID int64, triggers []inboxbot.Trigger, lock bool) (inboxbot.RouteInput, error) {
-	in := inboxbot.RouteInput{Triggers: triggers, LastTurn: map[int64]int64{}, Now: s.now()}
+// routeInput gathers what routing sees for conv: the published rules, the
+// round-robin turns of the rules the triggers fire (locked with lock), and
+// the members those rules could pick, with their open counts: the members
+// they name and, for custom_field, whoever a custom field of the contact
+// names. Three statements, whatever the size of the team.
+func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, triggers []inboxbot.Trigger, lock bool) (inboxbot.RouteInput, error) {
+	in := inboxbot.RouteInput{Triggers: triggers, Conversation: conv, LastTurn: map[int64]int64{}, Now: s.now()}
 	var err error
-	if in.Conversation, err = s.conversation(ctx, tx, convID); err != nil {
-		return in, err
-	}
 	if in.Rules, err = s.rules(ctx, tx, inboxbot.RulePublished); err != nil {
 		return in, err
 	}
 	var rr []int64
+	names := map[string]bool{}
 	for _, r := range in.Rules {
-		if r.Assign.Method == inboxbot.MethodRoundRobin && slices.Contains(triggers, r.Trigger) {
+		if !slices.Contains(triggers, r.Trigger) {
+			continue
+		}
+		if r.Assign.Method == inboxbot.MethodRoundRobin {
 			rr = append(rr, r.ID)
+		}
+		for _, n := range r.Assign.Members {
+			names[strings.ToLower(strings.TrimSpace(n))] = true
+		}
+		if r.Assign.Method == inboxbot.MethodCustomField {
+			// Which field the rule reads, and how, is routing's business;
+			// every value of the contact's is a candidate.
+			for _, v := range conv.Contact.Custom {
+				names[strings.ToLower(strings.TrimPrefix(strings.TrimSpace(v), "@"))] = true
+			}
 		}
 	}
 	if len(rr) > 0 {
@@ -163,41 +183,63 @@ func (s *Store) routeInput(ctx context.Context, tx bun.Tx, convID int64, trigger
 			}
 		}
 	}
-	in.Members, err = s.members(ctx, tx)
+	in.Members, err = s.membersNamed(ctx, tx, names)
 	return in, err
 }
 
-// route runs the rules on a locked, unassigned conversation row and applies
-// the decision: the assignment, the round-robin turn, or an alert to the
-// managers when a rule matched but nobody could take the conversation.
-func (s *Store) route(ctx context.Context, tx bun.Tx, row conversationRow, triggers []inboxbot.Trigger, route inboxbot.RouteFunc, key string) (inboxbot.Decision, error) {
-	if route == nil || len(triggers) == 0 {
-		return inboxbot.Decision{}, nil
+// membersNamed returns the members with the names (lower case), by name.
+func (s *Store) membersNamed(ctx context.Context, tx bun.Tx, names map[string]bool) ([]inboxbot.Member, error) {
+	delete(names, "")
+	if len(names) == 0 {
+		return nil, nil
 	}
-	in, err := s.routeInput(ctx, tx, row.ID, triggers, true)
+	var rows []memberRow
+	err := tx.NewSelect().Model(&rows).ModelTableExpr("members AS m").Column("m.*").
+		Where("lower(m.name) IN (?)", bun.List(slices.Sorted(maps.Keys(names)))).OrderExpr("lower(m.name)").Scan(ctx)
 	if err != nil {
-		return inboxbot.Decision{}, err
+		return nil, wrap(err, "load rule members")
+	}
+	out := make([]inboxbot.Member, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out, nil
+}
+
+// route runs the rules on a locked, unassigned conversation and applies
+// the decision: the assignment, the round-robin turn, or an alert to the
+// managers when a rule matched but nobody could take the conversation. It
+// returns the conversation as it is now.
+func (s *Store) route(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, triggers []inboxbot.Trigger, route inboxbot.RouteFunc, key string) (inboxbot.Conversation, inboxbot.Decision, error) {
+	if route == nil || len(triggers) == 0 {
+		return conv, inboxbot.Decision{}, nil
+	}
+	in, err := s.routeInput(ctx, tx, conv, triggers, true)
+	if err != nil {
+		return conv, inboxbot.Decision{}, err
 	}
 	d := route(in)
 	if d.Rule == nil {
-		return d, nil
+		return conv, d, nil
 	}
 	if d.AssigneeID == 0 {
-		n := inboxbot.NoticeOf(inboxbot.EventUnplaced, in.Conversation)
-		n.Rule, n.Reason = d.Rule.Name, d.Reason
-		return d, s.alertManagers(ctx, tx, in.Members, n, fmt.Sprintf("unplaced:%s", key))
+		return conv, d, s.alertUnplaced(ctx, tx, conv, d, key)
 	}
-	ch := inboxbot.Change{ConversationID: row.ID, To: d.AssigneeID, Via: inboxbot.ViaWorkflow,
-		RuleID: d.Rule.ID, RuleName: d.Rule.Name, Reason: d.Reason}
-	if err := s.applyChange(ctx, tx, row, ch); err != nil {
-		return d, err
+	if conv, err = s.applyChange(ctx, tx, conv, ruleChange(conv.ID, d), byID(in.Members)); err != nil {
+		return conv, d, err
 	}
-	return d, s.takeTurn(ctx, tx, d)
+	return conv, d, s.takeTurn(ctx, tx, d)
 }
 
-// takeTurn records the round-robin turn of a decision that assigned.
+// ruleChange is the change a rule's decision makes.
+func ruleChange(convID int64, d inboxbot.Decision) inboxbot.Change {
+	return inboxbot.Change{ConversationID: convID, To: d.AssigneeID, Via: inboxbot.ViaWorkflow,
+		RuleID: d.Rule.ID, RuleName: d.Rule.Name, Reason: d.Reason}
+}
+
+// takeTurn records whose turn a round-robin decision was.
 func (s *Store) takeTurn(ctx context.Context, tx bun.Tx, d inboxbot.Decision) error {
-	if d.Rule == nil || d.AssigneeID == 0 || d.Rule.Assign.Method != inboxbot.MethodRoundRobin {
+	if d.Rule.Assign.Method != inboxbot.MethodRoundRobin {
 		return nil
 	}
 	_, err := tx.NewUpdate().Table("rule_turns").Set("last_member_id = ?", d.AssigneeID).
@@ -205,12 +247,30 @@ func (s *Store) takeTurn(ctx context.Context, tx bun.Tx, d inboxbot.Decision) er
 	return wrap(err, "take round-robin turn")
 }
 
-// alertManagers sends notice to every manager and admin.
-func (s *Store) alertManagers(ctx context.Context, tx bun.Tx, members []inboxbot.Member, notice inboxbot.Notice, key string) error {
-	for _, r := range inboxbot.AlertRecipients(members, notice.Event) {
-		if err := s.notify(ctx, tx, r, notice, key); err != nil {
-			return err
-		}
+// alertUnplaced tells the managers that d's rule matched conv but nobody
+// could take it.
+func (s *Store) alertUnplaced(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, d inboxbot.Decision, key string) error {
+	n := inboxbot.NoticeOf(inboxbot.EventUnplaced, conv)
+	n.Rule, n.Reason = d.Rule.Name, d.Reason
+	managers, err := s.managers(ctx, tx)
+	if err != nil {
+		return err
 	}
-	return nil
+	return s.alertManagers(ctx, tx, managers, n, "unplaced:"+key)
+}
+
+// alertManagers sends notice to the managers and admins among members.
+func (s *Store) alertManagers(ctx context.Context, tx bun.Tx, members []inboxbot.Member, notice inboxbot.Notice, key string) error {
+	managers := byID(members)
+	rs := inboxbot.AlertRecipients(members, notice.Event)
+	return s.notify(ctx, tx, recipientsOf(rs, managers), notice, key)
+}
+
+// byID indexes members by id.
+func byID(members []inboxbot.Member) map[int64]inboxbot.Member {
+	out := make(map[int64]inboxbot.Member, len(members))
+	for _, m := range members {
+		out[m.ID] = m
+	}
+	return out
 }

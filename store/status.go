@@ -2,9 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
 
 	"github.com/uptrace/bun"
 
@@ -25,11 +22,8 @@ func (s *Store) SetStatus(ctx context.Context, ch inboxbot.StatusChange) (inboxb
 		changed bool
 	)
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		row, err := s.lockConversation(ctx, tx, ch.ConversationID)
-		if err != nil {
-			return err
-		}
-		if conv, err = s.conversation(ctx, tx, row.ID); err != nil {
+		var err error
+		if conv, err = s.lockConversation(ctx, tx, ch.ConversationID); err != nil {
 			return err
 		}
 		if ch.Check != nil {
@@ -37,13 +31,10 @@ func (s *Store) SetStatus(ctx context.Context, ch inboxbot.StatusChange) (inboxb
 				return err
 			}
 		}
-		if changed = row.Status != ch.Status; !changed {
+		if changed = conv.Status != ch.Status; !changed {
 			return nil
 		}
-		if err := s.setStatus(ctx, tx, row, ch); err != nil {
-			return err
-		}
-		conv, err = s.conversation(ctx, tx, row.ID)
+		conv, err = s.setStatus(ctx, tx, conv, ch)
 		return err
 	})
 	if err != nil {
@@ -52,111 +43,98 @@ func (s *Store) SetStatus(ctx context.Context, ch inboxbot.StatusChange) (inboxb
 	return conv, changed, nil
 }
 
-// setStatus applies a status change to a locked row and records it.
-func (s *Store) setStatus(ctx context.Context, tx bun.Tx, row conversationRow, ch inboxbot.StatusChange) error {
+// setStatus applies a status change to a locked conversation, keeps the
+// holder's open count, and records it in the history.
+func (s *Store) setStatus(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, ch inboxbot.StatusChange) (inboxbot.Conversation, error) {
 	now := s.now()
 	q := tx.NewUpdate().Table("conversations").Set("status = ?", ch.Status).
-		Set("updated_at = ?", now).Set("version = version + 1").Where("id = ?", row.ID)
-	if ch.Status == inboxbot.StatusOpen && row.AssigneeID == 0 {
+		Set("updated_at = ?", now).Set("version = version + 1").Where("id = ?", conv.ID)
+	if ch.Status == inboxbot.StatusOpen && !conv.Assigned() {
 		// Back in the Team inbox: its wait starts now.
 		q = q.Set("unassigned_since = ?", now).Set("alerted_at = NULL")
 	}
 	_, err := q.Exec(ctx)
 	if uniqueViolation(err, "conversations_open_key") {
-		return inboxbot.Errorf(inboxbot.ECONFLICT, "The contact already has another open conversation on %s.", row.Channel)
+		return conv, inboxbot.Errorf(inboxbot.ECONFLICT, "The contact already has another open conversation on %s.", conv.Channel)
 	}
 	if err != nil {
-		return wrap(err, "set status")
+		return conv, wrap(err, "set status")
 	}
+	// The holder's open count follows the status of what they hold.
 	kind := inboxbot.KindClose
 	if ch.Status == inboxbot.StatusOpen {
-		kind = inboxbot.KindReopen
-	}
-	ev := eventRow{ConversationID: row.ID, Kind: kind, FromID: row.AssigneeID, ToID: row.AssigneeID,
-		ActorID: ch.Actor, Via: ch.Via, Reason: ch.Reason, CreatedAt: now}
-	_, err = tx.NewInsert().Model(&ev).Exec(ctx)
-	return wrap(err, "record status change")
-}
-
-// reopenLatest reopens the contact's most recent closed conversation on
-// channel, locked, for a new message from the contact; ok is false when
-// there is none.
-func (s *Store) reopenLatest(ctx context.Context, tx bun.Tx, contactID int64, channel string) (conversationRow, bool, error) {
-	var row conversationRow
-	err := s.forUpdate(tx.NewSelect().Model(&row).
-		Where("contact_id = ? AND channel = ? AND status = ?", contactID, channel, inboxbot.StatusClosed).
-		OrderExpr("id DESC").Limit(1)).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return row, false, nil
+		kind, err = inboxbot.KindReopen, s.shiftOpenCount(ctx, tx, 0, conv.AssigneeID)
+	} else {
+		err = s.shiftOpenCount(ctx, tx, conv.AssigneeID, 0)
 	}
 	if err != nil {
-		return row, false, wrap(err, "find closed conversation")
+		return conv, err
 	}
-	ch := inboxbot.StatusChange{ConversationID: row.ID, Status: inboxbot.StatusOpen, Via: inboxbot.ViaInbound,
-		Reason: "the contact wrote again"}
-	if err := s.setStatus(ctx, tx, row, ch); err != nil {
-		return row, false, err
+	ev := eventRow{ConversationID: conv.ID, Kind: kind, FromID: conv.AssigneeID, ToID: conv.AssigneeID,
+		ActorID: ch.Actor, Via: ch.Via, Reason: ch.Reason, CreatedAt: now}
+	if _, err := tx.NewInsert().Model(&ev).Exec(ctx); err != nil {
+		return conv, wrap(err, "record status change")
 	}
-	row.Status = inboxbot.StatusOpen
-	return row, true, nil
+	conv.Status, conv.UpdatedAt = ch.Status, now
+	return conv, nil
 }
 
 // placeReopened decides who holds a conversation the contact's message
 // just reopened: its holder when route finds them available, else the
-// published rules as for a new conversation. The holder, when the
-// conversation stays, and the followers are told.
-func (s *Store) placeReopened(ctx context.Context, tx bun.Tx, row conversationRow, route inboxbot.RouteFunc, key string) (inboxbot.Decision, error) {
-	holder := row.AssigneeID
+// published rules as for a new conversation, else the Team inbox. The
+// holder, when it stays or goes, and the followers are told.
+func (s *Store) placeReopened(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, route inboxbot.RouteFunc, key string) (inboxbot.Conversation, inboxbot.Decision, error) {
+	holder := conv.AssigneeID
 	if route == nil {
-		return inboxbot.Decision{AssigneeID: holder}, s.tellReopened(ctx, tx, row.ID, holder, key)
+		return conv, inboxbot.Decision{AssigneeID: holder}, s.tellReopened(ctx, tx, conv, holder, key)
 	}
-	in, err := s.routeInput(ctx, tx, row.ID, []inboxbot.Trigger{inboxbot.TriggerConversationCreated}, true)
+	in, err := s.routeInput(ctx, tx, conv, []inboxbot.Trigger{inboxbot.TriggerConversationCreated}, true)
 	if err != nil {
-		return inboxbot.Decision{}, err
+		return conv, inboxbot.Decision{}, err
+	}
+	known := byID(in.Members)
+	if _, ok := known[holder]; holder != 0 && !ok {
+		if known, err = s.membersByID(ctx, tx, known, holder); err != nil {
+			return conv, inboxbot.Decision{}, err
+		}
+		if m, ok := known[holder]; ok {
+			in.Members = append(in.Members, m)
+		}
 	}
 	in.Holder = holder
 	d := route(in)
 	if holder != 0 && d.AssigneeID == holder {
-		return d, s.tellReopened(ctx, tx, row.ID, holder, key)
+		return conv, d, s.tellReopened(ctx, tx, conv, holder, key)
 	}
-	// The holder cannot take it now: it goes where the rules say, or to
-	// the Team inbox, and the holder hears why.
-	if d.Rule != nil && d.AssigneeID != 0 {
-		ch := inboxbot.Change{ConversationID: row.ID, To: d.AssigneeID, Via: inboxbot.ViaInbound,
-			RuleID: d.Rule.ID, RuleName: d.Rule.Name, Reason: d.Reason}
-		if err := s.applyChange(ctx, tx, row, ch); err != nil {
-			return d, err
+	switch {
+	case d.Rule != nil && d.AssigneeID != 0:
+		ch := ruleChange(conv.ID, d)
+		ch.Via = inboxbot.ViaInbound
+		if conv, err = s.applyChange(ctx, tx, conv, ch, known); err == nil {
+			err = s.takeTurn(ctx, tx, d)
 		}
-		if err := s.takeTurn(ctx, tx, d); err != nil {
-			return d, err
-		}
-	} else if holder != 0 {
-		ch := inboxbot.Change{ConversationID: row.ID, To: 0, Via: inboxbot.ViaInbound, Reason: d.Reason}
-		if err := s.applyChange(ctx, tx, row, ch); err != nil {
-			return d, err
-		}
+	case holder != 0:
+		conv, err = s.applyChange(ctx, tx, conv, inboxbot.Change{ConversationID: conv.ID, Via: inboxbot.ViaInbound, Reason: d.Reason}, known)
 	}
-	if d.Rule != nil && d.AssigneeID == 0 {
-		n := inboxbot.NoticeOf(inboxbot.EventUnplaced, in.Conversation)
-		n.Rule, n.Reason = d.Rule.Name, d.Reason
-		if err := s.alertManagers(ctx, tx, in.Members, n, fmt.Sprintf("unplaced:%s", key)); err != nil {
-			return d, err
-		}
+	if err == nil && d.Rule != nil && d.AssigneeID == 0 {
+		err = s.alertUnplaced(ctx, tx, conv, d, key)
 	}
-	return d, s.tellReopened(ctx, tx, row.ID, 0, key)
+	if err != nil {
+		return conv, d, err
+	}
+	return conv, d, s.tellReopened(ctx, tx, conv, 0, key)
 }
 
 // tellReopened notifies the holder (0 for none) and the followers that
 // the contact's message reopened the conversation.
-func (s *Store) tellReopened(ctx context.Context, tx bun.Tx, convID, holder int64, key string) error {
-	conv, err := s.conversation(ctx, tx, convID)
+func (s *Store) tellReopened(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, holder int64, key string) error {
+	rs := inboxbot.ReopenRecipients(conv, holder)
+	if len(rs) == 0 {
+		return nil
+	}
+	known, err := s.membersByID(ctx, tx, byID(conv.Followers), holder)
 	if err != nil {
 		return err
 	}
-	for _, r := range inboxbot.ReopenRecipients(conv, holder) {
-		if err := s.notify(ctx, tx, r, inboxbot.NoticeOf(r.Event, conv), key); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.notify(ctx, tx, recipientsOf(rs, known), inboxbot.NoticeOf(inboxbot.EventReopened, conv), key)
 }

@@ -11,6 +11,6 @@ ALTER TABLE messages ADD COLUMN delivery_error TEXT NOT NULL DEFAULT '';
 --bun:split
 ALTER TABLE notifications ADD COLUMN message_id BIGINT;
 --bun:split
--- The most recent closed conversation of a contact on a channel, which a
--- new message reopens.
-CREATE INDEX conversations_closed_idx ON conversations (contact_id, channel, id) WHERE status = 'closed';
+-- A contact's conversations on a channel, newest first: the open one, or
+-- the most recent closed one, which a new message reopens.
+CREATE INDEX conversations_contact_channel_idx ON conversations (contact_id, channel, id);
