@@ -13,11 +13,11 @@ import (
 
 // Discord's JSON error codes after which retrying cannot help.
 var permanentCodes = map[int]string{
-	discordgo.ErrCodeUnknownUser:                     "unknown user",
-	discordgo.ErrCodeUnknownChannel:                  "unknown channel",
-	discordgo.ErrCodeMissingAccess:                   "missing access",
-	discordgo.ErrCodeCannotSendMessagesToThisUser:    "cannot send messages to this user",
-	discordgo.ErrCodeMissingPermissions:              "missing permissions",
+	discordgo.ErrCodeUnknownUser:                      "unknown user",
+	discordgo.ErrCodeUnknownChannel:                   "unknown channel",
+	discordgo.ErrCodeMissingAccess:                    "missing access",
+	discordgo.ErrCodeCannotSendMessagesToThisUser:     "cannot send messages to this user",
+	discordgo.ErrCodeMissingPermissions:               "missing permissions",
 	discordgo.ErrCodeCannotSendMessagesInVoiceChannel: "cannot send messages in this channel",
 }
 
