@@ -53,9 +53,19 @@ func platformsOf(cfg config) []platform {
 	return []platform{
 		{name: "slack", configured: cfg.Slack.On(),
 			turnOn: "SLACK_BOT_TOKEN, SLACK_INBOX_CHANNEL and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)"},
-		{name: "discord", configured: cfg.Discord.On(),
-			turnOn: "DISCORD_BOT_TOKEN, DISCORD_APP_ID and DISCORD_INBOX_CHANNEL"},
+		discordPlatform(cfg),
 	}
+}
+
+// discordPlatform is Discord: HTTP interactions at /discord/interactions
+// when DISCORD_PUBLIC_KEY is set, else the gateway (no route).
+func discordPlatform(cfg config) platform {
+	p := platform{name: "discord", configured: cfg.Discord.On(),
+		turnOn: "DISCORD_BOT_TOKEN, DISCORD_APP_ID and DISCORD_INBOX_CHANNEL", start: startDiscord}
+	if cfg.Discord.HTTPInteractions() {
+		p.patterns = []string{"POST /discord/interactions"}
+	}
+	return p
 }
 
 // routePatterns are the HTTP routes of the configured platforms, mounted

@@ -1,0 +1,191 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/commands"
+	"github.com/inboxbot/inboxbot/store"
+)
+
+// customIDPrefix starts the custom_id of every button and select the bot
+// makes: "inbox:<action>:<conversation id>", such as "inbox:claim:12".
+const customIDPrefix = "inbox:"
+
+// customID is the custom_id of action on conversation id.
+func customID(a commands.Action, id int64) string {
+	return customIDPrefix + string(a) + ":" + strconv.FormatInt(id, 10)
+}
+
+// parseCustomID reads a custom_id made by customID.
+func parseCustomID(s string) (commands.Action, int64, bool) {
+	rest, ok := strings.CutPrefix(s, customIDPrefix)
+	if !ok {
+		return "", 0, false
+	}
+	a, idText, ok := strings.Cut(rest, ":")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if !ok || err != nil || id <= 0 {
+		return "", 0, false
+	}
+	return commands.Action(a), id, true
+}
+
+// cardEmbed shows a conversation: contact, channel, lead source, tags,
+// last message, assignee and followers.
+func cardEmbed(c inboxbot.Conversation) *discordgo.MessageEmbed {
+	ct := c.Contact
+	e := &discordgo.MessageEmbed{
+		Type:  discordgo.EmbedTypeRich,
+		Title: truncate(fmt.Sprintf("%s %s", c.Ref(), Escape(ct.DisplayName())), maxEmbedTitle),
+		Color: colorWaiting,
+	}
+	if c.Preview != "" {
+		e.Description = truncate("> "+Escape(strings.Join(strings.Fields(c.Preview), " ")), maxDescription)
+	}
+	assignee := "Team inbox"
+	switch {
+	case c.Status != inboxbot.StatusOpen:
+		e.Color = colorClosed
+		assignee = orNone(Escape(c.AssigneeName)) + " (" + string(c.Status) + ")"
+	case c.Assigned():
+		e.Color = colorAssigned
+		assignee = Escape(c.AssigneeName)
+	}
+	followers := make([]string, len(c.Followers))
+	for i, f := range c.Followers {
+		followers[i] = Escape(f.Name)
+	}
+	field := func(name, value string, inline bool) {
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: name,
+			Value: truncate(orNone(value), maxFieldValue), Inline: inline})
+	}
+	field("Contact", Escape(contactLine(ct)), true)
+	field("Channel", Escape(c.Channel), true)
+	field("Lead source", Escape(ct.LeadSource), true)
+	field("Tags", Escape(strings.Join(ct.Tags, ", ")), true)
+	field("Assignee", assignee, true)
+	field("Followers", strings.Join(followers, ", "), true)
+	if c.Subject != "" {
+		field("Subject", Escape(c.Subject), false)
+	}
+	return e
+}
+
+// contactLine is the contact's name and how to reach them.
+func contactLine(ct inboxbot.Contact) string {
+	parts := []string{ct.DisplayName()}
+	for _, s := range []string{ct.Email, ct.Phone} {
+		if s != "" && s != ct.DisplayName() {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// buttonStyles and labels of the actions.
+var actionLabels = map[commands.Action]struct {
+	label string
+	style discordgo.ButtonStyle
+}{
+	commands.ActionShow:     {"Show", discordgo.SecondaryButton},
+	commands.ActionClaim:    {"Claim", discordgo.PrimaryButton},
+	commands.ActionUnassign: {"Unassign", discordgo.DangerButton},
+	commands.ActionFollow:   {"Follow", discordgo.SecondaryButton},
+	commands.ActionUnfollow: {"Unfollow", discordgo.SecondaryButton},
+}
+
+// actionRows turns actions into components: one row of buttons, and
+// Assign as a user select on a row of its own.
+func actionRows(id int64, actions []commands.Action) []discordgo.MessageComponent {
+	var buttons []discordgo.MessageComponent
+	var rows []discordgo.MessageComponent
+	assign := false
+	for _, a := range actions {
+		if a == commands.ActionAssign {
+			assign = true
+			continue
+		}
+		l, ok := actionLabels[a]
+		if !ok || len(buttons) == maxButtons {
+			continue
+		}
+		buttons = append(buttons, discordgo.Button{Label: truncate(l.label, maxLabel), Style: l.style, CustomID: customID(a, id)})
+	}
+	if len(buttons) > 0 {
+		rows = append(rows, discordgo.ActionsRow{Components: buttons})
+	}
+	if assign {
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
+			MenuType: discordgo.UserSelectMenu, CustomID: customID(commands.ActionAssign, id),
+			Placeholder: truncate(fmt.Sprintf("Assign %s to…", inboxbot.Ref(id)), maxPlaceholder), MaxValues: 1,
+		}}})
+	}
+	return rows[:min(len(rows), maxRows)]
+}
+
+// inboxActions are the buttons of a card in the inbox channel, which the
+// whole team sees: what anyone might do next. Who may really do it is
+// checked on the click, and a refusal is explained to the clicker alone.
+func inboxActions(c inboxbot.Conversation) []commands.Action {
+	out := []commands.Action{commands.ActionShow}
+	if c.Status == inboxbot.StatusOpen {
+		if c.Assigned() {
+			out = append(out, commands.ActionUnassign)
+		} else {
+			out = append(out, commands.ActionClaim)
+		}
+	}
+	out = append(out, commands.ActionFollow, commands.ActionUnfollow)
+	if c.Status == inboxbot.StatusOpen {
+		out = append(out, commands.ActionAssign)
+	}
+	return out
+}
+
+// cardMessage is the inbox-channel card of c.
+func cardMessage(c inboxbot.Conversation) message {
+	return message{Embeds: []*discordgo.MessageEmbed{cardEmbed(c)}, Components: actionRows(c.ID, inboxActions(c))}
+}
+
+// RenderCard posts the conversation's card in the inbox channel, or edits
+// it when it was posted before. It is the bot.CardRenderer of Discord.
+func (b *Bot) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.Card, error) {
+	card := job.Card
+	m := cardMessage(job.Conversation)
+	if card.MessageID != "" {
+		channel := card.Channel
+		if channel == "" {
+			channel = b.inbox
+		}
+		_, err := b.session.ChannelMessageEditComplex(m.edit(channel, card.MessageID), discordgo.WithContext(ctx))
+		if !unknownMessage(err) {
+			if err != nil {
+				return card, fmt.Errorf("edit card of %s: %w", job.Conversation.Ref(), restError(err))
+			}
+			return card, nil
+		}
+		// Someone deleted the card: post it again rather than retry forever.
+	}
+	msg, err := b.session.ChannelMessageSendComplex(b.inbox, m.send(), discordgo.WithContext(ctx))
+	if err != nil {
+		return card, fmt.Errorf("post card of %s: %w", job.Conversation.Ref(), restError(err))
+	}
+	card.Channel, card.MessageID = msg.ChannelID, msg.ID
+	if card.Channel == "" {
+		card.Channel = b.inbox
+	}
+	return card, nil
+}

@@ -1,0 +1,238 @@
+// Package discordtest is a fake Discord REST API and gateway for tests:
+// it checks what Discord checks (the bot token, payload limits, allowed
+// mentions), records every call, keeps the messages it was sent, and
+// fails a share of requests with 429 or 500 on demand.
+package discordtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Call is one request the fake answered.
+type Call struct {
+	Method string
+	// Route is the path with the /api/vN prefix removed.
+	Route  string
+	Body   []byte
+	Status int
+}
+
+// Message is a message the fake holds: posted in a channel (or a DM
+// channel), or an interaction's response or follow-up.
+type Message struct {
+	ID, ChannelID string
+	// Body is the JSON the bot sent, last edit last.
+	Body  json.RawMessage
+	Edits int
+}
+
+// Server is the fake. Create it with New; it closes when the test ends.
+type Server struct {
+	*httptest.Server
+	t     testing.TB
+	Token string
+
+	mu         sync.Mutex
+	calls      []Call
+	messages   map[string]*Message
+	order      []string
+	violations []string
+	nextID     int64
+	failRate   float64
+	rng        *rand.Rand
+	gateway    *gateway
+	identified []json.RawMessage
+}
+
+// New starts a fake that accepts the bot token token.
+func New(t testing.TB, token string) *Server {
+	s := &Server{t: t, Token: token, messages: map[string]*Message{}, nextID: 900000000000000000,
+		rng: rand.New(rand.NewPCG(1, 2))}
+	s.gateway = newGateway(s)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/gw/", s.gateway.serve)
+	mux.HandleFunc("/", s.serve)
+	s.Server = httptest.NewServer(mux)
+	t.Cleanup(func() {
+		s.gateway.close()
+		s.Server.Close()
+	})
+	return s
+}
+
+// FailRate makes that share (0 to 1) of REST requests fail, half with 429
+// (retry_after 0.05 s) and half with 500, before they change anything.
+func (s *Server) FailRate(rate float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failRate = rate
+}
+
+// Calls returns the calls so far whose "METHOD route" matches the regular
+// expression pattern, such as `POST /channels/\d+/messages`.
+func (s *Server) Calls(pattern string) []Call {
+	re := regexp.MustCompile("^(?:" + pattern + ")$")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Call
+	for _, c := range s.calls {
+		if re.MatchString(c.Method + " " + c.Route) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Messages returns the messages posted in channel, oldest first.
+func (s *Server) Messages(channel string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, id := range s.order {
+		if m := s.messages[id]; m.ChannelID == channel {
+			out = append(out, *m)
+		}
+	}
+	return out
+}
+
+// DMChannel is the channel id the fake gives the DMs with user.
+func DMChannel(user string) string { return "7" + user }
+
+// Violations lists what the fake refused as Discord would (limits, a
+// missing allowed_mentions); a test asserts it is empty.
+func (s *Server) Violations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.violations...)
+}
+
+var apiPrefix = regexp.MustCompile(`^/api/v\d+`)
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	route := apiPrefix.ReplaceAllString(r.URL.Path, "")
+	body, _ := io.ReadAll(r.Body)
+	status, out := s.answer(r, route, body, w)
+	s.mu.Lock()
+	s.calls = append(s.calls, Call{Method: r.Method, Route: route, Body: body, Status: status})
+	s.mu.Unlock()
+	if status == http.StatusNoContent {
+		w.WriteHeader(status)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(out)
+}
+
+// answer routes one request and returns the status and JSON to send.
+func (s *Server) answer(r *http.Request, route string, body []byte, w http.ResponseWriter) (int, any) {
+	webhook := strings.HasPrefix(route, "/webhooks/") || strings.HasPrefix(route, "/interactions/")
+	if !webhook && r.Header.Get("Authorization") != "Bot "+s.Token {
+		return http.StatusUnauthorized, apiError(0, "401: Unauthorized")
+	}
+	if r.Method == http.MethodGet && (route == "/gateway" || route == "/gateway/bot") {
+		return http.StatusOK, map[string]any{"url": "ws" + strings.TrimPrefix(s.URL, "http") + "/gw", "shards": 1}
+	}
+	if st, out, failed := s.fail(w); failed {
+		return st, out
+	}
+	p := strings.Split(strings.Trim(route, "/"), "/")
+	switch {
+	case r.Method == http.MethodPut && p[0] == "applications" && p[len(p)-1] == "commands":
+		return s.overwriteCommands(body)
+	case r.Method == http.MethodPost && route == "/users/@me/channels":
+		var req struct {
+			RecipientID string `json:"recipient_id"`
+		}
+		json.Unmarshal(body, &req)
+		if strings.HasPrefix(req.RecipientID, "4") { // users whose DMs are closed
+			return http.StatusForbidden, apiError(50007, "Cannot send messages to this user")
+		}
+		return http.StatusOK, map[string]any{"id": DMChannel(req.RecipientID), "type": 1}
+	case r.Method == http.MethodPost && len(p) == 3 && p[0] == "channels" && p[2] == "messages":
+		return s.create(p[1], body)
+	case r.Method == http.MethodPatch && len(p) == 4 && p[0] == "channels" && p[2] == "messages":
+		return s.edit(p[1], p[3], body)
+	case r.Method == http.MethodPost && len(p) == 4 && p[0] == "interactions" && p[3] == "callback":
+		if v := s.checkCallback(body); v != "" {
+			return s.refuse(v)
+		}
+		return http.StatusNoContent, nil
+	case r.Method == http.MethodPost && len(p) == 3 && p[0] == "webhooks":
+		return s.create("webhook:"+p[2], body)
+	}
+	return http.StatusNotFound, apiError(0, "404: Not Found")
+}
+
+// fail decides whether this request fails on purpose.
+func (s *Server) fail(w http.ResponseWriter) (int, any, bool) {
+	s.mu.Lock()
+	roll, rate := s.rng.Float64(), s.failRate
+	s.mu.Unlock()
+	switch {
+	case roll >= rate:
+		return 0, nil, false
+	case roll < rate/2:
+		w.Header().Set("Retry-After", "1")
+		w.Header().Set("X-RateLimit-Limit", "5")
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset-After", "0.05")
+		w.Header().Set("X-RateLimit-Scope", "user")
+		return http.StatusTooManyRequests, map[string]any{"retry_after": 0.05, "global": false,
+			"message": "You are being rate limited."}, true
+	}
+	return http.StatusInternalServerError, apiError(0, "500: Internal Server Error"), true
+}
+
+func (s *Server) refuse(v string) (int, any) {
+	s.mu.Lock()
+	s.violations = append(s.violations, v)
+	s.mu.Unlock()
+	s.t.Logf("discordtest: refused: %s", v)
+	return http.StatusBadRequest, apiError(50035, "Invalid Form Body: "+v)
+}
+
+func (s *Server) create(channel string, body []byte) (int, any) {
+	if v := checkMessage(body); v != "" {
+		return s.refuse(v)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	id := strconv.FormatInt(s.nextID, 10)
+	s.messages[id] = &Message{ID: id, ChannelID: channel, Body: body}
+	s.order = append(s.order, id)
+	return http.StatusOK, map[string]any{"id": id, "channel_id": channel}
+}
+
+func (s *Server) edit(channel, id string, body []byte) (int, any) {
+	if v := checkMessage(body); v != "" {
+		return s.refuse(v)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.messages[id]
+	if !ok || m.ChannelID != channel {
+		return http.StatusNotFound, apiError(10008, "Unknown Message")
+	}
+	m.Body, m.Edits = body, m.Edits+1
+	return http.StatusOK, map[string]any{"id": id, "channel_id": channel}
+}
+
+func apiError(code int, msg string) map[string]any {
+	return map[string]any{"code": code, "message": msg}
+}
+
+// Errorf is a formatted violation.
+func errorf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

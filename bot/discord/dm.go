@@ -1,0 +1,73 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot"
+	"github.com/inboxbot/inboxbot/commands"
+)
+
+// Send delivers a notification as a direct message, worded by
+// bot.NoticeText, with buttons for what the recipient may do next. It is
+// the bot.Sender of Discord: a 429 is *bot.RateLimited, a user who cannot
+// be reached (DMs closed, unknown user) is *bot.Permanent.
+func (b *Bot) Send(ctx context.Context, n inboxbot.Notification) error {
+	channel, err := b.dmChannel(ctx, n.To)
+	if err != nil {
+		return err
+	}
+	m := dmMessage(n)
+	if _, err := b.session.ChannelMessageSendComplex(channel, m.send(), discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("DM %s: %w", n.To, restError(err))
+	}
+	return nil
+}
+
+// dmMessage is the direct message of a notification.
+func dmMessage(n inboxbot.Notification) message {
+	return message{Content: truncate(bot.NoticeText(n.Notice, Style), maxContent),
+		Components: actionRows(n.Notice.ConversationID, dmActions(n.Notice))}
+}
+
+// dmActions are the buttons of a DM: Show, then Unassign for a
+// conversation just given to the recipient or Claim for one that waits,
+// then Follow for news of someone else's.
+func dmActions(n inboxbot.Notice) []commands.Action {
+	out := []commands.Action{commands.ActionShow}
+	switch n.Event {
+	case inboxbot.EventAssigned:
+		out = append(out, commands.ActionUnassign)
+	case inboxbot.EventUnplaced, inboxbot.EventWaiting, inboxbot.EventUnassigned:
+		out = append(out, commands.ActionClaim, commands.ActionFollow)
+	case inboxbot.EventReassigned:
+		out = append(out, commands.ActionFollow)
+	case inboxbot.EventMessage:
+		if n.Assignee == "" {
+			out = append(out, commands.ActionClaim)
+		}
+	}
+	return out
+}
+
+// dmChannel returns the DM channel with a user, asking Discord once per
+// user and process.
+func (b *Bot) dmChannel(ctx context.Context, user string) (string, error) {
+	b.mu.Lock()
+	ch, ok := b.dms[user]
+	b.mu.Unlock()
+	if ok {
+		return ch, nil
+	}
+	c, err := b.session.UserChannelCreate(user, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", fmt.Errorf("open DM with %s: %w", user, restError(err))
+	}
+	b.mu.Lock()
+	b.dms[user] = c.ID
+	b.mu.Unlock()
+	return c.ID, nil
+}

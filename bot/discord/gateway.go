@@ -1,0 +1,32 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Run connects to the gateway and answers interactions until ctx ends,
+// then closes the connection and waits for answers in progress. The
+// library reconnects by itself after a dropped connection.
+func (b *Bot) Run(ctx context.Context) error {
+	remove := b.session.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+		i := ic.Interaction
+		b.handle(ctx, i, "gateway", func(resp *discordgo.InteractionResponse) error {
+			return b.session.InteractionRespond(i, resp, discordgo.WithContext(context.WithoutCancel(ctx)))
+		})
+	})
+	defer remove()
+	if err := b.session.Open(); err != nil {
+		return fmt.Errorf("discord gateway: %w", restError(err))
+	}
+	b.log().Info("discord: connected to the gateway", "shard", b.session.ShardID, "shards", b.session.ShardCount)
+	<-ctx.Done()
+	err := b.session.Close()
+	b.Wait()
+	if err != nil {
+		return fmt.Errorf("discord gateway: close: %w", err)
+	}
+	return nil
+}
