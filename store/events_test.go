@@ -50,3 +50,22 @@ func TestFirstDelivery_ForgetsIdsAfterADay(t *testing.T) {
 		}
 	})
 }
+
+func TestTeamInbox_CountsAndFindsTheLongestWaiting(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if n, oldest, err := s.TeamInbox(ctx); err != nil || n != 0 || oldest.ID != 0 {
+			t.Fatalf("empty: %d, %+v, %v", n, oldest, err)
+		}
+		dana := mustMember(t, s, "dana", inboxbot.RoleAgent)
+		first := inbound(t, s, "jane", "sms", "hi").Conversation
+		inbound(t, s, "joe", "sms", "hello")
+		if _, _, err := s.Claim(ctx, first.ID, dana.ID, inboxbot.ViaShell); err != nil {
+			t.Fatal(err)
+		}
+		third := inbound(t, s, "ann", "email", "hey").Conversation
+		n, oldest, err := s.TeamInbox(ctx)
+		if err != nil || n != 2 || oldest.Contact.DisplayName() != "joe" {
+			t.Fatalf("TeamInbox = %d, %q, %v; want 2, joe (third was %d)", n, oldest.Contact.DisplayName(), err, third.ID)
+		}
+	})
+}
