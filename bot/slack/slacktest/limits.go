@@ -21,9 +21,11 @@ type text struct {
 	Text string `json:"text"`
 }
 
+// element is an interactive element, or in a context block a text object
+// (whose text is a string): Text is decoded when needed.
 type element struct {
-	Type     string `json:"type"`
-	Text     *text  `json:"text"`
+	Type     string          `json:"type"`
+	Text     json.RawMessage `json:"text"`
 	ActionID string `json:"action_id"`
 	Value    string `json:"value"`
 	Options  []struct {
@@ -118,7 +120,9 @@ func checkElement(e element) string {
 	}
 	switch e.Type {
 	case "button":
-		if e.Text == nil || e.Text.Type != "plain_text" || e.Text.Text == "" || n(e.Text.Text) > 75 {
+		var t text
+		json.Unmarshal(e.Text, &t)
+		if t.Type != "plain_text" || t.Text == "" || n(t.Text) > 75 {
 			return "button text must be plain_text of 1 to 75 characters"
 		}
 		if n(e.Value) > 2000 {
