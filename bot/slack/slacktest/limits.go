@@ -26,8 +26,8 @@ type text struct {
 type element struct {
 	Type     string          `json:"type"`
 	Text     json.RawMessage `json:"text"`
-	ActionID string `json:"action_id"`
-	Value    string `json:"value"`
+	ActionID string          `json:"action_id"`
+	Value    string          `json:"value"`
 	Options  []struct {
 		Text  text   `json:"text"`
 		Value string `json:"value"`
