@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log"
 	"log/slog"
 
@@ -59,6 +60,7 @@ func (a *Adapter) envelope(ctx context.Context, client *socketmode.Client, ev so
 			a.log.Warn("slack: socket mode ack failed", "err", err)
 		}
 	}
+	a.log.Debug("slack: socket mode event", "type", string(ev.Type), "data", fmt.Sprintf("%T", ev.Data))
 	switch ev.Type {
 	case socketmode.EventTypeConnected:
 		a.log.Info("slack: Socket Mode connected")
