@@ -2,8 +2,8 @@ package slack_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -62,30 +62,7 @@ func TestSlack_TwoReplicasDeliverEveryCardAndDMOnce(t *testing.T) {
 		return
 	}
 	t.Logf("conversations opened and reassigned in %s", time.Since(start))
-	cardsDone := func() bool {
-		posted := map[int64]int{}
-		for _, m := range fake.Messages(inbox) {
-			var id int64
-			for _, el := range elements(t, m.Blocks) {
-				fmt.Sscanf(el.ActionID, "show:%d", &id)
-			}
-			posted[id]++
-			if !json.Valid(m.Blocks) || posted[id] > 1 {
-				t.Fatalf("card of #%d posted %d times", id, posted[id])
-			}
-		}
-		if len(posted) < n {
-			return false
-		}
-		// Every card shows its conversation's last state.
-		for _, m := range fake.Messages(inbox) {
-			if !contains(string(m.Blocks), "sam") {
-				return false
-			}
-		}
-		return true
-	}
-	waitFor30(t, "every card posted once and showing sam", cardsDone)
+	waitFor30(t, "every card posted once and showing sam", func() bool { return cardsShow(t, fake, n, "sam") })
 	waitFor30(t, "every DM", func() bool { return len(fake.Messages("DU0LEE")) >= 2*n && len(fake.Messages("DU0SAM")) >= n })
 
 	t.Logf("every card and DM delivered after %s", time.Since(start))
@@ -106,15 +83,22 @@ func TestSlack_TwoReplicasDeliverEveryCardAndDMOnce(t *testing.T) {
 	}
 }
 
-func contains(s, sub string) bool { return len(s) >= len(sub) && (s == sub || indexOf(s, sub) >= 0) }
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
+// cardsShow reports whether the inbox holds n cards that all show who,
+// and fails the test when a conversation has two cards.
+func cardsShow(t testing.TB, fake *slacktest.Server, n int, who string) bool {
+	posted := map[int64]int{}
+	all := true
+	for _, m := range fake.Messages(inbox) {
+		var id int64
+		for _, el := range elements(t, m.Blocks) {
+			fmt.Sscanf(el.ActionID, "show:%d", &id)
 		}
+		if posted[id]++; posted[id] > 1 {
+			t.Fatalf("card of #%d posted %d times", id, posted[id])
+		}
+		all = all && strings.Contains(string(m.Blocks), who)
 	}
-	return -1
+	return len(posted) == n && all
 }
 
 // waitFor30 polls cond until it holds or 30 seconds pass.
