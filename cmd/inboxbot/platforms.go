@@ -52,7 +52,8 @@ type adapter struct {
 func platformsOf(cfg config) []platform {
 	return []platform{
 		{name: "slack", configured: cfg.Slack.On(),
-			turnOn: "SLACK_BOT_TOKEN, SLACK_INBOX_CHANNEL and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)"},
+			turnOn:   "SLACK_BOT_TOKEN, SLACK_INBOX_CHANNEL and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)",
+			patterns: slackPatterns(cfg), start: startSlack},
 		discordPlatform(cfg),
 	}
 }

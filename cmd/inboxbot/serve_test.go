@@ -103,49 +103,6 @@ func TestServe_FreshMachineRunsOnSQLiteAndExplainsItself(t *testing.T) {
 	}
 }
 
-func TestServe_ConfiguredPlatformWithoutAdapterIsReportedNotPretended(t *testing.T) {
-	// Every Slack secret is set, under both names, so the start-up log is
-	// checked for both spellings. (Discord has its adapter: see
-	// TestServe_DiscordHTTPInteractions.)
-	for name, env := range map[string]map[string]string{
-		"plain": with(slackOn, "DATABASE_URL", "sqlite::memory:", "SLACK_APP_TOKEN", "xapp-SECRET-app",
-			"INBOXBOT_API_TOKEN", "APISECRET-0123456789"),
-		"prefixed": {"INBOXBOT_DATABASE_URL": "sqlite::memory:", "INBOXBOT_SLACK_BOT_TOKEN": "xoxb-SECRET-bot",
-			"INBOXBOT_SLACK_SIGNING_SECRET": "SIGNSECRET", "INBOXBOT_SLACK_APP_TOKEN": "xapp-SECRET-app",
-			"INBOXBOT_SLACK_INBOX_CHANNEL": "C0INBOX", "INBOXBOT_API_TOKEN": "APISECRET-0123456789"},
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Chdir(t.TempDir())
-			_, logs, stop := startServe(t, env)
-			if err := stop(); err != nil {
-				t.Fatal(err)
-			}
-			out := logs.String()
-			for _, want := range []string{
-				"slack is configured but its adapter is not available in this build; slack stays off",
-				"no chat platform is on",
-			} {
-				if !strings.Contains(out, want) {
-					t.Errorf("log lacks %q:\n%s", want, out)
-				}
-			}
-			running := logLine(t, out, "inboxbot is running")
-			if on, ok := running["platforms"].([]any); !ok || len(on) != 0 {
-				t.Errorf("the start line says platforms %v; want [] (no adapter is in this build)", running["platforms"])
-			}
-			if c, _ := running["config"].(map[string]any); c["platforms"] != nil {
-				t.Errorf("the start line's config lists platforms %v that are configured but not on", c["platforms"])
-			}
-			for _, s := range secrets {
-				if strings.Contains(out, s) {
-					t.Errorf("log contains the secret %q", s)
-				}
-			}
-		})
-	}
-}
-
-// logLine returns the first JSON log line with message msg.
 func logLine(t *testing.T, logs, msg string) map[string]any {
 	t.Helper()
 	for _, line := range strings.Split(logs, "\n") {

@@ -1,0 +1,67 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+
+	"github.com/slack-go/slack/slackevents"
+)
+
+// serveEvent answers an Events API request: url_verification with its
+// challenge, events with 200 once recorded. A retry of an event already
+// handled (X-Slack-Retry-Num, the same event id) is acknowledged and not
+// run again.
+func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		a.refuse(w, http.StatusBadRequest, "malformed", "not an Events API payload")
+		return
+	}
+	if ev.Type == slackevents.URLVerification {
+		a.metrics.interaction("url_verification")
+		v, ok := ev.Data.(*slackevents.EventsAPIURLVerificationEvent)
+		if !ok {
+			a.refuse(w, http.StatusBadRequest, "malformed", "url_verification without a challenge")
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, v.Challenge)
+		return
+	}
+	if r.Header.Get("X-Slack-Retry-Num") != "" {
+		a.metrics.interaction("event_retry")
+	}
+	a.later(r.Context(), func(ctx context.Context) { a.event(ctx, ev) })
+	w.WriteHeader(http.StatusOK)
+}
+
+// event handles one Events API event, once per event id across replicas.
+func (a *Adapter) event(ctx context.Context, ev slackevents.EventsAPIEvent) {
+	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok || ev.Type != slackevents.CallbackEvent {
+		return
+	}
+	if cb.EventID != "" {
+		first, err := a.service.Store.FirstDelivery(ctx, platform, cb.EventID)
+		if err != nil {
+			// Running twice costs an extra views.publish; not running
+			// at all would leave the App Home stale.
+			a.log.Warn("slack: could not record the event id; handling it anyway", "event", cb.EventID, "err", err)
+		} else if !first {
+			a.log.Info("slack: event already handled", "event", cb.EventID)
+			return
+		}
+	}
+	switch inner := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppHomeOpenedEvent:
+		a.metrics.interaction("app_home_opened")
+		if inner.Tab == "home" || inner.Tab == "" {
+			a.publishHome(ctx, inner.User, "")
+		}
+	default:
+		a.metrics.interaction(ev.InnerEvent.Type)
+	}
+}

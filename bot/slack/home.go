@@ -1,0 +1,82 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/slack-go/slack"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/commands"
+)
+
+// publishHome shows a member their App Home: whether they are away (with
+// the button that changes it), their open conversations, and the Team
+// inbox with its longest-waiting conversation.
+func (a *Adapter) publishHome(ctx context.Context, userID, fallback string) {
+	view, err := a.homeView(ctx, userID, fallback)
+	if err != nil {
+		a.log.Error("slack: building the App Home failed", "user", userID, "err", err)
+		return
+	}
+	if _, err := a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view}); err != nil {
+		a.metrics.apiError("views.publish", err)
+		a.log.Warn("slack: views.publish failed", "user", userID, "err", err)
+	}
+}
+
+// homeView builds the App Home of a Slack user, who becomes a member on
+// first use like anywhere else.
+func (a *Adapter) homeView(ctx context.Context, userID, fallback string) (slack.HomeTabViewRequest, error) {
+	name := a.userName(ctx, userID, firstOf(fallback, userID))
+	me, err := a.service.Store.EnsurePlatformMember(ctx, platform, userID, name)
+	if err != nil {
+		return slack.HomeTabViewRequest{}, err
+	}
+	mine := a.service.Run(ctx, commands.Request{Platform: platform, UserID: userID, UserName: name, Text: "list mine"})
+	n, oldest, err := a.service.Store.TeamInbox(ctx)
+	if err != nil {
+		return slack.HomeTabViewRequest{}, err
+	}
+	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: homeBlocks(me, mine, n, oldest)}}, nil
+}
+
+// homeBlocks lays out the App Home; see publishHome.
+func homeBlocks(me inboxbot.Member, mine commands.Response, waiting int, oldest inboxbot.Conversation) []slack.Block {
+	status, button := "You are *available*: new conversations can be routed to you.", "Go away"
+	action := actionAway
+	if me.Away {
+		status, button, action = "You are *away*: no new conversations are routed to you.", "I'm back", actionBack
+	}
+	blocks := []slack.Block{
+		slack.NewHeaderBlock(plain("Inbox of "+me.Name, 150)),
+		slack.NewSectionBlock(mrkdwn(status), nil,
+			slack.NewAccessory(slack.NewButtonBlockElement(action, action, plain(button, maxButtonText)))),
+		slack.NewDividerBlock(),
+	}
+	switch {
+	case mine.Outcome != commands.OK:
+		blocks = append(blocks, section(":warning: "+escape(mine.Error)))
+	case len(mine.Cards) == 0:
+		blocks = append(blocks, section("*Your open conversations:* none."))
+	default:
+		blocks = append(blocks, section("*"+escape(mine.Title)+"*"))
+		for _, c := range mine.Cards {
+			blocks = append(blocks, rowBlock(c))
+		}
+	}
+	blocks = append(blocks, slack.NewDividerBlock())
+	if waiting == 0 {
+		return fit(append(blocks, section("*Team inbox:* empty. Nobody is waiting.")))
+	}
+	blocks = append(blocks, section(fmt.Sprintf("*Team inbox:* %s waiting. The one waiting longest:", conversations(waiting))))
+	acts := []commands.Action{commands.ActionClaim, commands.ActionShow}
+	return fit(append(blocks, rowBlock(commands.Card{Conversation: oldest, Actions: acts})))
+}
+
+func conversations(n int) string {
+	if n == 1 {
+		return "1 conversation"
+	}
+	return fmt.Sprintf("%d conversations", n)
+}

@@ -1,0 +1,170 @@
+package slack
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/slack-go/slack"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot"
+	"github.com/inboxbot/inboxbot/bot/slack/slacktest"
+	"github.com/inboxbot/inboxbot/commands"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func conversation(id int64, contact, preview string) inboxbot.Conversation {
+	return inboxbot.Conversation{ID: id, Channel: "sms", Status: inboxbot.StatusOpen, Preview: preview,
+		Contact: inboxbot.Contact{ExternalID: fmt.Sprint("c", id), Name: contact, LeadSource: "facebook-ad", Tags: []string{"vip", "de"}}}
+}
+
+func assigned(c inboxbot.Conversation) inboxbot.Conversation {
+	c.AssigneeID, c.AssigneeName = 7, "dana"
+	c.Followers = []inboxbot.Member{{ID: 8, Name: "lee"}, {ID: 9, Name: "sam"}}
+	return c
+}
+
+// renderings are every kind of message the adapter sends, by golden name.
+func renderings() map[string][]slack.Block {
+	jane := conversation(1042, "Jane Doe", "Hi, I need a quote for 3 rooms & a hallway.")
+	list := commands.Response{Outcome: commands.OK, Ephemeral: true, Title: "Team inbox: more than 25 open conversations",
+		Text: "Showing the 25 most recent; narrow it with filters to see others."}
+	for i := range 25 {
+		c := conversation(int64(2000+i), fmt.Sprintf("Contact %d", i), strings.Repeat("long message ", 40))
+		list.Cards = append(list.Cards, commands.Card{Conversation: c, Actions: []commands.Action{
+			commands.ActionShow, commands.ActionClaim, commands.ActionAssign, commands.ActionFollow}})
+	}
+	notice := inboxbot.NoticeOf(inboxbot.EventAssigned, jane)
+	notice.Actor = "dana"
+	me := inboxbot.Member{ID: 8, Name: "lee", Role: inboxbot.RoleAgent}
+	mine := commands.Response{Outcome: commands.OK, Title: "Your inbox: 1 open conversation",
+		Cards: []commands.Card{{Conversation: assigned(jane), Actions: []commands.Action{commands.ActionShow, commands.ActionUnassign}}}}
+	return map[string][]slack.Block{
+		"card-unassigned": cardBlocks(jane, channelActions(jane)),
+		"card-assigned":   cardBlocks(assigned(jane), channelActions(assigned(jane))),
+		"list-25":         responseMessage(list).Blocks,
+		"dm-assigned":     dmBlocks(notice, bot.NoticeText(notice, mrkdwnStyle)),
+		"home":            homeBlocks(me, mine, 3, conversation(17, "Old Timer", "still waiting")),
+	}
+}
+
+func TestRender_Golden(t *testing.T) {
+	for name, blocks := range renderings() {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false) // golden files show & < > as Slack gets them
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(blocks); err != nil {
+				t.Fatal(err)
+			}
+			got := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+			limit := 50
+			if name == "home" {
+				limit = 100
+			}
+			if why := slacktest.CheckBlocks(got, limit); why != "" {
+				t.Fatalf("Slack would refuse it: %s", why)
+			}
+			path := filepath.Join("testdata", name+".golden")
+			if *update {
+				if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to write it)", err)
+			}
+			if string(want) != string(got)+"\n" {
+				t.Errorf("%s differs from %s; run go test -update and review the diff", name, path)
+			}
+		})
+	}
+}
+
+func TestRender_AContactCannotPingAnyone(t *testing.T) {
+	evil := conversation(66, "<!channel>", "<https://evil|click> @here & <@U0BOSS>")
+	evil.Subject = "<!everyone>"
+	evil.Contact.Tags = []string{"<!here>"}
+	evil = assigned(evil)
+	evil.Followers[0].Name = "<@U0X>"
+	notice := inboxbot.NoticeOf(inboxbot.EventMessage, evil)
+	resp := commands.Response{Outcome: commands.OK, Title: "<!channel> claimed", Text: "<https://evil|x>",
+		Cards: []commands.Card{{Conversation: evil}, {Conversation: evil}}}
+	refusal := commands.Response{Outcome: commands.Rejected, Error: "<!channel> is not a member", Usage: "<x>"}
+	all := map[string][]slack.Block{
+		"card":     cardBlocks(evil, channelActions(evil)),
+		"single":   responseMessage(commands.Response{Outcome: commands.OK, Cards: resp.Cards[:1]}).Blocks,
+		"list":     responseMessage(resp).Blocks,
+		"refusal":  responseMessage(refusal).Blocks,
+		"dm":       dmBlocks(notice, bot.NoticeText(notice, mrkdwnStyle)),
+		"home":     homeBlocks(inboxbot.Member{Name: "x"}, resp, 1, evil),
+		"cardText": {section(cardText(evil)), section(responseMessage(resp).Text)},
+	}
+	for name, blocks := range all {
+		raw, _ := json.Marshal(blocks)
+		var texts []string
+		collectMrkdwn(raw, &texts)
+		if len(texts) == 0 {
+			t.Fatalf("%s: no mrkdwn found", name)
+		}
+		for _, s := range texts {
+			// Every < people wrote is &lt;: no mention, no link, no ping.
+			if strings.Contains(s, "<") {
+				t.Errorf("%s: mrkdwn %q could ping or link", name, s)
+			}
+		}
+	}
+}
+
+// collectMrkdwn gathers the text of every mrkdwn object in raw JSON.
+func collectMrkdwn(raw []byte, out *[]string) {
+	var v any
+	json.Unmarshal(raw, &v)
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if x["type"] == "mrkdwn" {
+				*out = append(*out, fmt.Sprint(x["text"]))
+			}
+			for _, y := range x {
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	walk(v)
+}
+
+func TestRender_LongOutputIsTruncatedWithinLimits(t *testing.T) {
+	long := conversation(1, strings.Repeat("N", 5000), strings.Repeat("&", 5000))
+	long.Contact.Tags = []string{strings.Repeat("t", 3000)}
+	resp := commands.Response{Outcome: commands.OK, Title: strings.Repeat("T", 4000), Text: strings.Repeat("line\n", 4000)}
+	for range 60 {
+		resp.Cards = append(resp.Cards, commands.Card{Conversation: long, Actions: []commands.Action{commands.ActionShow, commands.ActionClaim}})
+	}
+	for name, blocks := range map[string][]slack.Block{
+		"response": responseMessage(resp).Blocks,
+		"card":     cardBlocks(long, channelActions(long)),
+	} {
+		raw, _ := json.Marshal(blocks)
+		if why := slacktest.CheckBlocks(raw, 50); why != "" {
+			t.Errorf("%s: Slack would refuse it: %s", name, why)
+		}
+		if !strings.Contains(string(raw), "…") {
+			t.Errorf("%s: nothing says it was cut", name)
+		}
+	}
+}

@@ -1,0 +1,154 @@
+// Package slack is inboxbot's Slack adapter: it verifies and answers slash
+// commands, button presses and Events API events (over HTTP or Socket
+// Mode) through the command layer, renders responses, inbox-channel cards,
+// direct messages and the App Home in Block Kit, and maps Slack's errors
+// to the outbox's retry rules. Slack types never leave this package.
+package slack
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/slack-go/slack"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/commands"
+)
+
+// Config is what the adapter is built from.
+type Config struct {
+	// BotToken (xoxb-...) authorises Web API calls.
+	BotToken string
+	// SigningSecret verifies HTTP requests; unused in Socket Mode.
+	SigningSecret string
+	// AppToken (xapp-...) turns on Socket Mode.
+	AppToken string
+	// InboxChannel is the channel id where conversation cards are posted.
+	InboxChannel string
+	// APIURL overrides the Web API base URL, such as http://127.0.0.1:9/api/.
+	APIURL string
+	// Service runs the commands; its Store is also read for members, the
+	// App Home and event ids.
+	Service *commands.Service
+	Log     *slog.Logger
+	// Registerer receives the adapter's metrics; nil registers none.
+	Registerer prometheus.Registerer
+	// Commands counts each command or button response by command and
+	// outcome (server.Metrics.Command); nil counts nothing.
+	Commands func(command, outcome string)
+	// Now is the clock of signature timestamps; nil means time.Now.
+	Now func() time.Time
+	// ReplyBudget is how long a slash command may run before the answer
+	// goes to response_url instead of the HTTP response; 0 means 2s, which
+	// leaves a second of Slack's three for the network.
+	ReplyBudget time.Duration
+	// HTTPClient makes every outgoing call; nil means a client with a 30s timeout.
+	HTTPClient *http.Client
+}
+
+// Adapter is a running Slack integration: HTTP handlers, a Socket Mode
+// loop, a card renderer and a DM sender, all over one Web API client.
+type Adapter struct {
+	cfg     Config
+	api     *slack.Client
+	http    *http.Client
+	service *commands.Service
+	log     *slog.Logger
+	metrics *metrics
+
+	// names caches users.info names by user id; dms caches DM channel
+	// ids by user id. Both are only caches: losing them costs a call.
+	mu    sync.Mutex
+	names map[string]string
+	dms   map[string]string
+
+	// inflight tracks work that continues after Slack was answered, so
+	// that shutdown waits for it.
+	inflight sync.WaitGroup
+}
+
+// New builds the adapter. It makes no network call.
+func New(cfg Config) (*Adapter, error) {
+	if cfg.BotToken == "" || cfg.Service == nil {
+		return nil, errors.New("slack: a bot token and a command service are required")
+	}
+	if cfg.AppToken == "" && cfg.SigningSecret == "" {
+		return nil, errors.New("slack: HTTP mode needs a signing secret (or set an app token for Socket Mode)")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.ReplyBudget == 0 {
+		cfg.ReplyBudget = 2 * time.Second
+	}
+	m := newMetrics(cfg.Registerer)
+	base := cfg.HTTPClient
+	if base == nil {
+		base = &http.Client{Timeout: 30 * time.Second}
+	}
+	client := *base
+	client.Transport = m.transport(base.Transport)
+	opts := []slack.Option{slack.OptionHTTPClient(&client)}
+	if cfg.APIURL != "" {
+		// slack-go joins the method name to the base without a slash.
+		opts = append(opts, slack.OptionAPIURL(strings.TrimSuffix(cfg.APIURL, "/")+"/"))
+	}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	return &Adapter{
+		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: &client, service: cfg.Service,
+		log: cfg.Log, metrics: m, names: map[string]string{}, dms: map[string]string{},
+	}, nil
+}
+
+// Wait blocks until work that continued after Slack was answered is done.
+// Serve calls it on shutdown, before closing the store.
+func (a *Adapter) Wait() { a.inflight.Wait() }
+
+func (a *Adapter) now() time.Time {
+	if a.cfg.Now != nil {
+		return a.cfg.Now()
+	}
+	return time.Now()
+}
+
+// later runs fn after the caller has answered Slack, with a context that
+// outlives the request but not a minute, tracked for shutdown. It waits
+// up to the reply budget for fn, so that quick work is done when Slack is
+// answered, and reports whether fn finished.
+func (a *Adapter) later(ctx context.Context, fn func(ctx context.Context)) bool {
+	done := make(chan struct{})
+	a.inflight.Add(1)
+	go func() {
+		defer a.inflight.Done()
+		defer close(done)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		fn(ctx)
+	}()
+	t := time.NewTimer(a.cfg.ReplyBudget)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
+// count records a command's outcome.
+func (a *Adapter) count(r commands.Response) {
+	if a.cfg.Commands != nil {
+		a.cfg.Commands(r.Command, string(r.Outcome))
+	}
+}
+
+// platform is the adapter's platform in the domain's words.
+const platform = inboxbot.PlatformSlack

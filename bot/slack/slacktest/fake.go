@@ -1,0 +1,288 @@
+// Package slacktest is a fake Slack for tests: a Web API that checks what
+// Slack checks (tokens, required fields, Block Kit limits), records what
+// was posted, fails on demand, and speaks the Socket Mode protocol over a
+// websocket. It serves on a local httptest server; point the adapter at
+// URL + "/api/".
+package slacktest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Tokens the fake accepts.
+const (
+	BotToken = "xoxb-test-bot-token"
+	AppToken = "xapp-test-app-token"
+)
+
+// Message is a message as the fake holds it: posted, maybe updated.
+type Message struct {
+	Channel, TS, Text string
+	Blocks            json.RawMessage
+	Metadata          json.RawMessage
+	// Updates counts chat.update calls on the message.
+	Updates int
+}
+
+// Call is one Web API call that the fake accepted or refused.
+type Call struct {
+	Method string
+	Form   url.Values
+	JSON   map[string]any
+	// Error is the error the fake answered, "" when ok.
+	Error string
+}
+
+// Server is the fake Slack.
+type Server struct {
+	*httptest.Server
+	t testing.TB
+
+	mu        sync.Mutex
+	calls     []Call
+	messages  []*Message
+	views     map[string]json.RawMessage
+	responses []json.RawMessage
+	users     map[string]string
+	seq       int
+	failRate  float64
+	failOn    map[string]bool
+	socket    *socket
+}
+
+// New starts a fake Slack, closed when the test ends.
+func New(t testing.TB) *Server {
+	s := &Server{t: t, views: map[string]json.RawMessage{}, users: map[string]string{}, failOn: map[string]bool{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/{method}", s.api)
+	mux.HandleFunc("POST /response/{id}", s.response)
+	mux.HandleFunc("GET /socket", s.serveSocket)
+	s.Server = httptest.NewServer(mux)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// APIURL is the Web API base URL, with the trailing slash slack-go needs.
+func (s *Server) APIURL() string { return s.URL + "/api/" }
+
+// ResponseURL is a response_url that records what is posted to it.
+func (s *Server) ResponseURL(id string) string { return s.URL + "/response/" + id }
+
+// AddUser makes a Slack user known to users.info and conversations.open.
+func (s *Server) AddUser(id, name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users[id] = name
+}
+
+// Fail makes a share rate of the calls to methods fail, half with 500 and
+// half with 429 and Retry-After: 0.
+func (s *Server) Fail(rate float64, methods ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failRate = rate
+	for _, m := range methods {
+		s.failOn[m] = true
+	}
+}
+
+func (s *Server) api(w http.ResponseWriter, r *http.Request) {
+	method := r.PathValue("method")
+	call, token, err := readCall(r, method)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failOn[method] && rand.Float64() < s.failRate {
+		s.calls = append(s.calls, Call{Method: method, Error: "injected"})
+		if rand.IntN(2) == 0 {
+			w.Header().Set("Retry-After", "0")
+			http.Error(w, "rate limited", http.StatusTooManyRequests)
+			return
+		}
+		http.Error(w, "<html>boom</html>", http.StatusInternalServerError)
+		return
+	}
+	want := BotToken
+	if method == "apps.connections.open" {
+		want = AppToken
+	}
+	var out map[string]any
+	var fail string
+	switch {
+	case token == "":
+		fail = "not_authed"
+	case token != want:
+		fail = "invalid_auth"
+	default:
+		out, fail = s.handle(method, call)
+	}
+	call.Error = fail
+	s.calls = append(s.calls, call)
+	w.Header().Set("Content-Type", "application/json")
+	if fail != "" {
+		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": fail})
+		return
+	}
+	out["ok"] = true
+	json.NewEncoder(w).Encode(out)
+}
+
+// readCall reads a form or JSON call and its token: the form field token
+// for form methods, the Bearer header for JSON ones, as slack-go sends them.
+func readCall(r *http.Request, method string) (Call, string, error) {
+	c := Call{Method: method}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return c, "", err
+		}
+		if len(body) > 0 && string(body) != "null" {
+			if err := json.Unmarshal(body, &c.JSON); err != nil {
+				return c, "", fmt.Errorf("bad JSON: %v", err)
+			}
+		}
+		return c, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return c, "", err
+	}
+	c.Form = r.PostForm
+	return c, r.PostForm.Get("token"), nil
+}
+
+// handle answers an authorised call: the result, or Slack's error code.
+func (s *Server) handle(method string, c Call) (map[string]any, string) {
+	f := c.Form
+	switch method {
+	case "chat.postMessage", "chat.update":
+		if f.Get("channel") == "" {
+			return nil, "channel_not_found"
+		}
+		if f.Get("text") == "" && f.Get("blocks") == "" {
+			return nil, "no_text"
+		}
+		if len([]rune(f.Get("text"))) > 40000 {
+			return nil, "msg_too_long"
+		}
+		if f.Get("blocks") != "" {
+			if why := CheckBlocks(json.RawMessage(f.Get("blocks")), 50); why != "" {
+				s.t.Logf("slacktest: %s refused: %s", method, why)
+				return nil, "invalid_blocks"
+			}
+		}
+		if method == "chat.update" {
+			return s.update(f)
+		}
+		s.seq++
+		m := &Message{Channel: f.Get("channel"), TS: fmt.Sprintf("1700000000.%06d", s.seq), Text: f.Get("text"),
+			Blocks: json.RawMessage(f.Get("blocks")), Metadata: json.RawMessage(f.Get("metadata"))}
+		s.messages = append(s.messages, m)
+		return map[string]any{"channel": m.Channel, "ts": m.TS}, ""
+	case "conversations.open":
+		user := f.Get("users")
+		if user == "" {
+			return nil, "users_list_not_supplied"
+		}
+		if _, ok := s.users[user]; !ok {
+			return nil, "user_not_found"
+		}
+		return map[string]any{"channel": map[string]any{"id": "D" + user}}, ""
+	case "users.info":
+		name, ok := s.users[f.Get("user")]
+		if !ok {
+			return nil, "user_not_found"
+		}
+		return map[string]any{"user": map[string]any{"id": f.Get("user"), "name": name,
+			"profile": map[string]any{"display_name": name}}}, ""
+	case "views.publish":
+		user, _ := c.JSON["user_id"].(string)
+		view, _ := c.JSON["view"].(map[string]any)
+		if user == "" || view == nil {
+			return nil, "invalid_arguments"
+		}
+		blocks, _ := json.Marshal(view["blocks"])
+		if why := CheckBlocks(blocks, 100); why != "" {
+			s.t.Logf("slacktest: views.publish refused: %s", why)
+			return nil, "invalid_blocks"
+		}
+		s.views[user] = blocks
+		return map[string]any{"view": map[string]any{"id": "V1"}}, ""
+	case "apps.connections.open":
+		return map[string]any{"url": "ws" + strings.TrimPrefix(s.URL, "http") + "/socket"}, ""
+	}
+	return nil, "unknown_method"
+}
+
+func (s *Server) update(f url.Values) (map[string]any, string) {
+	for _, m := range s.messages {
+		if m.Channel == f.Get("channel") && m.TS == f.Get("ts") {
+			m.Text, m.Blocks, m.Updates = f.Get("text"), json.RawMessage(f.Get("blocks")), m.Updates+1
+			return map[string]any{"channel": m.Channel, "ts": m.TS}, ""
+		}
+	}
+	return nil, "message_not_found"
+}
+
+func (s *Server) response(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	if !json.Valid(body) {
+		http.Error(w, "bad JSON", http.StatusBadRequest)
+		return
+	}
+	s.mu.Lock()
+	s.responses = append(s.responses, body)
+	s.mu.Unlock()
+	io.WriteString(w, "ok")
+}
+
+// Messages returns copies of the messages posted to channel ("" for all).
+func (s *Server) Messages(channel string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, m := range s.messages {
+		if channel == "" || m.Channel == channel {
+			out = append(out, *m)
+		}
+	}
+	return out
+}
+
+// Calls returns the calls made to method ("" for all), failed ones included.
+func (s *Server) Calls(method string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Call
+	for _, c := range s.calls {
+		if method == "" || c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Responses returns what was posted to response URLs, in order.
+func (s *Server) Responses() []json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]json.RawMessage(nil), s.responses...)
+}
+
+// View returns the App Home blocks last published for user.
+func (s *Server) View(user string) json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.views[user]
+}

@@ -1,0 +1,109 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"log/slog"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// RunSocketMode takes slash commands, interactions and events over a
+// Socket Mode websocket until ctx ends, feeding them to the same handlers
+// as HTTP mode, and acknowledges every envelope. slack-go reconnects when
+// Slack asks it to; RunSocketMode returns when it gives up.
+func (a *Adapter) RunSocketMode(ctx context.Context) error {
+	if a.cfg.AppToken == "" {
+		return errors.New("slack: Socket Mode needs an app-level token")
+	}
+	client := socketmode.New(a.api,
+		socketmode.OptionLog(log.New(&slogWriter{a.log}, "", 0)))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev := <-client.Events:
+				a.inflight.Add(1)
+				go func() {
+					defer a.inflight.Done()
+					a.envelope(ctx, client, ev)
+				}()
+			}
+		}
+	}()
+	err := client.RunContext(ctx)
+	cancel()
+	<-done
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// envelope handles one Socket Mode event. Requests are acknowledged first
+// except slash commands, whose acknowledgement may carry the answer.
+func (a *Adapter) envelope(ctx context.Context, client *socketmode.Client, ev socketmode.Event) {
+	ack := func(payload ...any) {
+		if ev.Request == nil {
+			return
+		}
+		if err := client.AckCtx(ctx, ev.Request.EnvelopeID, first(payload)); err != nil {
+			a.log.Warn("slack: socket mode ack failed", "err", err)
+		}
+	}
+	a.log.Debug("slack: socket mode event", "type", string(ev.Type), "data", fmt.Sprintf("%T", ev.Data))
+	switch ev.Type {
+	case socketmode.EventTypeConnected:
+		a.log.Info("slack: Socket Mode connected")
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
+		a.log.Warn("slack: Socket Mode connection problem", "event", string(ev.Type))
+	case socketmode.EventTypeSlashCommand:
+		cmd, ok := ev.Data.(slack.SlashCommand)
+		if !ok {
+			ack()
+			return
+		}
+		a.slash(ctx, cmd, func(m *slack.Msg) {
+			if m == nil {
+				ack()
+				return
+			}
+			ack(m)
+		})
+	case socketmode.EventTypeInteractive:
+		ack()
+		if ic, ok := ev.Data.(slack.InteractionCallback); ok {
+			a.later(ctx, func(ctx context.Context) { a.interact(ctx, ic) })
+		}
+	case socketmode.EventTypeEventsAPI:
+		ack()
+		if e, ok := ev.Data.(slackevents.EventsAPIEvent); ok {
+			a.later(ctx, func(ctx context.Context) { a.event(ctx, e) })
+		}
+	}
+}
+
+// first is the optional payload of an acknowledgement.
+func first(payload []any) any {
+	if len(payload) == 0 {
+		return nil
+	}
+	return payload[0]
+}
+
+// slogWriter turns slack-go's log lines into debug records.
+type slogWriter struct{ log *slog.Logger }
+
+func (w *slogWriter) Write(p []byte) (int, error) {
+	w.log.Debug("slack-go: " + string(p))
+	return len(p), nil
+}

@@ -1,0 +1,81 @@
+package slack_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot/slack"
+	"github.com/inboxbot/inboxbot/bot/slack/slacktest"
+	"github.com/inboxbot/inboxbot/store/storetest"
+)
+
+func TestSlack_SocketModeFeedsTheSameHandlers(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	fake := slacktest.New(t)
+	e := newEnv(t, st, fake, "r1")
+	a, err := slack.New(slack.Config{BotToken: slacktest.BotToken, AppToken: slacktest.AppToken, InboxChannel: inbox,
+		APIURL: fake.APIURL(), Service: e.svc, Log: quiet(), Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.cards.Renderer = a
+	ctx, cancel := context.WithCancel(bg)
+	done := make(chan error, 1)
+	go func() { done <- a.RunSocketMode(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("RunSocketMode: %v", err)
+		}
+		a.Wait()
+	}()
+	waitFor(t, "the Socket Mode connection", fake.Connected)
+
+	e.member("lee", "U0LEE", inboxbot.RoleAgent)
+	conv := e.inbound("jane", "Hello over the socket")
+	e.flush()
+	card := e.card(conv.ID)
+
+	ack, err := fake.Envelope("slash_commands", "env-1", map[string]any{"command": "/inbox", "text": "list team",
+		"user_id": "U0LEE", "user_name": "lee", "response_url": fake.ResponseURL("s1")})
+	if err != nil || !strings.Contains(string(ack.Payload), "Hello over the socket") {
+		t.Fatalf("slash ack: %s, %v", ack.Payload, err)
+	}
+
+	claim := find(t, card.Blocks, "claim:")
+	_, err = fake.Envelope("interactive", "env-2", map[string]any{"type": "block_actions",
+		"user": map[string]any{"id": "U0LEE"}, "response_url": fake.ResponseURL("s2"),
+		"actions": []any{map[string]any{"type": "button", "action_id": claim.ActionID, "value": claim.Value,
+			"block_id": "b1"}}}) // Slack always sends block_id; slack-go needs it to see a block action
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the claim", func() bool {
+		c, _ := st.Conversation(bg, conv.ID)
+		return c.AssigneeName == "lee"
+	})
+	e.flush()
+	if card = e.card(conv.ID); card.Updates != 1 {
+		t.Fatalf("card edited %d times after the claim, want 1", card.Updates)
+	}
+
+	ev := map[string]any{"type": "event_callback", "event_id": "EvSock", "team_id": "T1",
+		"event": map[string]any{"type": "app_home_opened", "user": "U0LEE", "tab": "home"}}
+	for i := range 2 { // Slack redelivers over the socket too
+		if _, err := fake.Envelope("events_api", fmt.Sprint("env-ev-", i), ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the App Home", func() bool { return fake.View("U0LEE") != nil })
+	a.Wait()
+	if !strings.Contains(string(fake.View("U0LEE")), "#1") {
+		t.Fatalf("App Home lacks lee's conversation: %s", fake.View("U0LEE"))
+	}
+	if n := len(fake.Calls("views.publish")); n != 1 {
+		t.Fatalf("views.publish called %d times for one event", n)
+	}
+}
