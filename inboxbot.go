@@ -179,9 +179,12 @@ type Conversation struct {
 	Followers     []Member
 	LastMessageAt time.Time
 	// Preview is the start of the last message.
-	Preview   string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Preview string
+	// ReplyFailed is true when the latest reply to the contact could not
+	// be delivered (and no later one was); cards say so.
+	ReplyFailed bool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Ref is how people write the conversation's id: "#1042".

@@ -158,6 +158,9 @@ func TestWebhook_ARefusalFailsTheReplyAndTellsItsAuthor(t *testing.T) {
 		if last.Delivery != inboxbot.DeliveryFailed || !strings.Contains(last.DeliveryError, "422") || !strings.Contains(last.DeliveryError, "unknown contact") {
 			t.Fatalf("reply = %+v, want failed with the receiver's words", last)
 		}
+		if c, _ := s.Conversation(ctx, 1); !c.ReplyFailed {
+			t.Error("the conversation does not say its reply failed, so its cards cannot")
+		}
 		ns, _ := s.Lease(ctx, "t", []inboxbot.Platform{inboxbot.PlatformShell}, 10, time.Minute)
 		if len(ns) != 1 || ns[0].Notice.Event != inboxbot.EventReplyFailed || ns[0].To != "lee" {
 			t.Fatalf("author notices = %+v", ns)

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -167,4 +169,17 @@ func (s *Store) Cards(ctx context.Context, convID int64) ([]inboxbot.Card, error
 		out[i] = inboxbot.Card{ConversationID: r.ConversationID, Platform: r.Platform, Channel: r.Channel, MessageID: r.MessageID}
 	}
 	return out, nil
+}
+
+// CardConversation returns the id of the conversation whose card on
+// platform is the message messageID; ENOTFOUND when no card is that
+// message (a thread under some other message).
+func (s *Store) CardConversation(ctx context.Context, platform inboxbot.Platform, messageID string) (int64, error) {
+	var id int64
+	err := s.db.NewSelect().Table("cards").Column("conversation_id").
+		Where("platform = ? AND message_id = ? AND message_id <> ''", platform, messageID).Limit(1).Scan(ctx, &id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, inboxbot.Errorf(inboxbot.ENOTFOUND, "That message is not a conversation's card.")
+	}
+	return id, wrap(err, "find card")
 }

@@ -93,3 +93,28 @@ func TestPendingCards_ReplicasNeverRenderTheSameCard(t *testing.T) {
 		}
 	}
 }
+
+func TestCardConversation_FindsTheConversationOfAPostedCard(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		c := inbound(t, s, "jane", "sms", "hi").Conversation
+		jobs, err := s.PendingCards(ctx, inboxbot.PlatformSlack, "r1", 10, time.Minute)
+		if err != nil || len(jobs) != 1 {
+			t.Fatalf("pending = %v, %v", jobs, err)
+		}
+		card := jobs[0].Card
+		card.Channel, card.MessageID = "C1", "1700000000.000100"
+		if err := s.CardRendered(ctx, card, jobs[0].Version, "r1"); err != nil {
+			t.Fatal(err)
+		}
+		if id, err := s.CardConversation(ctx, inboxbot.PlatformSlack, "1700000000.000100"); err != nil || id != c.ID {
+			t.Fatalf("CardConversation = %d, %v; want %d", id, err, c.ID)
+		}
+		for _, tt := range []struct {
+			p  inboxbot.Platform
+			id string
+		}{{inboxbot.PlatformDiscord, "1700000000.000100"}, {inboxbot.PlatformSlack, "other"}, {inboxbot.PlatformSlack, ""}} {
+			_, err := s.CardConversation(ctx, tt.p, tt.id)
+			wantCode(t, err, inboxbot.ENOTFOUND)
+		}
+	})
+}

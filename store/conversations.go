@@ -101,7 +101,7 @@ func (r conversationView) domain(followers []inboxbot.Member) inboxbot.Conversat
 		ID: r.ID, Contact: r.contact(), Channel: r.Channel, Subject: r.Subject,
 		Status: r.Status, AssigneeID: r.AssigneeID, AssigneeName: r.AssigneeName,
 		Followers: followers, LastMessageAt: r.LastMessageAt, Preview: r.Preview,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		ReplyFailed: !r.ReplyFailedAt.IsZero(), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 }
 

@@ -85,6 +85,7 @@ type conversationRow struct {
 	LastMessageAt   time.Time       `bun:"last_message_at"`
 	UnassignedSince time.Time       `bun:"unassigned_since,nullzero"`
 	AlertedAt       time.Time       `bun:"alerted_at,nullzero"`
+	ReplyFailedAt   time.Time       `bun:"reply_failed_at,nullzero"`
 	Version         int64           `bun:"version"`
 	CreatedAt       time.Time       `bun:"created_at"`
 	UpdatedAt       time.Time       `bun:"updated_at"`

@@ -140,9 +140,16 @@ func (s *Store) Sent(ctx context.Context, id int64, owner string) error {
 		if err != nil {
 			return wrap(err, "mark notification sent")
 		}
-		_, err = tx.NewUpdate().Table("messages").Set("delivery = ?", inboxbot.DeliverySent).
-			Where("id = ?", msgID.Int64).Exec(ctx)
-		return wrap(err, "mark reply sent")
+		var convID int64
+		err = tx.NewUpdate().Table("messages").Set("delivery = ?", inboxbot.DeliverySent).
+			Where("id = ?", msgID.Int64).Returning("conversation_id").Scan(ctx, &convID)
+		if err != nil {
+			return wrap(err, "mark reply sent")
+		}
+		// A reply delivered clears an earlier failure from the cards.
+		_, err = tx.NewUpdate().Table("conversations").Set("reply_failed_at = NULL").Set("version = version + 1").
+			Where("id = ? AND reply_failed_at IS NOT NULL", convID).Exec(ctx)
+		return wrap(err, "clear failed reply")
 	})
 }
 

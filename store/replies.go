@@ -90,7 +90,7 @@ func (s *Store) replyFailed(ctx context.Context, tx bun.Tx, msgID int64, cause e
 	if err != nil {
 		return wrap(err, "mark reply failed")
 	}
-	if _, err := tx.NewUpdate().Table("conversations").Set("version = version + 1").
+	if _, err := tx.NewUpdate().Table("conversations").Set("version = version + 1").Set("reply_failed_at = ?", s.now()).
 		Where("id = ?", msg.ConversationID).Exec(ctx); err != nil {
 		return wrap(err, "update conversation")
 	}

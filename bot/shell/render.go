@@ -54,6 +54,9 @@ func renderCard(w io.Writer, c commands.Card) {
 	if conv.Preview != "" {
 		fmt.Fprintf(w, "     %q\n", conv.Preview)
 	}
+	if conv.ReplyFailed {
+		fmt.Fprintf(w, "     ! the last reply to the contact was not delivered (show %d says why)\n", conv.ID)
+	}
 	var acts []string
 	for _, a := range c.Actions {
 		if a == commands.ActionShow {
