@@ -311,7 +311,11 @@ func TestConfig_StartupErrorsNameThePrefixedSpellingWhenThatWasSet(t *testing.T)
 	for _, tc := range startupErrors {
 		env, want, renamed := map[string]string{}, tc.want, false
 		for k, v := range tc.env {
-			if !prefixable[k] || v == "" {
+			// A case that already sets the prefixed spelling tests which
+			// one wins: renaming the bare one onto it would let map order
+			// decide the outcome.
+			_, both := tc.env[envPrefix+"_"+k]
+			if !prefixable[k] || v == "" || both {
 				env[k] = v
 				continue
 			}
