@@ -32,6 +32,10 @@ type Options struct {
 	// ShutdownTimeout bounds the wait for in-flight requests; 0 means
 	// DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
+	// Drain is how long, once shutdown starts, /readyz answers 503 while
+	// every route is still served, so that a load balancer takes this
+	// replica out of rotation before its listener closes. 0: close at once.
+	Drain time.Duration
 }
 
 // Server serves inboxbot's HTTP routes.
@@ -40,6 +44,7 @@ type Server struct {
 	metrics         *Metrics
 	ready           func(ctx context.Context) error
 	shutdownTimeout time.Duration
+	drain           time.Duration
 	mux             *http.ServeMux
 	// draining is set once shutdown starts, so /readyz turns a load
 	// balancer away before the listener closes.
@@ -51,7 +56,7 @@ type Server struct {
 
 // New returns a Server with the operations routes registered.
 func New(o Options) *Server {
-	s := &Server{log: o.Log, metrics: o.Metrics, ready: o.Ready, shutdownTimeout: o.ShutdownTimeout, mux: http.NewServeMux()}
+	s := &Server{log: o.Log, metrics: o.Metrics, ready: o.Ready, shutdownTimeout: o.ShutdownTimeout, drain: o.Drain, mux: http.NewServeMux()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -78,9 +83,10 @@ func (s *Server) Handler() http.Handler {
 	return s.requestID(s.observe(s.recoverPanics(limitBody(s.mux))))
 }
 
-// Serve serves on ln until ctx is done, then stops accepting, waits for
-// in-flight requests (at most the shutdown timeout) and returns. A clean
-// shutdown returns nil.
+// Serve serves on ln until ctx is done, then drains (/readyz answers 503
+// while everything is still served, for the drain time), stops accepting,
+// waits for in-flight requests (at most the shutdown timeout) and returns.
+// A clean shutdown returns nil.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// Requests run on a context of their own, not ctx: a SIGTERM must let
 	// in-flight requests finish their transactions, not cancel them.
@@ -104,6 +110,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.draining.Store(true)
+	if s.drain > 0 {
+		s.log.Info("http: draining: /readyz answers 503, requests are still served", "for", s.drain.String())
+		t := time.NewTimer(s.drain)
+		select {
+		case <-t.C:
+		case err := <-served:
+			t.Stop()
+			return fmt.Errorf("http: %w", err)
+		}
+	}
 	s.log.Info("http: shutting down; finishing in-flight requests", "timeout", s.shutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.shutdownTimeout)
 	defer cancel()

@@ -34,7 +34,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	}
 	metrics := server.NewMetrics()
 	var current atomic.Pointer[store.Store]
-	srv := server.New(server.Options{Log: log, Metrics: metrics, Ready: func(ctx context.Context) error {
+	srv := server.New(server.Options{Log: log, Metrics: metrics, Drain: cfg.ShutdownDrain, ShutdownTimeout: cfg.ShutdownTimeout, Ready: func(ctx context.Context) error {
 		st := current.Load()
 		if st == nil {
 			return &server.Unready{Reason: "starting: database not open and migrated yet"}
