@@ -59,7 +59,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		if path == "" {
 			return nil, inboxbot.Errorf(inboxbot.EINVALID, "DATABASE_URL: sqlite: needs a path, such as sqlite:inboxbot.db or sqlite::memory:")
 		}
-		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
+		// Transactions start IMMEDIATE: a deferred one that read first and
+		// then writes while another process holds the lock fails at once
+		// with "database is locked", busy_timeout unused. Immediate ones
+		// wait their turn, up to the busy timeout.
+		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate"
 		if path != ":memory:" {
 			dsn += "&_pragma=journal_mode(WAL)"
 		}
