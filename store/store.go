@@ -49,6 +49,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		// protocol runs it in one round trip, where pgx's default would
 		// prepare every distinct text first.
 		cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+		boundWaits(cfg)
 		sqldb = stdlib.OpenDB(*cfg)
 		sqldb.SetMaxOpenConns(20)
 		sqldb.SetMaxIdleConns(10)
@@ -85,6 +86,26 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// ConnectTimeout bounds opening a PostgreSQL connection, unless the URL's
+// connect_timeout says otherwise.
+const ConnectTimeout = 5 * time.Second
+
+// StatementTimeout is the PostgreSQL statement_timeout of every connection,
+// unless the URL sets one: a backstop, should a request's deadline not
+// reach a server that stalls.
+const StatementTimeout = 15 * time.Second
+
+// boundWaits sets the connect and statement timeouts the URL leaves unset,
+// so that no database wait is unbounded.
+func boundWaits(cfg *pgx.ConnConfig) {
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = ConnectTimeout
+	}
+	if _, set := cfg.RuntimeParams["statement_timeout"]; !set {
+		cfg.RuntimeParams["statement_timeout"] = fmt.Sprint(StatementTimeout.Milliseconds())
+	}
 }
 
 // Close closes the database.

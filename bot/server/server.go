@@ -18,6 +18,15 @@ import (
 // MaxBodyBytes is the largest request body any route accepts (1 MiB).
 const MaxBodyBytes = 1 << 20
 
+// WriteTimeout is how long the server gives a request to be answered
+// before it drops the connection.
+const WriteTimeout = 30 * time.Second
+
+// DefaultRequestTimeout bounds every request's work, its database work
+// included. It is well under WriteTimeout, so a stalled database is
+// answered with a 503 the client can act on, not a dropped connection.
+const DefaultRequestTimeout = 15 * time.Second
+
 // DefaultShutdownTimeout bounds how long a shutdown waits for in-flight
 // requests before it cuts them off.
 const DefaultShutdownTimeout = 20 * time.Second
@@ -36,6 +45,9 @@ type Options struct {
 	// every route is still served, so that a load balancer takes this
 	// replica out of rotation before its listener closes. 0: close at once.
 	Drain time.Duration
+	// RequestTimeout is the deadline of every request's context; 0 means
+	// DefaultRequestTimeout.
+	RequestTimeout time.Duration
 }
 
 // Server serves inboxbot's HTTP routes.
@@ -45,6 +57,7 @@ type Server struct {
 	ready           func(ctx context.Context) error
 	shutdownTimeout time.Duration
 	drain           time.Duration
+	requestTimeout  time.Duration
 	mux             *http.ServeMux
 	// draining is set once shutdown starts, so /readyz turns a load
 	// balancer away before the listener closes.
@@ -56,12 +69,16 @@ type Server struct {
 
 // New returns a Server with the operations routes registered.
 func New(o Options) *Server {
-	s := &Server{log: o.Log, metrics: o.Metrics, ready: o.Ready, shutdownTimeout: o.ShutdownTimeout, drain: o.Drain, mux: http.NewServeMux()}
+	s := &Server{log: o.Log, metrics: o.Metrics, ready: o.Ready, shutdownTimeout: o.ShutdownTimeout, drain: o.Drain,
+		requestTimeout: o.RequestTimeout, mux: http.NewServeMux()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
 	if s.metrics == nil {
 		s.metrics = NewMetrics()
+	}
+	if s.requestTimeout == 0 {
+		s.requestTimeout = DefaultRequestTimeout
 	}
 	if s.shutdownTimeout == 0 {
 		s.shutdownTimeout = DefaultShutdownTimeout
@@ -78,9 +95,10 @@ func New(o Options) *Server {
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // Handler returns the routes wrapped in the shared middleware, outermost
-// first: request id, access log and metrics, panic recovery, body limit.
+// first: request id, access log and metrics, panic recovery, deadline,
+// body limit.
 func (s *Server) Handler() http.Handler {
-	return s.requestID(s.observe(s.recoverPanics(limitBody(s.mux))))
+	return s.requestID(s.observe(s.recoverPanics(s.deadline(limitBody(s.mux)))))
 }
 
 // Serve serves on ln until ctx is done, then drains (/readyz answers 503
@@ -96,7 +114,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
+		WriteTimeout:      WriteTimeout,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return base },
