@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/inboxbot/inboxbot"
 )
@@ -81,6 +82,11 @@ func reject(name, format string, args ...any) *UsageError {
 // Parse reads the words after "/inbox". Empty text is help. Words are
 // case-insensitive except names, ids and filter values.
 func Parse(text string) (Command, error) {
+	// The database refuses NUL and invalid UTF-8 in a filter or a name:
+	// bad input, said here once for every surface.
+	if strings.ContainsRune(text, 0) || !utf8.ValidString(text) {
+		return Command{}, &UsageError{Message: "The command contains a NUL character or invalid UTF-8; type it again.", Usage: Usage("help")}
+	}
 	words := strings.Fields(text)
 	if len(words) > 0 && strings.EqualFold(words[0], "/inbox") {
 		words = words[1:]

@@ -41,6 +41,24 @@ func unavailable(err error) bool {
 	return pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "conn closed")
 }
 
+// badValue reports whether the database refused a value itself: a NUL or
+// a character it cannot encode, a date out of its range. Validation should
+// have caught it first; this keeps a miss a 400, not a 500.
+func badValue(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch pgErr.Code {
+	case "22021", "22P05", "22008", "22007", "22003":
+		// character_not_in_repertoire, untranslatable_character,
+		// datetime_field_overflow, invalid_datetime_format,
+		// numeric_value_out_of_range
+		return true
+	}
+	return false
+}
+
 // retryable reports whether a transaction failed only because it raced
 // another one (deadlock or serialisation failure) and may simply run again.
 func retryable(err error) bool {

@@ -40,6 +40,7 @@ func TestWrap_LostConnectionsAndFullServersAreOutages(t *testing.T) {
 		{"deadline", fmt.Errorf("query: %w", context.DeadlineExceeded), true},
 		{"statement timeout", pg("57014"), true},
 		{"syntax error", pg("42601"), false},
+		{"NUL in a value is bad input, not an outage", pg("22021"), false},
 		{"unique violation", pg("23505"), false},
 		{"no rows", sql.ErrNoRows, false},
 		{"other", errors.New("boom"), false},
@@ -51,5 +52,16 @@ func TestWrap_LostConnectionsAndFullServersAreOutages(t *testing.T) {
 				t.Fatalf("wrap(%v) = %v (code %q), want unavailable=%v", tc.err, err, inboxbot.ErrorCode(err), tc.want)
 			}
 		})
+	}
+}
+
+// TestWrap_ValuesTheDatabaseRefusesAreBadInput: a NUL or a year the
+// database cannot store is EINVALID (400), should validation miss one.
+func TestWrap_ValuesTheDatabaseRefusesAreBadInput(t *testing.T) {
+	for _, code := range []string{"22021", "22P05", "22008", "22007", "22003"} {
+		err := wrap(&pgconn.PgError{Code: code}, "list")
+		if inboxbot.ErrorCode(err) != inboxbot.EINVALID {
+			t.Errorf("SQLSTATE %s: %v, want EINVALID", code, err)
+		}
 	}
 }

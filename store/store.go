@@ -170,6 +170,9 @@ func wrap(err error, what string) error {
 	if errors.As(err, &e) {
 		return err
 	}
+	if badValue(err) {
+		return fmt.Errorf("%s: %w: %v", what, inboxbot.Errorf(inboxbot.EINVALID, "A value is out of range or contains a character the database cannot store."), err)
+	}
 	if unavailable(err) {
 		return fmt.Errorf("%s: %w: %v", what, inboxbot.Errorf(inboxbot.EUNAVAILABLE, "The database is unavailable right now; please try again in a moment."), err)
 	}
