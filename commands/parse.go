@@ -287,6 +287,11 @@ func parseView(args []string) (Command, error) {
 		if err := viewName("view save", name); err != nil {
 			return Command{}, err
 		}
+		// Only new names are bounded: a view saved before the bound must
+		// still be deletable by its name.
+		if err := inboxbot.CheckLabel("The view name", name, inboxbot.MaxLabelLength); err != nil {
+			return Command{}, reject("view save", "%s.", inboxbot.ErrorMessage(err))
+		}
 		shared := false
 		var filters []string
 		for _, w := range words {

@@ -166,6 +166,8 @@ func (p *parser) rule(n *yaml.Node, path string, seen map[string]bool) (inboxbot
 	switch {
 	case r.Name == "":
 		p.addf(n, sub(path, "name"), "is required")
+	case inboxbot.CheckLabel("the rule name", r.Name, inboxbot.MaxLabelLength) != nil:
+		p.addf(f.get("name"), sub(path, "name"), "%s", inboxbot.ErrorMessage(inboxbot.CheckLabel("the rule name", r.Name, inboxbot.MaxLabelLength)))
 	case seen[strings.ToLower(r.Name)]:
 		p.addf(f.get("name"), sub(path, "name"), "rule %q appears twice", r.Name)
 	default:

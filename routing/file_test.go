@@ -399,3 +399,14 @@ func memberList(entries []MemberEntry) []inboxbot.Member {
 	}
 	return out
 }
+
+// TestParseFile_RuleNamesAreVisible: a rule named "VIP\u200b" lists beside
+// "VIP" as if it were the same rule.
+func TestParseFile_RuleNamesAreVisible(t *testing.T) {
+	for _, name := range []string{`"VIP\u200b"`, `"leads\e[2J"`, `"a\u202eb"`} {
+		_, _, err := ParseFile([]byte("rules:\n  - name: " + name + "\n    trigger: conversation.created\n    assign: {method: least_loaded, members: [dana]}\nmembers:\n  - name: dana\n"))
+		if err == nil || !strings.Contains(err.Error(), "invisible character") {
+			t.Errorf("rule name %s: %v, want an invisible character error", name, err)
+		}
+	}
+}
