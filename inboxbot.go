@@ -305,7 +305,7 @@ func CheckMemberName(name string) error {
 	if r := []rune(name); len(r) > 40 {
 		name = string(r[:39]) + "…"
 	}
-	return Errorf(EINVALID, "%q cannot be a member name (%s): a name is one visible word without @, <, > or commas, at most %d characters, and not me or none.",
+	return Errorf(EINVALID, "%q cannot be a member name (%s): a name is one word without @, <, > or commas, at most %d characters, and not me or none.",
 		name, why, MaxNameLength)
 }
 
