@@ -1,4 +1,4 @@
-package routing
+package teamfile
 
 import (
 	"os"
@@ -60,7 +60,7 @@ func TestParseFile_DesignExample(t *testing.T) {
 }
 
 func TestParseFile_ExampleInDeployParsesWithoutExistingMembers(t *testing.T) {
-	data, err := os.ReadFile("../deploy/rules.example.yaml")
+	data, err := os.ReadFile("../../deploy/rules.example.yaml")
 	if err != nil {
 		t.Skipf("no example file yet: %v", err)
 	}
@@ -361,7 +361,7 @@ func FuzzParseFile(f *testing.F) {
 	f.Add([]byte("members: &a [{name: x}]\nrules: *a\n"))
 	f.Add([]byte("rules:\n  - {name: r, trigger: contact.tagged, when: [{field: custom.x, values: [a]}], assign: {method: custom_field, field: x}}\n"))
 	f.Add([]byte("{"))
-	if data, err := os.ReadFile("../deploy/rules.example.yaml"); err == nil {
+	if data, err := os.ReadFile("../../deploy/rules.example.yaml"); err == nil {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
