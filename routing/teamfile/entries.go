@@ -187,7 +187,7 @@ func (p *parser) rule(n *yaml.Node, path string, seen map[string]bool) (inboxbot
 		p.addf(f.get("trigger"), sub(path, "trigger"), "unknown trigger %q (want %s)", r.Trigger, strings.Join(triggers, ", "))
 	}
 	if w := f.get("when"); w != nil {
-		for i, c := range p.sequence(w, sub(path, "when")) {
+		for i, c := range p.bounded(w, sub(path, "when"), MaxListItems) {
 			r.When = append(r.When, p.condition(c, sub(path, fmt.Sprintf("when[%d]", i))))
 		}
 	}
@@ -391,7 +391,7 @@ func named(n *yaml.Node, path string) string {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if v := resolve(n.Content[i+1]); n.Content[i].Value == "name" && v.Kind == yaml.ScalarNode && strings.TrimSpace(v.Value) != "" {
-			return fmt.Sprintf("%s %q", path, strings.TrimSpace(v.Value))
+			return fmt.Sprintf("%s %q", path, inboxbot.Clip(strings.TrimSpace(v.Value)))
 		}
 	}
 	return path
