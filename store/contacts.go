@@ -106,6 +106,9 @@ func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact
 	for k, v := range c.Custom {
 		r.Custom[k] = v
 	}
+	if len(r.Custom) > inboxbot.MaxCustomPairs {
+		return inboxbot.Contact{}, false, inboxbot.Errorf(inboxbot.EINVALID, "contact.custom: the contact would have %d fields; at most %d are allowed", len(r.Custom), inboxbot.MaxCustomPairs)
+	}
 	r.UpdatedAt = now
 	if _, err := tx.NewUpdate().Model(&r).WherePK().
 		Column("name", "email", "phone", "lead_source", "region", "custom", "updated_at").Exec(ctx); err != nil {
@@ -139,6 +142,16 @@ func (s *Store) tagContact(ctx context.Context, tx bun.Tx, contactID int64, add,
 			Where("contact_id = ? AND tag IN (?)", contactID, bun.List(rm)).Exec(ctx)
 		if err != nil {
 			return false, wrap(err, "untag contact")
+		}
+	}
+	if added {
+		// Each call is bounded; the sum of calls must be too.
+		n, err := tx.NewSelect().TableExpr("contact_tags").Where("contact_id = ?", contactID).Count(ctx)
+		if err != nil {
+			return false, wrap(err, "count tags")
+		}
+		if n > inboxbot.MaxTags {
+			return false, inboxbot.Errorf(inboxbot.EINVALID, "contact.tags: the contact would have %d tags; at most %d are allowed (remove some first)", n, inboxbot.MaxTags)
 		}
 	}
 	return added, nil
