@@ -223,6 +223,11 @@ func checkDatabaseURL(name, u string) string {
 		}
 		return ""
 	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
+		if unencodedUserInfo(u) {
+			// Such a URL parses with part of the password as the host or
+			// the database, which the driver's errors would then quote.
+			return name + " has an @, /, ? or # in its user name or password: percent-encode them (@ as %40, / as %2F, ? as %3F, # as %23)"
+		}
 		pu, err := url.Parse(u)
 		if err != nil {
 			return name + " is not a valid postgres:// URL (percent-encode special characters in the user name and password)"
@@ -268,4 +273,16 @@ func firstSet(vars map[string]string) string {
 		}
 	}
 	return first
+}
+
+// unencodedUserInfo reports whether a postgres:// URL has an @ after the
+// end of its authority (the first /, ? or #), or two @ in it: a user name
+// or password with one of those characters left unencoded.
+func unencodedUserInfo(u string) bool {
+	_, rest, _ := strings.Cut(u, "://")
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	return strings.LastIndex(rest, "@") > end || strings.Count(rest[:end], "@") > 1
 }
