@@ -5,6 +5,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -48,6 +49,9 @@ type Options struct {
 	// RequestTimeout is the deadline of every request's context; 0 means
 	// DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// MaxInFlight and MaxConnections bound concurrent requests and open
+	// connections; 0 means DefaultMaxInFlight and DefaultMaxConnections.
+	MaxInFlight, MaxConnections int
 }
 
 // Server serves inboxbot's HTTP routes.
@@ -58,7 +62,11 @@ type Server struct {
 	shutdownTimeout time.Duration
 	drain           time.Duration
 	requestTimeout  time.Duration
-	mux             *http.ServeMux
+	maxInFlight     int
+	maxConnections  int
+	// readiness is the Ready check, cached for a second.
+	readiness *cached[struct{}]
+	mux       *http.ServeMux
 	// draining is set once shutdown starts, so /readyz turns a load
 	// balancer away before the listener closes.
 	draining atomic.Bool
@@ -70,7 +78,8 @@ type Server struct {
 // New returns a Server with the operations routes registered.
 func New(o Options) *Server {
 	s := &Server{log: o.Log, metrics: o.Metrics, ready: o.Ready, shutdownTimeout: o.ShutdownTimeout, drain: o.Drain,
-		requestTimeout: o.RequestTimeout, mux: http.NewServeMux()}
+		requestTimeout: o.RequestTimeout, maxInFlight: cmp.Or(o.MaxInFlight, DefaultMaxInFlight),
+		maxConnections: cmp.Or(o.MaxConnections, DefaultMaxConnections), mux: http.NewServeMux()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -83,6 +92,14 @@ func New(o Options) *Server {
 	if s.shutdownTimeout == 0 {
 		s.shutdownTimeout = DefaultShutdownTimeout
 	}
+	s.readiness = &cached[struct{}]{ttl: time.Second, load: func() (struct{}, error) {
+		if s.ready == nil {
+			return struct{}{}, nil
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return struct{}{}, s.ready(ctx)
+	}}
 	s.wasReady.Store(true)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
@@ -95,10 +112,10 @@ func New(o Options) *Server {
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // Handler returns the routes wrapped in the shared middleware, outermost
-// first: request id, access log and metrics, panic recovery, deadline,
-// body limit.
+// first: request id, access log and metrics, panic recovery, in-flight
+// limit, deadline, body limit.
 func (s *Server) Handler() http.Handler {
-	return s.requestID(s.observe(s.recoverPanics(s.deadline(limitBody(s.mux)))))
+	return s.requestID(s.observe(s.recoverPanics(s.limitInFlight(s.deadline(limitBody(s.mux))))))
 }
 
 // Serve serves on ln until ctx is done, then drains (/readyz answers 503
@@ -115,13 +132,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      WriteTimeout,
-		IdleTimeout:       120 * time.Second,
+		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() { served <- hs.Serve(newLimitListener(ln, s.maxConnections)) }()
 	select {
 	case err := <-served:
 		return fmt.Errorf("http: %w", err)
@@ -162,12 +179,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	err := errors.New("shutting down")
 	if !s.draining.Load() {
-		err = nil
-		if s.ready != nil {
-			ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
-			err = s.ready(ctx)
-			cancel()
-		}
+		_, err = s.readiness.get()
 	}
 	if err != nil {
 		if s.wasReady.Swap(false) {
