@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -145,8 +147,8 @@ func startAdapters(env adapterEnv) (map[inboxbot.Platform]adapter, error) {
 
 // runWorkers starts the background work: the outbox, when a platform can
 // take its DMs (DMs for members on no platform wait for the console, which
-// delivers them itself), each adapter's own work, and the unassigned
-// alerts. They stop when ctx ends.
+// delivers them itself), each adapter's own work, the unassigned alerts
+// and the outbox pruning. They stop when ctx ends.
 func runWorkers(ctx context.Context, env adapterEnv, adapters map[inboxbot.Platform]adapter) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	log := env.log
@@ -172,6 +174,8 @@ func runWorkers(ctx context.Context, env adapterEnv, adapters map[inboxbot.Platf
 		})
 	}
 	wg.Go(func() { alertUnassigned(ctx, env.store, env.cfg.UnassignedAlertAfter, log) })
+	on := slices.Collect(maps.Keys(senders))
+	wg.Go(func() { pruneOutbox(ctx, env.store, env.cfg.OutboxRetention, on, log) })
 	return &wg
 }
 
