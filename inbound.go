@@ -61,6 +61,14 @@ const (
 	MaxMessageLength = 1 << 20
 )
 
+// MinTime and MaxTime bound a time a source may send: every database can
+// store the years between (PostgreSQL refuses year 0, SQLite's functions
+// misread negative years), and a message from before 1970 is a bug.
+var (
+	MinTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	MaxTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 var (
 	// regionPattern is an ISO 3166-1 country, optionally with a 3166-2
 	// subdivision: DE, US-CA, in either case; it is stored upper case.
@@ -133,6 +141,10 @@ func (in *Inbound) Validate() error {
 	}
 	if err := CheckText("message.external_id", in.MessageID, MaxIDLength); err != nil {
 		return err
+	}
+	if !in.SentAt.IsZero() && (in.SentAt.Before(MinTime) || in.SentAt.After(MaxTime)) {
+		return invalid("message.sent_at must be between %d and %d (got %s)", MinTime.Year(), MaxTime.Year()-1,
+			Clip(in.SentAt.Format(time.RFC3339)))
 	}
 	in.Contact.Region = strings.ToUpper(strings.TrimSpace(c.Region))
 	in.Channel = NormalChannel(in.Channel)

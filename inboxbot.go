@@ -331,6 +331,8 @@ func CheckMemberName(name string) error {
 		why = "it is empty"
 	case strings.IndexFunc(name, unicode.IsSpace) >= 0:
 		why = "it is more than one word"
+	case strings.IndexFunc(name, Invisible) >= 0:
+		why = fmt.Sprintf("it contains the invisible character %U", []rune(name)[runeIndex(name, Invisible)])
 	case strings.ContainsAny(name, "@<>,"):
 		why = "it contains " + string(name[strings.IndexAny(name, "@<>,")])
 	case utf8.RuneCountInString(name) > MaxNameLength:
@@ -345,4 +347,53 @@ func CheckMemberName(name string) error {
 	}
 	return Errorf(EINVALID, "%q cannot be a member name (%s): a name is one word without @, <, > or commas, at most %d characters, and not me or none.",
 		name, why, MaxNameLength)
+}
+
+// MaxLabelLength bounds rule and view names, which are shown to everyone.
+const MaxLabelLength = 100
+
+// Invisible reports whether r does not show as itself on a screen: a
+// control character (ESC, BEL), a format character (zero-width space, bidi
+// overrides such as U+202E), an unassigned or private-use code point, or a
+// blank filler. A name with one looks like another name, or rewrites the
+// terminal or the line it is shown in.
+func Invisible(r rune) bool {
+	switch r {
+	case ' ':
+		return false
+	case '\u115f', '\u1160', '\u3164', '\uffa0', '\u2800':
+		return true // Hangul fillers and the blank braille pattern
+	}
+	return !unicode.IsPrint(r) && !unicode.IsSpace(r) || r == utf8.RuneError
+}
+
+// CheckLabel returns nil when name can name a rule or a view, else an
+// EINVALID error naming what: not empty, at most max characters, and
+// nothing invisible (see Invisible), so two names that look alike are alike.
+func CheckLabel(what, name string, max int) error {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return Errorf(EINVALID, "%s is empty", what)
+	case !utf8.ValidString(name):
+		return Errorf(EINVALID, "%s is not valid UTF-8", what)
+	case utf8.RuneCountInString(name) > max:
+		return Errorf(EINVALID, "%s is %d characters long; at most %d are allowed (%q)", what, utf8.RuneCountInString(name), max, Clip(name))
+	}
+	if i := runeIndex(name, func(r rune) bool { return Invisible(r) && r != ' ' || r != ' ' && unicode.IsSpace(r) }); i >= 0 {
+		return Errorf(EINVALID, "%s contains the invisible character %U (%q)", what, []rune(name)[i], Clip(name))
+	}
+	return nil
+}
+
+// runeIndex is the index, in runes, of the first rune of s for which f is
+// true, or -1.
+func runeIndex(s string, f func(rune) bool) int {
+	i := 0
+	for _, r := range s {
+		if f(r) {
+			return i
+		}
+		i++
+	}
+	return -1
 }

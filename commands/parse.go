@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/inboxbot/inboxbot"
 )
@@ -84,6 +85,11 @@ func reject(name, format string, args ...any) *UsageError {
 // Parse reads the words after "/inbox". Empty text is help. Words are
 // case-insensitive except names, ids and filter values.
 func Parse(text string) (Command, error) {
+	// The database refuses NUL and invalid UTF-8 in a filter or a name:
+	// bad input, said here once for every surface.
+	if strings.ContainsRune(text, 0) || !utf8.ValidString(text) {
+		return Command{}, &UsageError{Message: "The command contains a NUL character or invalid UTF-8; type it again.", Usage: Usage("help")}
+	}
 	words := strings.Fields(text)
 	if len(words) > 0 && strings.EqualFold(words[0], "/inbox") {
 		words = words[1:]
@@ -317,6 +323,11 @@ func parseView(args []string) (Command, error) {
 		name, words := args[0], args[1:]
 		if err := viewName("view save", name); err != nil {
 			return Command{}, err
+		}
+		// Only new names are bounded: a view saved before the bound must
+		// still be deletable by its name.
+		if err := inboxbot.CheckLabel("The view name", name, inboxbot.MaxLabelLength); err != nil {
+			return Command{}, reject("view save", "%s.", inboxbot.ErrorMessage(err))
 		}
 		shared := false
 		var filters []string

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -199,6 +200,19 @@ func TestParse_FarFetchedWordsGetNoSuggestion(t *testing.T) {
 	for _, word := range []string{"bogus", "frobnicate", "xyz"} {
 		if _, err := Parse(word); err == nil || strings.Contains(err.Error(), "Did you mean") {
 			t.Errorf("Parse(%q) = %v; want an error without a suggestion", word, err)
+		}
+	}
+}
+
+// TestParse_NULAndInvalidUTF8AreRefused: a NUL in a filter or a name
+// reached the database and came back as a 500; it is bad input on every
+// surface.
+func TestParse_NULAndInvalidUTF8AreRefused(t *testing.T) {
+	for _, text := range []string{"list tag:a\x00b", "list @\x00", "view save v\x00 tag:x", "list tag:\xff"} {
+		_, err := Parse(text)
+		var u *UsageError
+		if !errors.As(err, &u) || !strings.Contains(u.Message, "NUL character or invalid UTF-8") {
+			t.Errorf("Parse(%q) = %v, want a usage error", text, err)
 		}
 	}
 }

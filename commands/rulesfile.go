@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/inboxbot/inboxbot"
-	"github.com/inboxbot/inboxbot/routing"
+	"github.com/inboxbot/inboxbot/routing/teamfile"
 	"github.com/inboxbot/inboxbot/store"
 )
 
@@ -32,7 +32,7 @@ func ApplyRulesFile(ctx context.Context, s *store.Store, data []byte) (summary s
 	for i, m := range existing {
 		names[i] = m.Name
 	}
-	entries, rules, err := routing.ParseFile(data, names...)
+	entries, rules, err := teamfile.ParseFile(data, names...)
 	if err != nil {
 		return "", err
 	}
@@ -62,7 +62,7 @@ type teamPlan struct {
 // planTeam merges each entry into the member of its name and checks that
 // no Slack or Discord id ends up on two members. The store would refuse
 // that too, but without naming the entry and the field.
-func planTeam(existing []inboxbot.Member, entries []routing.MemberEntry) (teamPlan, error) {
+func planTeam(existing []inboxbot.Member, entries []teamfile.MemberEntry) (teamPlan, error) {
 	var p teamPlan
 	byName := make(map[string]inboxbot.Member, len(existing))
 	owner := map[string]string{} // "slack:U123" -> lower-case name, now
@@ -151,7 +151,7 @@ func planTeam(existing []inboxbot.Member, entries []routing.MemberEntry) (teamPl
 
 // merge is cur with what entry e wrote: each key written replaces the
 // current value, each key left out keeps it.
-func merge(cur inboxbot.Member, e routing.MemberEntry) inboxbot.Member {
+func merge(cur inboxbot.Member, e teamfile.MemberEntry) inboxbot.Member {
 	m := cur // the name matched case-insensitively; the member keeps its own
 	if e.Has("role") {
 		m.Role = e.Role
@@ -256,7 +256,7 @@ func ExportRulesFile(ctx context.Context, s *store.Store) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("export rules file: %w", err)
 	}
-	data, err := routing.ExportFile(members, rules)
+	data, err := teamfile.ExportFile(members, rules)
 	if err != nil {
 		return nil, fmt.Errorf("export rules file: %w", err)
 	}

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -84,10 +85,20 @@ func (s *Service) viewList(ctx context.Context, c call) (Response, error) {
 	return reply(fmt.Sprintf("Views: %d", len(vs)), strings.Join(lines, "\n")), nil
 }
 
-// viewDelete deletes one of the asker's own views.
+// viewDelete deletes one of the asker's own views; an admin who has none
+// of that name deletes the shared views of that name, whoever made them,
+// so that no shared view is beyond everyone's reach.
 func (s *Service) viewDelete(ctx context.Context, c call) (Response, error) {
-	if err := s.Store.DeleteView(ctx, c.Actor.ID, c.Cmd.View); err != nil {
+	err := s.Store.DeleteView(ctx, c.Actor.ID, c.Cmd.View)
+	if inboxbot.ErrorCode(err) == inboxbot.ENOTFOUND && c.Actor.Role == inboxbot.RoleAdmin {
+		n, derr := s.Store.DeleteSharedViews(ctx, c.Cmd.View)
+		if derr != nil || n == 0 {
+			return Response{}, cmp.Or(derr, err)
+		}
+		return reply(fmt.Sprintf("Deleted %s named %s", counted(n, "shared view"), inboxbot.Clip(c.Cmd.View)), ""), nil
+	}
+	if err != nil {
 		return Response{}, err
 	}
-	return reply("Deleted view "+c.Cmd.View, ""), nil
+	return reply("Deleted view "+inboxbot.Clip(c.Cmd.View), ""), nil
 }

@@ -164,3 +164,12 @@ func pick(r inboxbot.Rule, in inboxbot.RouteInput) picked {
 	}
 	return picked{reason: fmt.Sprintf("no eligible member: unknown method %q", r.Assign.Method)}
 }
+
+// strs turns a list of a string type into strings.
+func strs[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}

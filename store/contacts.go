@@ -105,6 +105,10 @@ func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact
 	// Custom fields merge into those the contact has: the row returned
 	// holds the old ones when the contact existed.
 	if merged, changed := mergeCustom(r.Custom, c.Custom); changed {
+		if len(merged) > inboxbot.MaxCustomPairs {
+			return inboxbot.Contact{}, false, inboxbot.Errorf(inboxbot.EINVALID,
+				"contact.custom: the contact would have %d fields; at most %d are allowed", len(merged), inboxbot.MaxCustomPairs)
+		}
 		r.Custom = merged
 		if _, err := tx.NewUpdate().Model(&r).WherePK().Column("custom").Exec(ctx); err != nil {
 			return inboxbot.Contact{}, false, wrap(err, "update contact")
@@ -157,6 +161,16 @@ func (s *Store) tagContact(ctx context.Context, tx bun.Tx, contactID int64, add,
 			Where("contact_id = ? AND tag IN (?)", contactID, bun.List(rm)).Exec(ctx)
 		if err != nil {
 			return false, wrap(err, "untag contact")
+		}
+	}
+	if added {
+		// Each call is bounded; the sum of calls must be too.
+		n, err := tx.NewSelect().TableExpr("contact_tags").Where("contact_id = ?", contactID).Count(ctx)
+		if err != nil {
+			return false, wrap(err, "count tags")
+		}
+		if n > inboxbot.MaxTags {
+			return false, inboxbot.Errorf(inboxbot.EINVALID, "contact.tags: the contact would have %d tags; at most %d are allowed (remove some first)", n, inboxbot.MaxTags)
 		}
 	}
 	return added, nil

@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql/driver"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"syscall"
@@ -16,8 +17,12 @@ import (
 func unavailable(err error) bool {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		// Class 08: connection exception; 57P0x: shutdown, cannot connect now.
-		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P")
+		// Class 08: connection exception; 53: insufficient resources (too
+		// many clients, out of memory or disk); 57P0x: shutdown, cannot
+		// connect now; 57014: statement_timeout, a server too slow to answer.
+		c := pgErr.Code
+		return strings.HasPrefix(c, "08") || strings.HasPrefix(c, "53") ||
+			strings.HasPrefix(c, "57P") || c == "57014"
 	}
 	var connectErr *pgconn.ConnectError
 	var netErr net.Error
@@ -25,13 +30,33 @@ func unavailable(err error) bool {
 	switch {
 	case errors.As(err, &connectErr), errors.As(err, &netErr),
 		errors.Is(err, driver.ErrBadConn), errors.Is(err, syscall.ECONNREFUSED),
-		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		// A connection lost mid-query ends a read early.
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return true
 	case errors.As(err, &liteErr):
 		code := liteErr.Code() & 0xff
 		return code == 5 || code == 6 // SQLITE_BUSY, SQLITE_LOCKED
 	}
 	return pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "conn closed")
+}
+
+// badValue reports whether the database refused a value itself: a NUL or
+// a character it cannot encode, a date out of its range. Validation should
+// have caught it first; this keeps a miss a 400, not a 500.
+func badValue(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch pgErr.Code {
+	case "22021", "22P05", "22008", "22007", "22003":
+		// character_not_in_repertoire, untranslatable_character,
+		// datetime_field_overflow, invalid_datetime_format,
+		// numeric_value_out_of_range
+		return true
+	}
+	return false
 }
 
 // retryable reports whether a transaction failed only because it raced

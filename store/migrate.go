@@ -48,6 +48,12 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 			return nil, wrap(err, "migrate")
 		}
 		defer conn.Close()
+		// Waiting for another replica's migrations may outlast the
+		// statement timeout; the wait ends with ctx instead.
+		if _, err := conn.ExecContext(ctx, "SET statement_timeout = 0"); err != nil {
+			return nil, wrap(err, "migrate: lock")
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "RESET statement_timeout")
 		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", migrationLockKey); err != nil {
 			return nil, wrap(err, "migrate: lock")
 		}

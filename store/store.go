@@ -49,6 +49,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		// protocol runs it in one round trip, where pgx's default would
 		// prepare every distinct text first.
 		cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+		boundWaits(cfg)
 		sqldb = stdlib.OpenDB(*cfg)
 		sqldb.SetMaxOpenConns(20)
 		sqldb.SetMaxIdleConns(10)
@@ -59,7 +60,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		if path == "" {
 			return nil, inboxbot.Errorf(inboxbot.EINVALID, "DATABASE_URL: sqlite: needs a path, such as sqlite:inboxbot.db or sqlite::memory:")
 		}
-		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
+		// Transactions start IMMEDIATE: a deferred one that read first and
+		// then writes while another process holds the lock fails at once
+		// with "database is locked", busy_timeout unused. Immediate ones
+		// wait their turn, up to the busy timeout.
+		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate"
 		if path != ":memory:" {
 			dsn += "&_pragma=journal_mode(WAL)"
 		}
@@ -81,6 +86,26 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// ConnectTimeout bounds opening a PostgreSQL connection, unless the URL's
+// connect_timeout says otherwise.
+const ConnectTimeout = 5 * time.Second
+
+// StatementTimeout is the PostgreSQL statement_timeout of every connection,
+// unless the URL sets one: a backstop, should a request's deadline not
+// reach a server that stalls.
+const StatementTimeout = 15 * time.Second
+
+// boundWaits sets the connect and statement timeouts the URL leaves unset,
+// so that no database wait is unbounded.
+func boundWaits(cfg *pgx.ConnConfig) {
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = ConnectTimeout
+	}
+	if _, set := cfg.RuntimeParams["statement_timeout"]; !set {
+		cfg.RuntimeParams["statement_timeout"] = fmt.Sprint(StatementTimeout.Milliseconds())
+	}
 }
 
 // Close closes the database.
@@ -144,6 +169,9 @@ func wrap(err error, what string) error {
 	var e *inboxbot.Error
 	if errors.As(err, &e) {
 		return err
+	}
+	if badValue(err) {
+		return fmt.Errorf("%s: %w: %v", what, inboxbot.Errorf(inboxbot.EINVALID, "A value is out of range or contains a character the database cannot store."), err)
 	}
 	if unavailable(err) {
 		return fmt.Errorf("%s: %w: %v", what, inboxbot.Errorf(inboxbot.EUNAVAILABLE, "The database is unavailable right now; please try again in a moment."), err)

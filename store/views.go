@@ -81,7 +81,20 @@ func (s *Store) DeleteView(ctx context.Context, member int64, name string) error
 		return wrap(err, "delete view "+name)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return inboxbot.Errorf(inboxbot.ENOTFOUND, "You have no view named %q.", name)
+		return inboxbot.Errorf(inboxbot.ENOTFOUND, "You have no view named %q.", inboxbot.Clip(name))
 	}
 	return nil
+}
+
+// DeleteSharedViews deletes every shared view named name, whoever owns it,
+// and returns how many there were: an admin's way to remove a shared view
+// that its owner cannot or will not.
+func (s *Store) DeleteSharedViews(ctx context.Context, name string) (int, error) {
+	res, err := s.db.NewDelete().Model((*viewRow)(nil)).
+		Where("shared AND lower(name) = lower(?)", name).Exec(ctx)
+	if err != nil {
+		return 0, wrap(err, "delete shared views")
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }

@@ -28,6 +28,12 @@ const MaxBodyBytes = 1 << 20
 // RetryAfterSeconds is what a 503 asks the client to wait before retrying.
 const RetryAfterSeconds = "5"
 
+// unavailableMessage answers a request the database could not serve. It
+// does not promise that nothing was written: a commit may have reached the
+// database before it stalled; retrying with the same message.external_id
+// is safe (docs/api.md).
+const unavailableMessage = "the database is unavailable; retry later (a retry with the same message.external_id is safe)"
+
 // Handler serves the inbound API under /api/v1/.
 type Handler struct {
 	svc   *commands.Service
@@ -136,7 +142,12 @@ func (h *Handler) authorized(r *http.Request) bool {
 // means. Errors without a code are ours: the detail goes to the log, the
 // client gets a generic message.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	switch inboxbot.ErrorCode(err) {
+	code := inboxbot.ErrorCode(err)
+	if errors.Is(err, context.DeadlineExceeded) && code == inboxbot.EINTERNAL {
+		// The request's deadline ran out: the database is too slow.
+		code = inboxbot.EUNAVAILABLE
+	}
+	switch code {
 	case inboxbot.EINVALID:
 		writeError(w, http.StatusBadRequest, inboxbot.ErrorMessage(err))
 	case inboxbot.ENOTFOUND:
@@ -148,7 +159,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case inboxbot.EUNAVAILABLE:
 		h.log.Warn("api: database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", RetryAfterSeconds)
-		writeError(w, http.StatusServiceUnavailable, "the database is unavailable; nothing was changed, retry later")
+		writeError(w, http.StatusServiceUnavailable, unavailableMessage)
 	default:
 		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 			// The client gave up; the transaction was rolled back.

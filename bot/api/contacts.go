@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 	"strings"
+
+	"github.com/inboxbot/inboxbot"
 )
 
 // errNoContactID answers a tags request whose path has no contact id.
@@ -37,6 +39,10 @@ func (h *Handler) tags(w http.ResponseWriter, r *http.Request) {
 	id := strings.TrimSpace(r.PathValue("external_id"))
 	if id == "" {
 		h.fail(w, r, invalid("%s", errNoContactID))
+		return
+	}
+	if err := inboxbot.CheckText("contact external_id", id, inboxbot.MaxIDLength); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	var req tagsRequest

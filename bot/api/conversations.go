@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -34,7 +35,13 @@ const maxListLimit = 500
 // assignee=me is refused: the caller is an API token, not a member, so
 // "me" has no one to mean; naming the member says the same thing.
 func (h *Handler) conversations(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	// r.URL.Query drops what it cannot parse (open;limit=1, %zz) and
+	// would list everything unfiltered: refuse instead.
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		h.fail(w, r, invalid("the query string is malformed: %s", inboxbot.Clip(strings.TrimPrefix(err.Error(), "invalid "))))
+		return
+	}
 	for k := range q {
 		switch k {
 		case "assignee", "follower", "status", "limit":
@@ -105,6 +112,9 @@ func (h *Handler) conversations(w http.ResponseWriter, r *http.Request) {
 // memberParam finds the member a query parameter names; an unknown name
 // is the caller's mistake (400), not a missing resource.
 func (h *Handler) memberParam(r *http.Request, param, name string) (inboxbot.Member, error) {
+	if err := inboxbot.CheckText(param, name, inboxbot.MaxTextLength); err != nil {
+		return inboxbot.Member{}, err
+	}
 	m, err := h.store.MemberByName(r.Context(), strings.TrimPrefix(name, "@"))
 	if inboxbot.ErrorCode(err) == inboxbot.ENOTFOUND {
 		return m, invalid("%s: no member is named %q", param, name)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/inboxbot/inboxbot"
@@ -42,6 +43,9 @@ func decodeJSON(body io.Reader, v any) error {
 		return syntaxError(data, v)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
+	// Numbers stay text, so one out of float64's range (1e999) is named
+	// rather than failing the whole body.
+	dec.UseNumber()
 	if err := checkFields(dec, reflect.TypeOf(v), ""); err != nil {
 		return err
 	}
@@ -80,10 +84,11 @@ func checkFields(dec *json.Decoder, t reflect.Type, path string) error {
 		if t.Kind() != reflect.String {
 			return wrongType(path, t, "string")
 		}
-	case float64:
+	case json.Number:
 		if t.Kind() < reflect.Int || t.Kind() > reflect.Float64 {
 			return wrongType(path, t, "number")
 		}
+		return checkNumber(path, t, tok)
 	case bool:
 		if t.Kind() != reflect.Bool {
 			return wrongType(path, t, "bool")
@@ -134,6 +139,23 @@ func checkFields(dec *json.Decoder, t reflect.Type, path string) error {
 		}
 		_, err := dec.Token()
 		return err
+	}
+	return nil
+}
+
+// checkNumber refuses a number that does not fit t, naming the field.
+func checkNumber(path string, t reflect.Type, n json.Number) error {
+	var err error
+	switch {
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
+		_, err = strconv.ParseInt(n.String(), 10, t.Bits())
+	case t.Kind() >= reflect.Uint && t.Kind() <= reflect.Uintptr:
+		_, err = strconv.ParseUint(n.String(), 10, t.Bits())
+	default:
+		_, err = strconv.ParseFloat(n.String(), t.Bits())
+	}
+	if err != nil {
+		return inboxbot.Errorf(inboxbot.EINVALID, "%s is out of range or not a whole number (got %s)", path, inboxbot.Clip(n.String()))
 	}
 	return nil
 }

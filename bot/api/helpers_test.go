@@ -16,6 +16,7 @@ import (
 	"github.com/inboxbot/inboxbot/bot/api"
 	"github.com/inboxbot/inboxbot/commands"
 	"github.com/inboxbot/inboxbot/routing"
+	"github.com/inboxbot/inboxbot/routing/teamfile"
 	"github.com/inboxbot/inboxbot/store"
 )
 
@@ -64,7 +65,7 @@ func newEnv(t testing.TB, s *store.Store) *env {
 // withTeam applies the team file to the store.
 func (e *env) withTeam(file string) *env {
 	e.t.Helper()
-	entries, rs, err := routing.ParseFile([]byte(file))
+	entries, rs, err := teamfile.ParseFile([]byte(file))
 	if err != nil {
 		e.t.Fatal(err)
 	}

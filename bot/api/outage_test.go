@@ -3,13 +3,17 @@ package api_test
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot/server"
 	"github.com/inboxbot/inboxbot/store"
 	"github.com/inboxbot/inboxbot/store/storetest"
 )
@@ -22,6 +26,9 @@ type proxy struct {
 	mu     sync.Mutex
 	conns  []net.Conn
 	closed bool
+	// frozen, while not nil, holds every byte in flight until it is
+	// closed: the database stopped (SIGSTOP) with its connections open.
+	frozen chan struct{}
 	wg     sync.WaitGroup
 }
 
@@ -51,8 +58,50 @@ func (p *proxy) accept() {
 		if !p.track(c, up) {
 			continue
 		}
-		p.wg.Go(func() { io.Copy(up, c); up.Close() })
-		p.wg.Go(func() { io.Copy(c, up); c.Close() })
+		p.wg.Go(func() { p.pipe(up, c) })
+		p.wg.Go(func() { p.pipe(c, up) })
+	}
+}
+
+// pipe copies src to dst, holding each chunk while the proxy is frozen.
+func (p *proxy) pipe(dst, src net.Conn) {
+	defer dst.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			p.mu.Lock()
+			frozen := p.frozen
+			p.mu.Unlock()
+			if frozen != nil {
+				<-frozen
+			}
+			if _, err := dst.Write(buf[:n]); err != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// Freeze holds all traffic, in both directions, until Thaw.
+func (p *proxy) Freeze() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.frozen == nil {
+		p.frozen = make(chan struct{})
+	}
+}
+
+// Thaw lets the held traffic through, as a database resumed after SIGSTOP.
+func (p *proxy) Thaw() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.frozen != nil {
+		close(p.frozen)
+		p.frozen = nil
 	}
 }
 
@@ -74,6 +123,10 @@ func (p *proxy) track(cs ...net.Conn) bool {
 func (p *proxy) Close() {
 	p.mu.Lock()
 	p.closed = true
+	if p.frozen != nil {
+		close(p.frozen)
+		p.frozen = nil
+	}
 	p.ln.Close()
 	for _, c := range p.conns {
 		c.Close()
@@ -125,7 +178,7 @@ func TestOutage_DatabaseGoneIs503AndChangesNothing(t *testing.T) {
 	} {
 		r := e.do(req.method, req.path, req.body)
 		if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") != "5" ||
-			r.json(t)["error"] != "the database is unavailable; nothing was changed, retry later" {
+			!strings.HasPrefix(r.json(t)["error"].(string), "the database is unavailable; retry later") {
 			t.Fatalf("%s %s during the outage = %d %v %s", req.method, req.path, r.status, r.header, r.body)
 		}
 	}
@@ -247,4 +300,46 @@ func abs(n int) int {
 		return -n
 	}
 	return n
+}
+
+// TestOutage_FrozenDatabaseIsAnswered503InTime freezes the database (as
+// SIGSTOP does: connections open, no answers). The request must be answered
+// 503 with Retry-After when its deadline runs out, well before the server's
+// write timeout, and not hang. Once the database resumes, whatever it had
+// received may commit: the source's retry with the same message.external_id
+// must then leave the message stored exactly once.
+func TestOutage_FrozenDatabaseIsAnswered503InTime(t *testing.T) {
+	direct, through, p := proxied(t)
+	e := newEnv(t, through).withTeam(team)
+	srv := server.New(server.Options{RequestTimeout: time.Second, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv.Handle("/api/v1/", e.h)
+	e.h = srv.Handler()
+	if r := e.do("POST", "/api/v1/inbound", inboundBody("jane", "facebook-ad", "m-1", "hi")); r.status != http.StatusCreated {
+		t.Fatalf("before the freeze = %d %s", r.status, r.body)
+	}
+	p.Freeze()
+	start := time.Now()
+	r := e.do("POST", "/api/v1/inbound", inboundBody("omar", "facebook-ad", "m-2", "hello"))
+	took := time.Since(start)
+	if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" {
+		t.Fatalf("while frozen = %d %v %s", r.status, r.header, r.body)
+	}
+	if took > 10*time.Second {
+		t.Fatalf("answered after %v; the write timeout is %v", took, server.WriteTimeout)
+	}
+	p.Thaw()
+
+	back := newEnv(t, direct)
+	if r := back.do("POST", "/api/v1/inbound", inboundBody("omar", "facebook-ad", "m-2", "hello")); r.status != http.StatusCreated && r.status != http.StatusOK {
+		t.Fatalf("retry after the freeze = %d %s", r.status, r.body)
+	}
+	convs, _ := direct.List(bg, inboxbot.Filter{})
+	if len(convs) != 2 {
+		t.Fatalf("%d conversations after the retry, want jane's and omar's", len(convs))
+	}
+	for _, c := range convs {
+		if msgs, _ := direct.Messages(bg, c.ID, 10); len(msgs) != 1 {
+			t.Fatalf("conversation %d has %d messages, want 1", c.ID, len(msgs))
+		}
+	}
 }

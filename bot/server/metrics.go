@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -54,7 +55,9 @@ func NewMetrics() *Metrics {
 // surface, notifications by state, and the connection pool. Reading them
 // from the database gives every replica the same, whole-team numbers.
 func (m *Metrics) WatchStore(st *store.Store) {
-	m.Registry.MustRegister(&storeCollector{st: st})
+	c := &storeCollector{st: st}
+	c.figures = &cached[storeFigures]{ttl: time.Second, load: c.load}
+	m.Registry.MustRegister(c)
 }
 
 // Handler serves the registry in the Prometheus text format. A failing
@@ -102,7 +105,36 @@ func (m *Metrics) observeHTTP(route string, status int, elapsed time.Duration) {
 }
 
 // storeCollector reads the database-backed metrics at scrape time.
-type storeCollector struct{ st *store.Store }
+type storeCollector struct {
+	st *store.Store
+	// figures are the database's numbers, read at most once a second
+	// however often /metrics is asked.
+	figures *cached[storeFigures]
+}
+
+// storeFigures are what a scrape reads from the database.
+type storeFigures struct {
+	assignments, notifications map[string]int
+	// failed is the series that could not be read.
+	failed *prometheus.Desc
+}
+
+func (c *storeCollector) load() (storeFigures, error) {
+	// A scrape must not hang on a stuck database: Prometheus would time
+	// out and lose the process metrics too.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var f storeFigures
+	var err error
+	if f.assignments, err = c.st.AssignmentCounts(ctx); err != nil {
+		f.failed = descAssignments
+		return f, err
+	}
+	if f.notifications, err = c.st.OutboxCounts(ctx); err != nil {
+		f.failed = descNotifications
+	}
+	return f, err
+}
 
 var (
 	descUp = prometheus.NewDesc("inboxbot_database_up",
@@ -111,6 +143,8 @@ var (
 		"Assignment events recorded, by the surface they came through.", []string{"via"}, nil)
 	descNotifications = prometheus.NewDesc("inboxbot_notifications",
 		"Direct messages in the outbox, by state (pending, sent, dead).", []string{"state"}, nil)
+	descPending = prometheus.NewDesc("inboxbot_outbox_pending",
+		"Direct messages waiting in the outbox to be delivered.", nil, nil)
 	descMaxOpen   = prometheus.NewDesc("inboxbot_db_max_open_connections", "Maximum open database connections of this replica.", nil, nil)
 	descOpen      = prometheus.NewDesc("inboxbot_db_open_connections", "Open database connections, in use and idle.", nil, nil)
 	descInUse     = prometheus.NewDesc("inboxbot_db_in_use_connections", "Database connections in use.", nil, nil)
@@ -126,7 +160,7 @@ var (
 var vias = []inboxbot.Via{inboxbot.ViaSlack, inboxbot.ViaDiscord, inboxbot.ViaAPI, inboxbot.ViaShell, inboxbot.ViaWorkflow, inboxbot.ViaContact}
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descUp, descAssignments, descNotifications,
+	for _, d := range []*prometheus.Desc{descUp, descAssignments, descNotifications, descPending,
 		descMaxOpen, descOpen, descInUse, descIdle, descWaits, descWaitSecs, descIdleClose, descLifeClose} {
 		ch <- d
 	}
@@ -147,22 +181,13 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(descIdleClose, float64(st.MaxIdleClosed))
 	counter(descLifeClose, float64(st.MaxLifetimeClosed+st.MaxIdleTimeClosed))
 
-	// A scrape must not hang on a stuck database: Prometheus would time
-	// out and lose the process metrics too.
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	assignments, err := c.st.AssignmentCounts(ctx)
+	f, err := c.figures.get()
 	if err != nil {
 		gauge(descUp, 0)
-		ch <- prometheus.NewInvalidMetric(descAssignments, err)
+		ch <- prometheus.NewInvalidMetric(f.failed, err)
 		return
 	}
-	notifications, err := c.st.OutboxCounts(ctx)
-	if err != nil {
-		gauge(descUp, 0)
-		ch <- prometheus.NewInvalidMetric(descNotifications, err)
-		return
-	}
+	assignments, notifications := maps.Clone(f.assignments), f.notifications
 	gauge(descUp, 1)
 	for _, v := range vias {
 		if _, ok := assignments[string(v)]; !ok {
@@ -175,4 +200,5 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	for state, n := range notifications {
 		ch <- prometheus.MustNewConstMetric(descNotifications, prometheus.GaugeValue, float64(n), state)
 	}
+	gauge(descPending, float64(notifications["pending"]))
 }

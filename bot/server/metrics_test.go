@@ -130,6 +130,9 @@ func TestMetrics_ParseAndCoverTheProduct(t *testing.T) {
 		if got := value(t, fams, "inboxbot_notifications", map[string]string{"state": "pending"}); got != 1 {
 			t.Errorf("notifications{state=pending} = %v, want 1", got)
 		}
+		if got := value(t, fams, "inboxbot_outbox_pending", nil); got != 1 {
+			t.Errorf("outbox_pending = %v, want 1", got)
+		}
 		if got := value(t, fams, "inboxbot_database_up", nil); got != 1 {
 			t.Errorf("database_up = %v, want 1", got)
 		}
@@ -148,5 +151,22 @@ func TestMetrics_DatabaseDownKeepsTheRestOfTheScrape(t *testing.T) {
 	}
 	if _, ok := fams["go_goroutines"]; !ok {
 		t.Error("a database failure dropped the process metrics")
+	}
+}
+
+// TestMetrics_DatabaseFiguresAreReadAtMostOnceASecond: /metrics must not
+// be a cheap way to load the database: scrapes within a second share one
+// read.
+func TestMetrics_DatabaseFiguresAreReadAtMostOnceASecond(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	m := server.NewMetrics()
+	m.WatchStore(st)
+	h := server.New(server.Options{Log: slog.New(slog.DiscardHandler), Metrics: m}).Handler()
+	if got := value(t, scrape(t, h), "inboxbot_database_up", nil); got != 1 {
+		t.Fatalf("database_up = %v", got)
+	}
+	st.Close() // a scrape that queried now would report the database down
+	if got := value(t, scrape(t, h), "inboxbot_database_up", nil); got != 1 {
+		t.Fatal("a second scrape within a second queried the database again")
 	}
 }

@@ -56,6 +56,16 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
+// deadline gives every request's context the request timeout, so database
+// work on a stalled server ends in time to answer.
+func (s *Server) deadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), s.requestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
 // observe writes the access log line and the request metrics. It logs the
 // path without its query and no header at all: tokens travel in both.
 func (s *Server) observe(next http.Handler) http.Handler {

@@ -5,6 +5,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,15 @@ import (
 
 // MaxBodyBytes is the largest request body any route accepts (1 MiB).
 const MaxBodyBytes = 1 << 20
+
+// WriteTimeout is how long the server gives a request to be answered
+// before it drops the connection.
+const WriteTimeout = 30 * time.Second
+
+// DefaultRequestTimeout bounds every request's work, its database work
+// included. It is well under WriteTimeout, so a stalled database is
+// answered with a 503 the client can act on, not a dropped connection.
+const DefaultRequestTimeout = 15 * time.Second
 
 // DefaultShutdownTimeout bounds how long a shutdown waits for in-flight
 // requests before it cuts them off.
@@ -32,6 +42,16 @@ type Options struct {
 	// ShutdownTimeout bounds the wait for in-flight requests; 0 means
 	// DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
+	// Drain is how long, once shutdown starts, /readyz answers 503 while
+	// every route is still served, so that a load balancer takes this
+	// replica out of rotation before its listener closes. 0: close at once.
+	Drain time.Duration
+	// RequestTimeout is the deadline of every request's context; 0 means
+	// DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// MaxInFlight and MaxConnections bound concurrent requests and open
+	// connections; 0 means DefaultMaxInFlight and DefaultMaxConnections.
+	MaxInFlight, MaxConnections int
 }
 
 // Server serves inboxbot's HTTP routes.
@@ -40,7 +60,13 @@ type Server struct {
 	metrics         *Metrics
 	ready           func(ctx context.Context) error
 	shutdownTimeout time.Duration
-	mux             *http.ServeMux
+	drain           time.Duration
+	requestTimeout  time.Duration
+	maxInFlight     int
+	maxConnections  int
+	// readiness is the Ready check, cached for a second.
+	readiness *cached[struct{}]
+	mux       *http.ServeMux
 	// draining is set once shutdown starts, so /readyz turns a load
 	// balancer away before the listener closes.
 	draining atomic.Bool
@@ -51,16 +77,29 @@ type Server struct {
 
 // New returns a Server with the operations routes registered.
 func New(o Options) *Server {
-	s := &Server{log: o.Log, metrics: o.Metrics, ready: o.Ready, shutdownTimeout: o.ShutdownTimeout, mux: http.NewServeMux()}
+	s := &Server{log: o.Log, metrics: o.Metrics, ready: o.Ready, shutdownTimeout: o.ShutdownTimeout, drain: o.Drain,
+		requestTimeout: o.RequestTimeout, maxInFlight: cmp.Or(o.MaxInFlight, DefaultMaxInFlight),
+		maxConnections: cmp.Or(o.MaxConnections, DefaultMaxConnections), mux: http.NewServeMux()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
 	if s.metrics == nil {
 		s.metrics = NewMetrics()
 	}
+	if s.requestTimeout == 0 {
+		s.requestTimeout = DefaultRequestTimeout
+	}
 	if s.shutdownTimeout == 0 {
 		s.shutdownTimeout = DefaultShutdownTimeout
 	}
+	s.readiness = &cached[struct{}]{ttl: time.Second, load: func() (struct{}, error) {
+		if s.ready == nil {
+			return struct{}{}, nil
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return struct{}{}, s.ready(ctx)
+	}}
 	s.wasReady.Store(true)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
@@ -73,14 +112,16 @@ func New(o Options) *Server {
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // Handler returns the routes wrapped in the shared middleware, outermost
-// first: request id, access log and metrics, panic recovery, body limit.
+// first: request id, access log and metrics, panic recovery, in-flight
+// limit, deadline, body limit.
 func (s *Server) Handler() http.Handler {
-	return s.requestID(s.observe(s.recoverPanics(limitBody(s.mux))))
+	return s.requestID(s.observe(s.recoverPanics(s.limitInFlight(s.deadline(limitBody(s.mux))))))
 }
 
-// Serve serves on ln until ctx is done, then stops accepting, waits for
-// in-flight requests (at most the shutdown timeout) and returns. A clean
-// shutdown returns nil.
+// Serve serves on ln until ctx is done, then drains (/readyz answers 503
+// while everything is still served, for the drain time), stops accepting,
+// waits for in-flight requests (at most the shutdown timeout) and returns.
+// A clean shutdown returns nil.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// Requests run on a context of their own, not ctx: a SIGTERM must let
 	// in-flight requests finish their transactions, not cancel them.
@@ -90,20 +131,30 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() { served <- hs.Serve(newLimitListener(ln, s.maxConnections)) }()
 	select {
 	case err := <-served:
 		return fmt.Errorf("http: %w", err)
 	case <-ctx.Done():
 	}
 	s.draining.Store(true)
+	if s.drain > 0 {
+		s.log.Info("http: draining: /readyz answers 503, requests are still served", "for", s.drain.String())
+		t := time.NewTimer(s.drain)
+		select {
+		case <-t.C:
+		case err := <-served:
+			t.Stop()
+			return fmt.Errorf("http: %w", err)
+		}
+	}
 	s.log.Info("http: shutting down; finishing in-flight requests", "timeout", s.shutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.shutdownTimeout)
 	defer cancel()
@@ -128,12 +179,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	err := errors.New("shutting down")
 	if !s.draining.Load() {
-		err = nil
-		if s.ready != nil {
-			ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
-			err = s.ready(ctx)
-			cancel()
-		}
+		_, err = s.readiness.get()
 	}
 	if err != nil {
 		if s.wasReady.Swap(false) {

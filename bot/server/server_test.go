@@ -278,3 +278,23 @@ func TestReadyz_503WhileShuttingDown(t *testing.T) {
 	close(release)
 	<-served
 }
+
+// TestRequests_HaveADeadlineShorterThanTheWriteTimeout: database work on a
+// stalled server must end, and be answered, before the server drops the
+// connection at its write timeout.
+func TestRequests_HaveADeadlineShorterThanTheWriteTimeout(t *testing.T) {
+	s, _ := newServer(t, nil)
+	var left time.Duration
+	s.Handle("GET /work", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d, ok := r.Context().Deadline()
+		if !ok {
+			t.Error("the request context has no deadline")
+			return
+		}
+		left = time.Until(d)
+	}))
+	do(t, s.Handler(), httptest.NewRequest("GET", "/work", nil))
+	if left <= 0 || left > server.WriteTimeout-10*time.Second {
+		t.Fatalf("deadline in %v; want it at least 10s before the %v write timeout", left, server.WriteTimeout)
+	}
+}

@@ -7,6 +7,7 @@ package shell
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -72,25 +73,35 @@ func (c *Console) Run(ctx context.Context) error {
 		Senders: map[inboxbot.Platform]bot.Sender{inboxbot.PlatformShell: dms, inboxbot.PlatformSlack: dms, inboxbot.PlatformDiscord: dms},
 	}
 	c.dms = dms
+	// Contacts' names, subjects, tags and messages are printed here:
+	// whatever path they take, escape what a terminal would act on.
+	c.Out = bot.TerminalWriter(c.Out)
 	if c.Interactive {
 		fmt.Fprintf(c.Out, "inboxbot shell: you are %s. Type help for help, quit to leave.\n", c.As)
 	}
 	if err := c.deliver(ctx); err != nil {
 		return err
 	}
-	sc := bufio.NewScanner(c.In)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	in := bufio.NewReaderSize(c.In, 64*1024)
 	for {
 		if c.Interactive {
 			fmt.Fprintf(c.Out, "%s> ", c.As)
 		}
-		if !sc.Scan() {
+		text, err := readLine(in, MaxLineBytes)
+		if errors.Is(err, errLineTooLong) {
+			fmt.Fprintf(c.Out, "! That line is longer than %d bytes and was ignored.\n", MaxLineBytes)
+			continue
+		}
+		if err != nil {
 			if c.Interactive {
 				fmt.Fprintln(c.Out)
 			}
-			return sc.Err()
+			if err == io.EOF {
+				return nil
+			}
+			return err
 		}
-		line := strings.TrimSpace(sc.Text())
+		line := strings.TrimSpace(text)
 		if c.Echo && !c.Interactive {
 			fmt.Fprintf(c.Out, "%s> %s\n", c.As, line)
 		}
@@ -180,7 +191,7 @@ func (c *Console) deliver(ctx context.Context) error {
 	for _, n := range c.dms.sent {
 		// A member linked to Slack and Discord gets one DM on each; the
 		// console shows it once.
-		text := bot.NoticeText(n.Notice, bot.Plain)
+		text := bot.NoticeText(n.Notice, bot.Terminal)
 		key := fmt.Sprintf("%d\x00%s", n.MemberID, text)
 		if seen[key] {
 			continue
@@ -215,4 +226,37 @@ func clip(s string) string {
 		return s
 	}
 	return string([]rune(s)[:limit-1]) + "…"
+}
+
+// MaxLineBytes is the longest line the console reads; a longer one is
+// refused and the session goes on.
+const MaxLineBytes = 1 << 20
+
+var errLineTooLong = errors.New("line too long")
+
+// readLine reads one line without its end. A line over max bytes is read
+// to its end and dropped: errLineTooLong. A last line without a newline is
+// a line; io.EOF comes after it.
+func readLine(r *bufio.Reader, max int) (string, error) {
+	var line []byte
+	tooLong := false
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if !tooLong {
+			line = append(line, chunk...)
+			if len(line) > max+2 { // room for \r\n
+				tooLong, line = true, nil
+			}
+		}
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case err != nil && (len(line) == 0 && !tooLong || err != io.EOF):
+			return "", err
+		}
+		if tooLong {
+			return "", errLineTooLong
+		}
+		return strings.TrimRight(string(line), "\r\n"), nil
+	}
 }

@@ -1,22 +1,17 @@
 package main
 
 import (
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/url"
 	"os"
 	"reflect"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
-
-	"github.com/inboxbot/inboxbot/commands"
 )
 
 // envPrefix is the optional prefix of the shared variables: DATABASE_URL
@@ -57,8 +52,11 @@ type ownEnv struct {
 	Admins               string `envconfig:"INBOXBOT_ADMINS" desc:"comma list of slack:U..., discord:... (or shell:NAME) users made admins at start"`
 	RulesFile            string `envconfig:"INBOXBOT_RULES_FILE" desc:"team and rules YAML applied at start (as inboxbot rules apply FILE)"`
 	UnassignedAlertAfter string `envconfig:"INBOXBOT_UNASSIGNED_ALERT_AFTER" default:"15m" desc:"alert managers about conversations unassigned this long"`
+	ShutdownDrain        string `envconfig:"INBOXBOT_SHUTDOWN_DRAIN" default:"5s" desc:"on SIGTERM, how long /readyz answers 503 while requests are still served, before the listener closes"`
+	ShutdownTimeout      string `envconfig:"INBOXBOT_SHUTDOWN_TIMEOUT" default:"20s" desc:"on SIGTERM, how long in-flight requests and work may take to finish after the drain"`
 	OutboundURL          string `envconfig:"INBOXBOT_OUTBOUND_URL" desc:"where replies to contacts are POSTed (reply is off when empty)"`
 	OutboundSecret       string `envconfig:"INBOXBOT_OUTBOUND_SECRET" secret:"true" desc:"HMAC key that signs replies sent to INBOXBOT_OUTBOUND_URL"`
+	OutboxRetention      string `envconfig:"INBOXBOT_OUTBOX_RETENTION" default:"168h" desc:"sent and failed notifications are deleted after this; pending ones for a platform that is off expire"`
 }
 
 // envVar describes one variable, for loading, help and tests.
@@ -101,6 +99,11 @@ type config struct {
 	Admins               string
 	RulesFile            string
 	UnassignedAlertAfter time.Duration
+	// ShutdownDrain, ShutdownTimeout: see INBOXBOT_SHUTDOWN_DRAIN and
+	// INBOXBOT_SHUTDOWN_TIMEOUT.
+	ShutdownDrain, ShutdownTimeout time.Duration
+	// OutboxRetention is how long delivered or failed notifications stay.
+	OutboxRetention time.Duration
 	// OutboundURL and OutboundSecret deliver replies to contacts.
 	OutboundURL, OutboundSecret string
 	Slack                       slackConfig
@@ -201,213 +204,6 @@ func unknownVariables(environ []string) []string {
 	return notes
 }
 
-// validate turns the raw variables into a config, or an error naming each
-// problem. from says which spelling each set variable came from (see
-// loadEnv): messages name that one, and the canonical name for a variable
-// that is missing. They quote only values that cannot be secret.
-func validate(s sharedEnv, o ownEnv, from map[string]string) (config, error) {
-	name := func(canonical string) string {
-		if n := from[canonical]; n != "" {
-			return n
-		}
-		return canonical
-	}
-	// explicit is the value of a variable with a default only when the
-	// user set it, so a lone DISCORD_SHARD_COUNT counts as set but the
-	// default does not.
-	explicit := func(canonical, v string) string {
-		if from[canonical] == "" {
-			return ""
-		}
-		return v
-	}
-	c := config{
-		DatabaseURL: s.DatabaseURL,
-		DatabaseVar: name("DATABASE_URL"),
-		HTTPAddr:    o.HTTPAddr,
-		APIToken:    o.APIToken,
-		RulesFile:   o.RulesFile,
-		Admins:      o.Admins,
-		OutboundURL: o.OutboundURL, OutboundSecret: o.OutboundSecret,
-		Slack: slackConfig{BotToken: s.SlackBotToken, SigningSecret: s.SlackSigningSecret, AppToken: s.SlackAppToken,
-			InboxChannel: s.SlackInboxChannel, APIURL: s.SlackAPIURL},
-		Discord: discordConfig{BotToken: s.DiscordBotToken, AppID: s.DiscordAppID, PublicKey: s.DiscordPublicKey,
-			GuildID: s.DiscordGuildID, InboxChannel: s.DiscordInboxChannel, APIURL: s.DiscordAPIURL},
-	}
-	var problems []string
-	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-
-	if msg := checkDatabaseURL(c.DatabaseVar, s.DatabaseURL); msg != "" {
-		bad("%s", msg)
-	}
-	if _, port, err := net.SplitHostPort(o.HTTPAddr); err != nil || !validPort(port) {
-		bad("INBOXBOT_HTTP_ADDR must be host:port or :port, such as :8080 (got %q)", o.HTTPAddr)
-	}
-	if d, err := time.ParseDuration(o.UnassignedAlertAfter); err != nil || d <= 0 {
-		bad("INBOXBOT_UNASSIGNED_ALERT_AFTER must be a positive duration such as 15m or 1h30m (got %q)", o.UnassignedAlertAfter)
-	} else {
-		c.UnassignedAlertAfter = d
-	}
-	if _, err := commands.ParseAdmins(o.Admins); err != nil {
-		bad("%s", err)
-	}
-	if msg := checkBaseURL("INBOXBOT_OUTBOUND_URL", o.OutboundURL); msg != "" {
-		bad("%s", msg)
-	}
-	if o.OutboundURL != "" && o.OutboundSecret == "" {
-		bad("INBOXBOT_OUTBOUND_SECRET is required when INBOXBOT_OUTBOUND_URL is set: it signs every reply, so the receiver can tell it came from inboxbot")
-	}
-	if o.APIToken != "" && len(o.APIToken) < 16 {
-		c.Notes = append(c.Notes, "INBOXBOT_API_TOKEN is shorter than 16 characters; use a long random token")
-	}
-
-	// Slack: on with SLACK_BOT_TOKEN. HTTP mode verifies requests with the
-	// signing secret; Socket Mode needs none. Any other Slack variable
-	// without the token is a half-configured platform, SLACK_API_URL
-	// included: DESIGN.md section 3 makes every half-configured platform a
-	// start-up error, and a lone URL override most likely means the token
-	// went missing.
-	botToken, appToken := name("SLACK_BOT_TOKEN"), name("SLACK_APP_TOKEN")
-	switch sl := c.Slack; {
-	case sl.On():
-		if strings.HasPrefix(sl.BotToken, "xapp-") {
-			bad("%s holds an app-level token (xapp-...): put it in %s and the bot token (xoxb-...) in %s", botToken, appToken, botToken)
-		}
-		if strings.HasPrefix(sl.AppToken, "xoxb-") {
-			bad("%s holds a bot token (xoxb-...): Socket Mode needs an app-level token (xapp-...)", appToken)
-		}
-		if sl.SigningSecret == "" && !sl.SocketMode() {
-			bad("SLACK_SIGNING_SECRET is required when %s is set (or set SLACK_APP_TOKEN for Socket Mode)", botToken)
-		}
-		if sl.InboxChannel == "" {
-			bad("SLACK_INBOX_CHANNEL is required when %s is set", botToken)
-		}
-	default:
-		if set := firstSet(map[string]string{name("SLACK_SIGNING_SECRET"): sl.SigningSecret, appToken: sl.AppToken,
-			name("SLACK_INBOX_CHANNEL"): sl.InboxChannel, name("SLACK_API_URL"): sl.APIURL}); set != "" {
-			bad("SLACK_BOT_TOKEN is required when %s is set (or unset %s to leave Slack off)", set, set)
-		}
-	}
-	if msg := checkBaseURL(name("SLACK_API_URL"), c.Slack.APIURL); msg != "" {
-		bad("%s", msg)
-	}
-
-	// Discord: on with DISCORD_BOT_TOKEN, over the gateway unless
-	// DISCORD_PUBLIC_KEY selects HTTP interactions. As for Slack, any
-	// other Discord variable without the token is an error.
-	discordToken := name("DISCORD_BOT_TOKEN")
-	switch d := c.Discord; {
-	case d.On():
-		if d.AppID == "" {
-			bad("DISCORD_APP_ID is required when %s is set", discordToken)
-		}
-		if d.InboxChannel == "" {
-			bad("DISCORD_INBOX_CHANNEL is required when %s is set", discordToken)
-		}
-	default:
-		if set := firstSet(map[string]string{name("DISCORD_APP_ID"): d.AppID, name("DISCORD_PUBLIC_KEY"): d.PublicKey,
-			name("DISCORD_GUILD_ID"): d.GuildID, name("DISCORD_INBOX_CHANNEL"): d.InboxChannel, name("DISCORD_API_URL"): d.APIURL,
-			name("DISCORD_SHARD_ID"):    explicit("DISCORD_SHARD_ID", s.DiscordShardID),
-			name("DISCORD_SHARD_COUNT"): explicit("DISCORD_SHARD_COUNT", s.DiscordShardCount)}); set != "" {
-			bad("DISCORD_BOT_TOKEN is required when %s is set (or unset %s to leave Discord off)", set, set)
-		}
-	}
-	for _, id := range []struct{ canonical, v string }{{"DISCORD_APP_ID", c.Discord.AppID},
-		{"DISCORD_GUILD_ID", c.Discord.GuildID}, {"DISCORD_INBOX_CHANNEL", c.Discord.InboxChannel}} {
-		if id.v != "" && !snowflake(id.v) {
-			bad("%s must be a numeric Discord id (got %q)", name(id.canonical), id.v)
-		}
-	}
-	if k := c.Discord.PublicKey; k != "" {
-		if b, err := hex.DecodeString(k); err != nil || len(b) != 32 {
-			bad("%s must be the application's public key: 64 hex characters", name("DISCORD_PUBLIC_KEY"))
-		}
-	}
-	if msg := checkBaseURL(name("DISCORD_API_URL"), c.Discord.APIURL); msg != "" {
-		bad("%s", msg)
-	}
-	shardID, shardCount := name("DISCORD_SHARD_ID"), name("DISCORD_SHARD_COUNT")
-	id, idErr := strconv.Atoi(s.DiscordShardID)
-	count, countErr := strconv.Atoi(s.DiscordShardCount)
-	switch {
-	case idErr != nil || id < 0:
-		bad("%s must be a whole number from 0 (got %q)", shardID, s.DiscordShardID)
-	case countErr != nil || count < 1:
-		bad("%s must be a whole number from 1 (got %q)", shardCount, s.DiscordShardCount)
-	case id >= count:
-		bad("%s must be below %s (%d); got %d", shardID, shardCount, count, id)
-	default:
-		c.Discord.ShardID, c.Discord.ShardCount = id, count
-		if count > 1 && c.Discord.HTTPInteractions() {
-			c.Notes = append(c.Notes, fmt.Sprintf("%s and %s are ignored: %s selects HTTP interactions, which use no gateway shards",
-				shardID, shardCount, name("DISCORD_PUBLIC_KEY")))
-		}
-	}
-
-	if len(problems) > 0 {
-		return config{}, fmt.Errorf("%s", strings.Join(problems, "; "))
-	}
-	return c, nil
-}
-
-// checkDatabaseURL returns what is wrong with the database URL u, read
-// from the variable name, or "". The URL's own text is never quoted back:
-// it may hold a password.
-func checkDatabaseURL(name, u string) string {
-	switch {
-	case strings.HasPrefix(u, "sqlite:"):
-		if strings.TrimPrefix(u, "sqlite:") == "" {
-			return name + " sqlite: needs a path, such as sqlite:inboxbot.db or sqlite::memory:"
-		}
-		return ""
-	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
-		pu, err := url.Parse(u)
-		if err != nil {
-			return name + " is not a valid postgres:// URL (percent-encode special characters in the user name and password)"
-		}
-		if pu.Port() != "" && !validPort(pu.Port()) {
-			return fmt.Sprintf("%s has an invalid port %q", name, pu.Port())
-		}
-		return ""
-	default:
-		return name + " must start with postgres://, postgresql:// or sqlite: (such as sqlite:inboxbot.db)"
-	}
-}
-
-// checkBaseURL returns what is wrong with an API base URL override, or "".
-func checkBaseURL(name, v string) string {
-	if v == "" {
-		return ""
-	}
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return name + " must be an http:// or https:// URL"
-	}
-	return ""
-}
-
-func validPort(p string) bool {
-	n, err := strconv.Atoi(p)
-	return err == nil && n >= 0 && n <= 65535
-}
-
-func snowflake(s string) bool {
-	_, err := strconv.ParseUint(s, 10, 64)
-	return err == nil
-}
-
-// firstSet returns the alphabetically first name whose value is set, so
-// the message is the same from run to run.
-func firstSet(vars map[string]string) string {
-	first := ""
-	for name, v := range vars {
-		if v != "" && (first == "" || name < first) {
-			first = name
-		}
-	}
-	return first
-}
-
 // redactURL hides the password of a database URL for logs, in the
 // user info and in pgx's password query parameter.
 func redactURL(u string) string {
@@ -449,6 +245,7 @@ func (c config) LogValue() slog.Value {
 		slog.String("rules_file", c.RulesFile),
 		slog.Bool("admins", c.Admins != ""),
 		slog.String("unassigned_alert_after", c.UnassignedAlertAfter.String()),
+		slog.Bool("replies", c.OutboundURL != ""),
 	)
 }
 

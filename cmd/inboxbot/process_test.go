@@ -237,7 +237,7 @@ func startReplica(t *testing.T, name, bin, dbURL, rules string) *replica {
 		env = append(env, kv)
 	}
 	cmd.Env = append(env, "DATABASE_URL="+dbURL, "INBOXBOT_HTTP_ADDR=127.0.0.1:"+port,
-		"INBOXBOT_API_TOKEN="+apiToken, "INBOXBOT_RULES_FILE="+rules)
+		"INBOXBOT_API_TOKEN="+apiToken, "INBOXBOT_RULES_FILE="+rules, "INBOXBOT_SHUTDOWN_DRAIN=0")
 	r := &replica{name: name, base: "http://127.0.0.1:" + port, cmd: cmd, logs: &syncBuffer{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = r.logs, r.logs
 	if err := cmd.Start(); err != nil {

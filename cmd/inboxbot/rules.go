@@ -9,6 +9,7 @@ import (
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/commands"
+	"github.com/inboxbot/inboxbot/routing/teamfile"
 	"github.com/inboxbot/inboxbot/store"
 )
 
@@ -24,7 +25,7 @@ func rulesCommand(ctx context.Context, cfg config, args []string, stdin io.Reade
 	case verb == "apply" && len(args) == 1:
 		data, err := readFileOrStdin(args[0], stdin)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", args[0], err)
 		}
 		st, err := openMigrated(ctx, cfg, log)
 		if err != nil {
@@ -57,12 +58,23 @@ func rulesCommand(ctx context.Context, cfg config, args []string, stdin io.Reade
 	}
 }
 
-// readFileOrStdin reads path, or standard input for "-".
+// readFileOrStdin reads path, or standard input for "-", up to the team
+// file's size limit: /dev/zero is refused, not read until memory runs out.
 func readFileOrStdin(path string, stdin io.Reader) ([]byte, error) {
 	if path == "-" {
-		return io.ReadAll(stdin)
+		return teamfile.Read(stdin)
 	}
-	return os.ReadFile(path)
+	return readTeamFile(path)
+}
+
+// readTeamFile reads the team file at path, up to its size limit.
+func readTeamFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return teamfile.Read(f)
 }
 
 // applyStartupFiles applies INBOXBOT_RULES_FILE and INBOXBOT_ADMINS. Every
@@ -72,7 +84,7 @@ func readFileOrStdin(path string, stdin io.Reader) ([]byte, error) {
 // failure while applying it is not.
 func applyStartupFiles(ctx context.Context, st *store.Store, cfg config, log *slog.Logger) error {
 	if cfg.RulesFile != "" {
-		data, err := os.ReadFile(cfg.RulesFile)
+		data, err := readTeamFile(cfg.RulesFile)
 		if err != nil {
 			return configError{fmt.Errorf("INBOXBOT_RULES_FILE: %w", err)}
 		}

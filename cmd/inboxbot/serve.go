@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,7 +36,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	}
 	metrics := server.NewMetrics()
 	var current atomic.Pointer[store.Store]
-	srv := server.New(server.Options{Log: log, Metrics: metrics, Ready: func(ctx context.Context) error {
+	srv := server.New(server.Options{Log: log, Metrics: metrics, Drain: cfg.ShutdownDrain, ShutdownTimeout: cfg.ShutdownTimeout, Ready: func(ctx context.Context) error {
 		st := current.Load()
 		if st == nil {
 			return &server.Unready{Reason: "starting: database not open and migrated yet"}
@@ -148,7 +150,8 @@ func startAdapters(env adapterEnv) (map[inboxbot.Platform]adapter, error) {
 // runWorkers starts the background work: the outbox, when a platform can
 // take its DMs or the outbound webhook its replies (DMs for members on no
 // platform wait for the console, which delivers them itself), each
-// adapter's own work, and the unassigned alerts. They stop when ctx ends.
+// adapter's own work, the unassigned alerts and the outbox pruning. They
+// stop when ctx ends.
 func runWorkers(ctx context.Context, env adapterEnv, adapters map[inboxbot.Platform]adapter) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	log := env.log
@@ -177,6 +180,8 @@ func runWorkers(ctx context.Context, env adapterEnv, adapters map[inboxbot.Platf
 		})
 	}
 	wg.Go(func() { alertUnassigned(ctx, env.store, env.cfg.UnassignedAlertAfter, log) })
+	on := slices.Collect(maps.Keys(senders))
+	wg.Go(func() { pruneOutbox(ctx, env.store, env.cfg.OutboxRetention, on, log) })
 	return &wg
 }
 

@@ -17,6 +17,9 @@ import (
 // the base URL, the log and a stop function that returns serve's error.
 func startServe(t *testing.T, env map[string]string) (string, *syncBuffer, func() error) {
 	t.Helper()
+	if _, set := env["INBOXBOT_SHUTDOWN_DRAIN"]; !set {
+		env = with(env, "INBOXBOT_SHUTDOWN_DRAIN", "0")
+	}
 	cfg := mustLoad(t, with(env, "INBOXBOT_HTTP_ADDR", "127.0.0.1:0"))
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{ReplaceAttr: hideSecrets}))
@@ -194,5 +197,37 @@ func TestServe_BadRulesFileStopsTheStart(t *testing.T) {
 	}
 	if code := exitCode(err); code != 2 {
 		t.Errorf("a rules file that does not validate exits %d, want 2 (configuration)", code)
+	}
+}
+
+// TestServe_SIGTERMDrainsBeforeTheListenerCloses: on SIGTERM /readyz says
+// 503 at once while the API is still served for INBOXBOT_SHUTDOWN_DRAIN,
+// so a load balancer takes the replica out before connections are refused;
+// then serve stops cleanly.
+func TestServe_SIGTERMDrainsBeforeTheListenerCloses(t *testing.T) {
+	base, logs, stop := startServe(t, map[string]string{"DATABASE_URL": "sqlite::memory:", "INBOXBOT_SHUTDOWN_DRAIN": "2s"})
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	waitFor(t, "/readyz to answer 503 during the drain", func() bool {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			t.Fatalf("/readyz refused during the drain: %v\n%s", err, logs)
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusServiceUnavailable
+	})
+	resp, err := http.Get(base + "/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("/healthz during the drain: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if err := <-stopped; err != nil {
+		t.Fatalf("serve after the drain: %v", err)
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Fatal("the listener still accepts after the shutdown")
+	}
+	if !strings.Contains(logs.String(), "http: draining") {
+		t.Errorf("no drain in the log:\n%s", logs)
 	}
 }

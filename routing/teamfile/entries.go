@@ -1,4 +1,4 @@
-package routing
+package teamfile
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/routing"
 )
 
 // Valid values, in the order error messages list them.
@@ -85,7 +86,7 @@ func (p *parser) member(n *yaml.Node, path string) MemberEntry {
 	if m.Role != "" && !contains(roles, string(m.Role)) {
 		p.addf(f.get("role"), sub(path, "role"), "unknown role %q (want %s)", m.Role, strings.Join(roles, ", "))
 	}
-	if _, err := location(m.Timezone); err != nil {
+	if err := routing.CheckTimezone(m.Timezone); err != nil {
 		p.addf(f.get("timezone"), sub(path, "timezone"), "%v", err)
 	}
 	if m.Capacity < 0 || m.Capacity > maxCapacity {
@@ -132,7 +133,7 @@ func (p *parser) hours(n *yaml.Node, path string) map[string]string {
 		k, v := resolve(n.Content[i]), n.Content[i+1]
 		day := strings.TrimSpace(k.Value)
 		at := sub(path, day)
-		if _, err := parseDays(day); err != nil {
+		if err := routing.CheckDays(day); err != nil {
 			p.addf(k, at, "%v", err)
 			continue
 		}
@@ -141,7 +142,7 @@ func (p *parser) hours(n *yaml.Node, path string) map[string]string {
 			continue
 		}
 		h := p.str(v, at)
-		if _, err := parseSpans(h); err != nil {
+		if err := routing.CheckHours(h); err != nil {
 			p.addf(v, at, "%v", err)
 			continue
 		}
@@ -166,6 +167,8 @@ func (p *parser) rule(n *yaml.Node, path string, seen map[string]bool) (inboxbot
 	switch {
 	case r.Name == "":
 		p.addf(n, sub(path, "name"), "is required")
+	case inboxbot.CheckLabel("the rule name", r.Name, inboxbot.MaxLabelLength) != nil:
+		p.addf(f.get("name"), sub(path, "name"), "%s", inboxbot.ErrorMessage(inboxbot.CheckLabel("the rule name", r.Name, inboxbot.MaxLabelLength)))
 	case seen[strings.ToLower(r.Name)]:
 		p.addf(f.get("name"), sub(path, "name"), "rule %q appears twice", r.Name)
 	default:
@@ -184,7 +187,7 @@ func (p *parser) rule(n *yaml.Node, path string, seen map[string]bool) (inboxbot
 		p.addf(f.get("trigger"), sub(path, "trigger"), "unknown trigger %q (want %s)", r.Trigger, strings.Join(triggers, ", "))
 	}
 	if w := f.get("when"); w != nil {
-		for i, c := range p.sequence(w, sub(path, "when")) {
+		for i, c := range p.bounded(w, sub(path, "when"), MaxListItems) {
 			r.When = append(r.When, p.condition(c, sub(path, fmt.Sprintf("when[%d]", i))))
 		}
 	}
@@ -273,24 +276,24 @@ func (p *parser) timeCondition(n *yaml.Node, f fields, c inboxbot.Condition, pat
 		}
 	}
 	for i, d := range c.Days {
-		if _, err := parseDays(d); err != nil {
+		if err := routing.CheckDays(d); err != nil {
 			p.addf(f.get("days"), sub(path, fmt.Sprintf("days[%d]", i)), "%v", err)
 		}
 	}
 	if (c.From == "") != (c.To == "") {
 		p.addf(n, path, "a time window needs both from and to, or neither (the whole day)")
 	} else if c.From != "" {
-		if _, err := parseClock(c.From, false); err != nil {
+		if err := routing.CheckClock(c.From, false); err != nil {
 			p.addf(f.get("from"), sub(path, "from"), "%v", err)
-		} else if _, err := parseClock(c.To, true); err != nil {
+		} else if err := routing.CheckClock(c.To, true); err != nil {
 			p.addf(f.get("to"), sub(path, "to"), "%v", err)
-		} else if _, err := makeSpan(c.From, c.To); err != nil {
+		} else if err := routing.CheckSpan(c.From, c.To); err != nil {
 			p.addf(f.get("to"), sub(path, "to"), "%v", err)
 		}
 	}
 	// A bad zone is the one problem named: "needs days" next to it would
 	// send people looking for the wrong mistake.
-	if _, err := location(c.Timezone); err != nil {
+	if err := routing.CheckTimezone(c.Timezone); err != nil {
 		p.addf(f.get("timezone"), sub(path, "timezone"), "%v", err)
 	} else if c.From == "" && len(c.Days) == 0 {
 		p.addf(n, path, "a time window needs days, from and to, or both")
@@ -388,7 +391,7 @@ func named(n *yaml.Node, path string) string {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if v := resolve(n.Content[i+1]); n.Content[i].Value == "name" && v.Kind == yaml.ScalarNode && strings.TrimSpace(v.Value) != "" {
-			return fmt.Sprintf("%s %q", path, strings.TrimSpace(v.Value))
+			return fmt.Sprintf("%s %q", path, inboxbot.Clip(strings.TrimSpace(v.Value)))
 		}
 	}
 	return path

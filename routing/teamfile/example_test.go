@@ -1,17 +1,19 @@
-package routing
+package teamfile
 
 import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/routing"
 )
 
 // TestExampleFile_RoutesAsItsCommentsSay runs the shipped example file
 // through the engine, so that the example people copy does what it claims.
 func TestExampleFile_RoutesAsItsCommentsSay(t *testing.T) {
-	data, err := os.ReadFile("../deploy/rules.example.yaml")
+	data, err := os.ReadFile("../../deploy/rules.example.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +71,7 @@ func TestExampleFile_RoutesAsItsCommentsSay(t *testing.T) {
 			in := inboxbot.RouteInput{Triggers: tc.triggers, Rules: published, Members: members,
 				LastTurn: map[int64]int64{}, Now: at(t, "Europe/Berlin", tc.now),
 				Conversation: inboxbot.Conversation{ID: 1, Channel: tc.channel, Contact: tc.contact}}
-			d := Route(in)
+			d := routing.Route(in)
 			rule := ""
 			if d.Rule != nil {
 				rule = d.Rule.Name
@@ -79,4 +81,18 @@ func TestExampleFile_RoutesAsItsCommentsSay(t *testing.T) {
 			}
 		})
 	}
+}
+
+// at is a fixed instant written as wall-clock time in zone, in UTC.
+func at(t testing.TB, zone, clock string) time.Time {
+	t.Helper()
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm, err := time.ParseInLocation("2006-01-02 15:04", clock, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm.UTC()
 }

@@ -1,10 +1,11 @@
-package routing
+package teamfile
 
 import (
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -14,6 +15,40 @@ import (
 // maxFileErrors caps how many problems one error reports: past that, the
 // file is more likely in the wrong format altogether.
 const maxFileErrors = 20
+
+// Bounds on a file, so that a wrong or hostile file (/dev/zero, half a
+// million members) is refused quickly instead of eating the memory.
+const (
+	// MaxFileBytes is the largest file read (1 MiB).
+	MaxFileBytes = 1 << 20
+	// MaxMembers and MaxRules bound the entries of one file.
+	MaxMembers = 2000
+	MaxRules   = 500
+	// MaxListItems bounds every list within an entry (regions, rule
+	// members, conditions, values).
+	MaxListItems = 200
+	// MaxValueLength bounds every value, in bytes.
+	MaxValueLength = inboxbot.MaxTextLength
+	// maxQuote is how much of a value an error quotes back.
+	maxQuote = 60
+)
+
+// Read reads a team file from r, refusing one over MaxFileBytes without
+// reading further.
+func Read(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileBytes {
+		return nil, tooBig()
+	}
+	return data, nil
+}
+
+func tooBig() error {
+	return inboxbot.Errorf(inboxbot.EINVALID, "the file is over %d bytes (1 MiB); a team file is far smaller", MaxFileBytes)
+}
 
 // maxAliases bounds YAML aliases, so that a small file cannot expand into
 // a huge one ("billion laughs").
@@ -45,6 +80,9 @@ func ParseFile(data []byte, known ...string) (members []MemberEntry, rules []inb
 	p := &parser{known: map[string]bool{}, names: map[string]bool{}, links: map[string]string{}}
 	for _, k := range known {
 		p.known[strings.ToLower(k)] = true
+	}
+	if len(data) > MaxFileBytes {
+		return nil, nil, tooBig()
 	}
 	root, err := decodeYAML(data)
 	if err != nil {
@@ -116,6 +154,13 @@ func (p *parser) addf(n *yaml.Node, path, format string, args ...any) {
 	if len(p.problems) > maxFileErrors {
 		return
 	}
+	for i, a := range args {
+		// A bad value is quoted, not copied: a 50 MB value makes a
+		// 50 MB error line.
+		if s, ok := a.(string); ok && utf8.RuneCountInString(s) > maxQuote {
+			args[i] = string([]rune(s)[:maxQuote-1]) + "…"
+		}
+	}
 	msg := fmt.Sprintf(format, args...)
 	if len(p.problems) == maxFileErrors {
 		msg = "(more problems not shown)"
@@ -145,7 +190,7 @@ func (p *parser) file(root *yaml.Node) ([]MemberEntry, []inboxbot.Rule) {
 	}
 	var members []MemberEntry
 	if n := top.get("members"); n != nil {
-		for i, item := range p.sequence(n, "members") {
+		for i, item := range p.bounded(n, "members", MaxMembers) {
 			members = append(members, p.member(item, fmt.Sprintf("members[%d]", i)))
 		}
 	}
@@ -158,7 +203,7 @@ func (p *parser) file(root *yaml.Node) ([]MemberEntry, []inboxbot.Rule) {
 		// known, so that order within the file does not matter.
 		var refs []memberRef
 		seen := map[string]bool{}
-		for i, item := range p.sequence(n, "rules") {
+		for i, item := range p.bounded(n, "rules", MaxRules) {
 			r, rs := p.rule(item, fmt.Sprintf("rules[%d]", i), seen)
 			r.Priority = i + 1
 			rules = append(rules, r)
@@ -220,6 +265,17 @@ func (p *parser) sequence(n *yaml.Node, path string) []*yaml.Node {
 	return n.Content
 }
 
+// bounded is sequence with at most max items; a longer list is an error
+// and none of it is read.
+func (p *parser) bounded(n *yaml.Node, path string, max int) []*yaml.Node {
+	items := p.sequence(n, path)
+	if len(items) > max {
+		p.addf(n, path, "has %d entries; at most %d are allowed", len(items), max)
+		return nil
+	}
+	return items
+}
+
 // str reads a scalar as text. Numbers stay as written, so that an unquoted
 // Discord id keeps its digits.
 func (p *parser) str(n *yaml.Node, path string) string {
@@ -234,6 +290,10 @@ func (p *parser) str(n *yaml.Node, path string) string {
 		p.addf(n, path, "must be a single value, not a list or mapping")
 		return ""
 	}
+	if len(n.Value) > MaxValueLength {
+		p.addf(n, path, "is %d bytes long; at most %d are allowed (%q)", len(n.Value), MaxValueLength, n.Value)
+		return ""
+	}
 	return strings.TrimSpace(n.Value)
 }
 
@@ -242,7 +302,7 @@ func (p *parser) strs(n *yaml.Node, path string) []string {
 		return nil
 	}
 	var out []string
-	for i, item := range p.sequence(n, path) {
+	for i, item := range p.bounded(n, path, MaxListItems) {
 		s := p.str(item, fmt.Sprintf("%s[%d]", path, i))
 		if s == "" {
 			p.addf(item, fmt.Sprintf("%s[%d]", path, i), "must not be empty")

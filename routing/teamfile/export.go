@@ -1,4 +1,4 @@
-package routing
+package teamfile
 
 import (
 	"bytes"

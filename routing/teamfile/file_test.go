@@ -1,6 +1,8 @@
-package routing
+package teamfile
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"strings"
@@ -60,7 +62,7 @@ func TestParseFile_DesignExample(t *testing.T) {
 }
 
 func TestParseFile_ExampleInDeployParsesWithoutExistingMembers(t *testing.T) {
-	data, err := os.ReadFile("../deploy/rules.example.yaml")
+	data, err := os.ReadFile("../../deploy/rules.example.yaml")
 	if err != nil {
 		t.Skipf("no example file yet: %v", err)
 	}
@@ -361,7 +363,7 @@ func FuzzParseFile(f *testing.F) {
 	f.Add([]byte("members: &a [{name: x}]\nrules: *a\n"))
 	f.Add([]byte("rules:\n  - {name: r, trigger: contact.tagged, when: [{field: custom.x, values: [a]}], assign: {method: custom_field, field: x}}\n"))
 	f.Add([]byte("{"))
-	if data, err := os.ReadFile("../deploy/rules.example.yaml"); err == nil {
+	if data, err := os.ReadFile("../../deploy/rules.example.yaml"); err == nil {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -399,3 +401,53 @@ func memberList(entries []MemberEntry) []inboxbot.Member {
 	}
 	return out
 }
+
+// TestParseFile_RuleNamesAreVisible: a rule named "VIP\u200b" lists beside
+// "VIP" as if it were the same rule.
+func TestParseFile_RuleNamesAreVisible(t *testing.T) {
+	for _, name := range []string{`"VIP\u200b"`, `"leads\e[2J"`, `"a\u202eb"`} {
+		_, _, err := ParseFile([]byte("rules:\n  - name: " + name + "\n    trigger: conversation.created\n    assign: {method: least_loaded, members: [dana]}\nmembers:\n  - name: dana\n"))
+		if err == nil || !strings.Contains(err.Error(), "invisible character") {
+			t.Errorf("rule name %s: %v, want an invisible character error", name, err)
+		}
+	}
+}
+
+// TestParseFile_IsBounded: /dev/zero ran until memory ran out, 595,782
+// members were accepted in 203 s at 3.1 GB, and a bad value was quoted
+// whole (a 52 MB error line). Each is refused quickly, with a short error.
+func TestParseFile_IsBounded(t *testing.T) {
+	if _, err := Read(io.LimitReader(zeros{}, 10*MaxFileBytes)); err == nil || !strings.Contains(err.Error(), "over 1048576 bytes") {
+		t.Fatalf("Read(/dev/zero) = %v", err)
+	}
+	many := func(n int, entry string) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, entry, i)
+		}
+		return b.String()
+	}
+	huge := strings.Repeat("x", 100000)
+	for _, tc := range []struct{ name, file, want string }{
+		{"too many members", "members:\n" + many(MaxMembers+1, "  - name: m%d\n"), "members: has 2001 entries"},
+		{"too many rules", "rules:\n" + many(MaxRules+1, "  - {name: r%d, trigger: conversation.created, assign: {method: least_loaded, members: [a]}}\n"), "rules: has 501 entries"},
+		{"a long value", "members:\n  - name: dana\n    timezone: " + huge + "\n", "at most 500 are allowed"},
+		{"a long name", "members:\n  - name: " + huge + "\n", "100000 bytes long"},
+		{"a long list", "members:\n  - name: dana\n    regions: [" + strings.Repeat("DE,", MaxListItems) + "DE]\n", "has 201 entries"},
+		{"over 1 MiB", "members:\n" + strings.Repeat("# padding\n", MaxFileBytes/10+1), "over 1048576 bytes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := ParseFile([]byte(tc.file))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one saying %q", inboxbot.Clip(fmt.Sprint(err)), tc.want)
+			}
+			if len(err.Error()) > 2000 {
+				t.Fatalf("the error is %d bytes long", len(err.Error()))
+			}
+		})
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
