@@ -1,16 +1,11 @@
 package shell_test
 
 import (
-	"bytes"
-	"strings"
 	"testing"
 
 	"github.com/inboxbot/inboxbot"
-	"github.com/inboxbot/inboxbot/bot/shell"
 	"github.com/inboxbot/inboxbot/commands"
-	"github.com/inboxbot/inboxbot/routing"
 	"github.com/inboxbot/inboxbot/store"
-	"github.com/inboxbot/inboxbot/store/storetest"
 )
 
 // replySession takes a conversation from the first message to closed,
@@ -32,19 +27,10 @@ quit
 `
 
 func TestReplySession_Golden(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		st.Now = clock
-		svc := commands.New(st, routing.Route)
-		svc.Now = clock
+	goldenSession(t, "reply.golden", replySession, func(t *testing.T, st *store.Store, svc *commands.Service) {
 		svc.Replies = true
 		if _, err := st.CreateMember(ctx, inboxbot.Member{Name: "lee", Role: inboxbot.RoleAgent}); err != nil {
 			t.Fatal(err)
 		}
-		var out bytes.Buffer
-		c := &shell.Console{Service: svc, As: "dana", In: strings.NewReader(replySession), Out: &out, Echo: true, Owner: "test"}
-		if err := c.Run(ctx); err != nil {
-			t.Fatal(err)
-		}
-		golden(t, "reply.golden", out.String())
 	})
 }

@@ -1,16 +1,11 @@
 package shell_test
 
 import (
-	"bytes"
-	"strings"
 	"testing"
 
 	"github.com/inboxbot/inboxbot"
-	"github.com/inboxbot/inboxbot/bot/shell"
 	"github.com/inboxbot/inboxbot/commands"
-	"github.com/inboxbot/inboxbot/routing"
 	"github.com/inboxbot/inboxbot/store"
-	"github.com/inboxbot/inboxbot/store/storetest"
 )
 
 // rulesSession shows rules routing simulated messages with the real engine:
@@ -33,10 +28,7 @@ inbound ann channel:email Following up by e-mail
 `
 
 func TestRulesSession_Golden(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		st.Now = clock
-		svc := commands.New(st, routing.Route)
-		svc.Now = clock
+	goldenSession(t, "rules.golden", rulesSession, func(t *testing.T, st *store.Store, _ *commands.Service) {
 		err := st.ApplyTeam(ctx, []inboxbot.Member{
 			{Name: "dana", Role: inboxbot.RoleAgent}, {Name: "lee", Role: inboxbot.RoleAgent}, {Name: "sam", Role: inboxbot.RoleManager},
 		}, []inboxbot.Rule{
@@ -50,11 +42,5 @@ func TestRulesSession_Golden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out bytes.Buffer
-		c := &shell.Console{Service: svc, As: "dana", In: strings.NewReader(rulesSession), Out: &out, Echo: true, Owner: "test"}
-		if err := c.Run(ctx); err != nil {
-			t.Fatal(err)
-		}
-		golden(t, "rules.golden", out.String())
 	})
 }

@@ -51,20 +51,30 @@ quit
 `
 
 func TestSession_Golden(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		st.Now = clock
-		svc := commands.New(st, routing.Route)
-		svc.Now = clock
+	goldenSession(t, "session.golden", session, func(t *testing.T, st *store.Store, _ *commands.Service) {
 		// sam is a manager, so that sam may reassign dana's conversation.
 		if _, err := st.CreateMember(ctx, inboxbot.Member{Name: "sam", Role: inboxbot.RoleManager}); err != nil {
 			t.Fatal(err)
 		}
+	})
+}
+
+// goldenSession runs script in a console as dana, on a fresh store of each
+// database prepared by setup, and compares what it printed with the
+// golden file name.
+func goldenSession(t *testing.T, name, script string, setup func(t *testing.T, st *store.Store, svc *commands.Service)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		st.Now = clock
+		svc := commands.New(st, routing.Route)
+		svc.Now = clock
+		setup(t, st, svc)
 		var out bytes.Buffer
-		c := &shell.Console{Service: svc, As: "dana", In: strings.NewReader(session), Out: &out, Echo: true, Owner: "test"}
+		c := &shell.Console{Service: svc, As: "dana", In: strings.NewReader(script), Out: &out, Echo: true, Owner: "test"}
 		if err := c.Run(ctx); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "session.golden", out.String())
+		golden(t, name, out.String())
 	})
 }
 
