@@ -99,6 +99,35 @@ func planTeam(existing []inboxbot.Member, entries []teamfile.MemberEntry) (teamP
 		}
 		finals = append(finals, m)
 	}
+	release, err := relinks(entries, after, owner)
+	if err != nil {
+		return p, err
+	}
+	// An id moving from one member of the file to another (lee's Slack id
+	// to dana) must leave its old member before it reaches the new one:
+	// the members are saved one by one, and the database allows no moment
+	// with one id on two members.
+	for _, m := range existing {
+		r, moved := m, false
+		if release[string(inboxbot.PlatformSlack)+":"+m.SlackID] {
+			r.SlackID, moved = "", true
+		}
+		if release[string(inboxbot.PlatformDiscord)+":"+m.DiscordID] {
+			r.DiscordID, moved = "", true
+		}
+		if moved {
+			p.writes = append(p.writes, r)
+		}
+	}
+	p.writes = append(p.writes, finals...)
+	return p, nil
+}
+
+// relinks checks the platform ids the entries link: an id already linked
+// to another member as the file leaves them is an error naming the entry's
+// line. It returns the ids that move from one member to another
+// ("slack:U123"); owner maps each id to the lower-case name that has it now.
+func relinks(entries []teamfile.MemberEntry, after []inboxbot.Member, owner map[string]string) (map[string]bool, error) {
 	var problems []string
 	release := map[string]bool{}
 	for _, e := range entries {
@@ -124,29 +153,11 @@ func planTeam(existing []inboxbot.Member, entries []teamfile.MemberEntry) (teamP
 	}
 	switch len(problems) {
 	case 0:
+		return release, nil
 	case 1:
-		return p, inboxbot.Errorf(inboxbot.EINVALID, "%s", problems[0])
-	default:
-		return p, inboxbot.Errorf(inboxbot.EINVALID, "%d problems in the rules file:\n%s", len(problems), strings.Join(problems, "\n"))
+		return nil, inboxbot.Errorf(inboxbot.EINVALID, "%s", problems[0])
 	}
-	// An id moving from one member of the file to another (lee's Slack id
-	// to dana) must leave its old member before it reaches the new one:
-	// the members are saved one by one, and the database allows no moment
-	// with one id on two members.
-	for _, m := range existing {
-		r, moved := m, false
-		if release[string(inboxbot.PlatformSlack)+":"+m.SlackID] {
-			r.SlackID, moved = "", true
-		}
-		if release[string(inboxbot.PlatformDiscord)+":"+m.DiscordID] {
-			r.DiscordID, moved = "", true
-		}
-		if moved {
-			p.writes = append(p.writes, r)
-		}
-	}
-	p.writes = append(p.writes, finals...)
-	return p, nil
+	return nil, inboxbot.Errorf(inboxbot.EINVALID, "%d problems in the rules file:\n%s", len(problems), strings.Join(problems, "\n"))
 }
 
 // merge is cur with what entry e wrote: each key written replaces the

@@ -43,21 +43,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 		}
 		return server.StoreReady(st)(ctx)
 	}})
-	// Routes that need the store answer 503 until it is ready, rather than
-	// 404, so a client that raced the start-up retries. One pattern per
-	// endpoint, so that the access log and the metrics label a request by
-	// its endpoint (the server labels with its own mux's pattern).
-	gates := map[string]*gate{}
-	var patterns []string
-	if cfg.APIToken != "" {
-		// The prefix takes the rest (a wrong method, an unknown path),
-		// which the API answers with its JSON errors.
-		patterns = append(api.Patterns(), "/api/v1/")
-	}
-	for _, p := range append(patterns, routePatterns(cfg)...) {
-		gates[p] = &gate{}
-		srv.Handle(p, gates[p])
-	}
+	gates := mountGates(srv, cfg)
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -90,17 +76,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 		st.Close()
 		return err
 	}
-	if cfg.APIToken != "" {
-		h := api.New(env.service, cfg.APIToken, log)
-		for _, p := range patterns {
-			gates[p].open(h)
-		}
-	}
-	for _, a := range adapters {
-		for p, h := range a.routes {
-			gates[p].open(h)
-		}
-	}
+	gates.open(env, adapters)
 	current.Store(st)
 	logPlatforms(cfg, log)
 
@@ -129,6 +105,45 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// gates are the routes that need the store: they answer 503 until it is
+// ready, rather than 404, so a client that raced the start-up retries.
+type gates struct {
+	api    []string
+	routes map[string]*gate
+}
+
+// mountGates mounts a gate for every route that needs the store: one
+// pattern per endpoint, so that the access log and the metrics label a
+// request by its endpoint (the server labels with its own mux's pattern).
+func mountGates(srv *server.Server, cfg config) gates {
+	g := gates{routes: map[string]*gate{}}
+	if cfg.APIToken != "" {
+		// The prefix takes the rest (a wrong method, an unknown path),
+		// which the API answers with its JSON errors.
+		g.api = append(api.Patterns(), "/api/v1/")
+	}
+	for _, p := range append(g.api, routePatterns(cfg)...) {
+		g.routes[p] = &gate{}
+		srv.Handle(p, g.routes[p])
+	}
+	return g
+}
+
+// open gives every gate its handler: the API and the adapters' routes.
+func (g gates) open(env adapterEnv, adapters map[inboxbot.Platform]adapter) {
+	if len(g.api) > 0 {
+		h := api.New(env.service, env.cfg.APIToken, env.log)
+		for _, p := range g.api {
+			g.routes[p].open(h)
+		}
+	}
+	for _, a := range adapters {
+		for p, h := range a.routes {
+			g.routes[p].open(h)
+		}
+	}
 }
 
 // startAdapters builds the adapters of the configured platforms.
