@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -169,7 +170,7 @@ func suggest(word string) string {
 	for _, u := range usages {
 		top := strings.Fields(u.name)[0]
 		near := len(word) >= 2 && strings.HasPrefix(top, word[:2]) || distance(word, top) <= max(1, len(top)/3)
-		if word != "" && near && !contains(hits, top) {
+		if word != "" && near && !slices.Contains(hits, top) {
 			hits = append(hits, top)
 		}
 	}
@@ -207,15 +208,6 @@ const echoLimit = 40
 
 // clip shortens typed text for quoting in a message.
 func clip(s string) string { return cut(s, echoLimit) }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 func parseHelp(args []string) (Command, error) {
 	if len(args) == 0 {

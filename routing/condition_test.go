@@ -65,7 +65,7 @@ func TestCheck_FieldsAndOperators(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ok, why := check(tc.c, lead(), now)
-			if ok != tc.ok || !containsText(why, tc.why) {
+			if ok != tc.ok || !strings.Contains(why, tc.why) {
 				t.Fatalf("check = %v, %q; want %v, %q", ok, why, tc.ok, tc.why)
 			}
 		})
@@ -118,7 +118,7 @@ func TestCheck_TimeWindows(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ok, why := check(tc.c, lead(), tc.now)
-			if ok != tc.ok || !containsText(why, tc.why) {
+			if ok != tc.ok || !strings.Contains(why, tc.why) {
 				t.Fatalf("check = %v, %q; want %v, %q", ok, why, tc.ok, tc.why)
 			}
 		})
@@ -161,5 +161,3 @@ func TestOnShift_WorkingHours(t *testing.T) {
 		})
 	}
 }
-
-func containsText(s, sub string) bool { return strings.Contains(s, sub) }

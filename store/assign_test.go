@@ -52,20 +52,20 @@ func TestAssign_ReassignNotifiesOldAndNewButNotTheActor(t *testing.T) {
 		if _, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, To: lee.ID, Actor: dana.ID, Via: inboxbot.ViaShell}); err != nil {
 			t.Fatal(err)
 		}
-		if got := outbox(t, s); !equal(got, []string{"lee:assigned"}) {
+		if got := outbox(t, s); !slices.Equal(got, []string{"lee:assigned"}) {
 			t.Fatalf("after assign: outbox %v", got)
 		}
 		if _, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, To: sam.ID, Actor: dana.ID, Via: inboxbot.ViaShell}); err != nil {
 			t.Fatal(err)
 		}
-		if got := outbox(t, s); !equal(got, []string{"sam:assigned", "lee:reassigned"}) {
+		if got := outbox(t, s); !slices.Equal(got, []string{"sam:assigned", "lee:reassigned"}) {
 			t.Fatalf("after reassign: outbox %v", got)
 		}
 		// Sam gives it to lee himself: lee is told, sam (the actor) is not.
 		if _, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, To: lee.ID, Actor: sam.ID, Via: inboxbot.ViaShell}); err != nil {
 			t.Fatal(err)
 		}
-		if got := outbox(t, s); !equal(got, []string{"lee:assigned"}) {
+		if got := outbox(t, s); !slices.Equal(got, []string{"lee:assigned"}) {
 			t.Fatalf("after self-reassign: outbox %v", got)
 		}
 		_, changed, err := s.Assign(ctx, inboxbot.Change{ConversationID: c.ID, To: lee.ID, Actor: dana.ID, Via: inboxbot.ViaShell})
@@ -76,7 +76,7 @@ func TestAssign_ReassignNotifiesOldAndNewButNotTheActor(t *testing.T) {
 		if err != nil || conv.Assigned() {
 			t.Fatalf("unassign = %+v, %v", conv, err)
 		}
-		if got := outbox(t, s); !equal(got, []string{"lee:reassigned"}) {
+		if got := outbox(t, s); !slices.Equal(got, []string{"lee:reassigned"}) {
 			t.Fatalf("after unassign: outbox %v", got)
 		}
 		h, _ := s.History(ctx, c.ID)
@@ -85,7 +85,7 @@ func TestAssign_ReassignNotifiesOldAndNewButNotTheActor(t *testing.T) {
 			steps = append(steps, fmt.Sprintf("%s>%s by %s", e.FromName, e.ToName, e.ActorName))
 		}
 		want := []string{">lee by dana", "lee>sam by dana", "sam>lee by sam", "lee> by dana"}
-		if !equal(steps, want) {
+		if !slices.Equal(steps, want) {
 			t.Fatalf("history %v, want %v", steps, want)
 		}
 	})
@@ -154,7 +154,7 @@ func TestFollow_FollowersHearOfNewMessages(t *testing.T) {
 		if again := inbound(t, s, "jane", "sms", "are you there?"); again.Created || again.Conversation.ID != c.ID {
 			t.Fatalf("second message opened %+v", again)
 		}
-		if got := outbox(t, s); !equal(got, []string{"lee:following"}) {
+		if got := outbox(t, s); !slices.Equal(got, []string{"lee:following"}) {
 			t.Fatalf("outbox %v", got)
 		}
 		if ok, err := s.Unfollow(ctx, c.ID, lee.ID); err != nil || !ok {

@@ -54,15 +54,3 @@ func wantCode(t testing.TB, err error, code string) {
 		t.Fatalf("error code = %q (%v), want %q", got, err, code)
 	}
 }
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -32,7 +33,7 @@ func TestAddInbound_OpensThenAppendsAndMergesTheContact(t *testing.T) {
 		}
 		got := second.Conversation.Contact
 		if got.Name != "Jane Doe" || got.Email != "jane@example.com" || got.LeadSource != "facebook-ad" ||
-			!equal(got.Tags, []string{"new", "vip"}) || got.Custom["plan"] != "pro" || got.Custom["seats"] != "12" {
+			!slices.Equal(got.Tags, []string{"new", "vip"}) || got.Custom["plan"] != "pro" || got.Custom["seats"] != "12" {
 			t.Fatalf("merged contact %+v", got)
 		}
 		msgs, _ := s.Messages(ctx, c.ID, 10)

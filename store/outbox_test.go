@@ -3,6 +3,7 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -127,7 +128,7 @@ func TestAlertUnassigned_AlertsManagersOncePerWait(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("alerted %d, %v; want 1", n, err)
 		}
-		if got := outbox(t, s); !equal(got, []string{"dana:alerts", "root:alerts"}) {
+		if got := outbox(t, s); !slices.Equal(got, []string{"dana:alerts", "root:alerts"}) {
 			t.Fatalf("outbox %v", got)
 		}
 		if n, _ := s.AlertUnassigned(ctx, now.Add(-15*time.Minute)); n != 0 {

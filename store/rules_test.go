@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/inboxbot/inboxbot"
@@ -64,10 +65,10 @@ func TestRoute_AssignsTakesTurnsAndAlertsWhenNobodyCan(t *testing.T) {
 				t.Fatalf("history %+v", h)
 			}
 		}
-		if !equal(got, []string{"lee", "sam", "lee"}) {
+		if !slices.Equal(got, []string{"lee", "sam", "lee"}) {
 			t.Fatalf("turns went %v", got)
 		}
-		if out := outbox(t, s); !equal(out, []string{"lee:assigned", "sam:assigned", "lee:assigned"}) {
+		if out := outbox(t, s); !slices.Equal(out, []string{"lee:assigned", "sam:assigned", "lee:assigned"}) {
 			t.Fatalf("outbox %v", out)
 		}
 		// A form on an existing unassigned conversation: the matching rule
@@ -77,7 +78,7 @@ func TestRoute_AssignsTakesTurnsAndAlertsWhenNobodyCan(t *testing.T) {
 		if err != nil || res.Conversation.Assigned() || res.Decision.Rule == nil || res.Conversation.ID != c.Conversation.ID {
 			t.Fatalf("form = %+v, %v", res, err)
 		}
-		if out := outbox(t, s); !equal(out, []string{"dana:alerts"}) {
+		if out := outbox(t, s); !slices.Equal(out, []string{"dana:alerts"}) {
 			t.Fatalf("outbox %v", out)
 		}
 
@@ -110,7 +111,7 @@ func TestTagContact_RunsContactTaggedRulesOnNewTagsOnly(t *testing.T) {
 			t.Fatal("a contact.tagged rule ran on conversation.created")
 		}
 		contact, routed, err := s.TagContact(ctx, "jane", []string{"VIP"}, nil, rotate)
-		if err != nil || !equal(contact.Tags, []string{"vip"}) || len(routed) != 1 || routed[0].Conversation.AssigneeName != "vipdesk" {
+		if err != nil || !slices.Equal(contact.Tags, []string{"vip"}) || len(routed) != 1 || routed[0].Conversation.AssigneeName != "vipdesk" {
 			t.Fatalf("tag = %+v, %+v, %v", contact, routed, err)
 		}
 		if _, routed, _ := s.TagContact(ctx, "jane", []string{"vip"}, []string{"new"}, rotate); len(routed) != 0 {

@@ -2,6 +2,7 @@ package teamfile
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -83,7 +84,7 @@ func (p *parser) member(n *yaml.Node, path string) MemberEntry {
 	default:
 		p.names[strings.ToLower(m.Name)] = true
 	}
-	if m.Role != "" && !contains(roles, string(m.Role)) {
+	if m.Role != "" && !slices.Contains(roles, string(m.Role)) {
 		p.addf(f.get("role"), sub(path, "role"), "unknown role %q (want %s)", m.Role, strings.Join(roles, ", "))
 	}
 	if err := routing.CheckTimezone(m.Timezone); err != nil {
@@ -177,13 +178,13 @@ func (p *parser) rule(n *yaml.Node, path string, seen map[string]bool) (inboxbot
 	switch {
 	case r.Status == "":
 		r.Status = inboxbot.RuleDraft
-	case !contains(statuses, string(r.Status)):
+	case !slices.Contains(statuses, string(r.Status)):
 		p.addf(f.get("status"), sub(path, "status"), "unknown status %q (want %s)", r.Status, strings.Join(statuses, ", "))
 	}
 	switch {
 	case r.Trigger == "":
 		p.addf(n, sub(path, "trigger"), "is required (want %s)", strings.Join(triggers, ", "))
-	case !contains(triggers, string(r.Trigger)):
+	case !slices.Contains(triggers, string(r.Trigger)):
 		p.addf(f.get("trigger"), sub(path, "trigger"), "unknown trigger %q (want %s)", r.Trigger, strings.Join(triggers, ", "))
 	}
 	if w := f.get("when"); w != nil {
@@ -231,7 +232,7 @@ func (p *parser) condition(n *yaml.Node, path string) inboxbot.Condition {
 		return c
 	case isCustom && custom == "":
 		p.addf(f.get("field"), sub(path, "field"), "custom. needs a field name, like custom.plan")
-	case !isCustom && !contains(fieldSet, c.Field):
+	case !isCustom && !slices.Contains(fieldSet, c.Field):
 		p.addf(f.get("field"), sub(path, "field"), "unknown field %q (want %s)", c.Field, strings.Join(fieldSet, ", "))
 	}
 	for _, k := range []string{"days", "from", "to", "timezone"} {
@@ -246,7 +247,7 @@ func (p *parser) condition(n *yaml.Node, path string) inboxbot.Condition {
 		if len(c.Values) > 0 && c.Value == "" {
 			c.Op = inboxbot.OpIn
 		}
-	case !contains(ops, c.Op):
+	case !slices.Contains(ops, c.Op):
 		p.addf(f.get("op"), sub(path, "op"), "unknown operator %q (want %s)", c.Op, strings.Join(ops, ", "))
 		return c
 	}
@@ -317,7 +318,7 @@ func (p *parser) assign(n *yaml.Node, path string) (inboxbot.Assignment, []membe
 	switch {
 	case a.Method == "":
 		p.addf(n, sub(path, "method"), "is required (want %s)", strings.Join(methods, ", "))
-	case !contains(methods, string(a.Method)):
+	case !slices.Contains(methods, string(a.Method)):
 		p.addf(f.get("method"), sub(path, "method"), "unknown method %q (want %s)", a.Method, strings.Join(methods, ", "))
 	case a.Method == inboxbot.MethodUser && len(a.Members) != 1:
 		p.addf(orNode(f.get("members"), n), sub(path, "members"), "method user needs exactly one member (got %d)", len(a.Members))

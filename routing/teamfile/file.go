@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -242,7 +243,7 @@ func (p *parser) mapping(n *yaml.Node, path string, allowed []string) fields {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		switch {
-		case !contains(allowed, k.Value):
+		case !slices.Contains(allowed, k.Value):
 			p.addf(k, path, "unknown key %q (want %s)", k.Value, strings.Join(allowed, ", "))
 		case out[k.Value] != nil:
 			p.addf(k, path, "key %q appears twice", k.Value)
@@ -344,13 +345,4 @@ func resolve(n *yaml.Node) *yaml.Node {
 
 func isNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
