@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -96,7 +97,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	case serveErr = <-served:
 	}
 	stopWork()
-	wg.Wait()
+	waitWorkers(wg, cmp.Or(cfg.ShutdownTimeout, server.DefaultShutdownTimeout), log)
 	if err := st.Close(); err != nil {
 		log.Warn("closing the database", "err", err)
 	}
@@ -143,6 +144,19 @@ func (g gates) open(env adapterEnv, adapters map[inboxbot.Platform]adapter) {
 		for p, h := range a.routes {
 			g.routes[p].open(h)
 		}
+	}
+}
+
+// waitWorkers waits for the workers, which give back their leases as they
+// stop; a database that does not answer must not hold the exit past the
+// shutdown timeout (leases expire on their own).
+func waitWorkers(wg *sync.WaitGroup, timeout time.Duration, log *slog.Logger) {
+	stopped := make(chan struct{})
+	go func() { wg.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(timeout):
+		log.Warn("background work did not stop within INBOXBOT_SHUTDOWN_TIMEOUT; exiting anyway", "timeout", timeout.String())
 	}
 }
 
