@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
@@ -67,6 +68,7 @@ func commandsMain(ctx context.Context, args []string) error {
 	f.register(fs)
 	fs.StringVar(&f.db, "db", "", "DATABASE_URL")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the run here")
+	fs.String("claims", os.DevNull, "file keeping how many Team inbox conversations earlier phases claimed")
 	fs.Parse(args)
 	st, err := store.Open(ctx, f.db)
 	if err != nil {
@@ -75,7 +77,12 @@ func commandsMain(ctx context.Context, args []string) error {
 	defer st.Close()
 	svc := commands.New(st, routing.Route)
 	svc.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	fn, ok := commandOps(svc, f.convs, f.members)[f.op]
+	// Claims go on from where the previous phase stopped (kept in the
+	// -claims file), so that each claims conversations nobody has yet.
+	claims := fs.Lookup("claims").Value.String()
+	b, _ := os.ReadFile(claims)
+	start, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	fn, ok := commandOps(svc, f.convs, f.members, start)[f.op]
 	if !ok {
 		return fmt.Errorf("unknown commands op %q", f.op)
 	}
@@ -92,6 +99,9 @@ func commandsMain(ctx context.Context, args []string) error {
 	}
 	r := measure(ctx, fn, f.load(), os.Getpid(), f.label == "postgres")
 	r.DB, r.Op, r.Path = f.label, f.op, "commands"
+	if f.op == "claim" && claims != os.DevNull {
+		os.WriteFile(claims, []byte(strconv.Itoa(start+r.N+r.Errors)), 0o644)
+	}
 	emit(r)
 	return nil
 }
@@ -99,7 +109,7 @@ func commandsMain(ctx context.Context, args []string) error {
 // commandOps are the operations driven through commands.Service. Claims
 // take the Team inbox's conversations in turn (ids divisible by 100);
 // the others pick an open conversation (ids divisible by 10) at random.
-func commandOps(svc *commands.Service, convs, members int) map[string]op {
+func commandOps(svc *commands.Service, convs, members, start int) map[string]op {
 	run := func(ctx context.Context, user, text string) (bool, error) {
 		res := svc.Run(ctx, commands.Request{Platform: inboxbot.PlatformShell, UserID: user, Text: text})
 		switch res.Outcome {
@@ -113,10 +123,9 @@ func commandOps(svc *commands.Service, convs, members int) map[string]op {
 	agent := func() string { return fmt.Sprintf("agent%d", 4+rand.IntN(max(members-3, 1))) }
 	open := func() int { return 10 * (1 + rand.IntN(max(convs/10, 1))) }
 	waiting := max(convs/100, 1)
-	start := rand.IntN(waiting)
 	return map[string]op{
 		"claim": func(ctx context.Context, n int64) (bool, error) {
-			id := 100 * (1 + (start+int(n))%waiting)
+			id := 100 * (1 + (start+int(n)-1)%waiting)
 			return run(ctx, agent(), fmt.Sprintf("claim %d", id))
 		},
 		"assign": func(ctx context.Context, n int64) (bool, error) {
