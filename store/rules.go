@@ -166,6 +166,11 @@ func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Convers
 			}
 		}
 	}
+	// Members first: every statement after the turns are locked is time
+	// the next conversation of the rule waits.
+	if in.Members, err = s.membersNamed(ctx, tx, names); err != nil {
+		return in, err
+	}
 	if len(rr) > 0 {
 		// The turn rows stay locked until the assignment commits: this is
 		// what makes round-robin fair across replicas.
@@ -183,8 +188,7 @@ func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Convers
 			}
 		}
 	}
-	in.Members, err = s.membersNamed(ctx, tx, names)
-	return in, err
+	return in, nil
 }
 
 // membersNamed returns the members with the names (lower case), by name.
