@@ -235,8 +235,7 @@ func (c config) platforms() []string {
 }
 
 // LogValue shows the configuration in logs with every secret left out. It
-// leaves out the platforms: configured is not on when this build lacks the
-// adapter, and serve logs the ones that are really on beside it.
+// leaves out the platforms: serve logs the ones that are on beside it.
 func (c config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("database", redactURL(c.DatabaseURL)),

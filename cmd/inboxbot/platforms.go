@@ -13,9 +13,8 @@ import (
 	"github.com/inboxbot/inboxbot/store"
 )
 
-// platform is one chat platform as serve sees it. An adapter plugs in by
-// setting patterns and start; until then a configured platform is
-// reported as unavailable rather than pretended.
+// platform is one chat platform as serve sees it: whether it is
+// configured, the routes its adapter answers and how to start it.
 type platform struct {
 	name       inboxbot.Platform
 	configured bool
@@ -24,8 +23,7 @@ type platform struct {
 	// patterns are the HTTP routes the adapter answers, as ServeMux
 	// patterns such as "POST /slack/commands".
 	patterns []string
-	// start builds the adapter once the store is ready; nil while this
-	// build has no adapter.
+	// start builds the adapter once the store is ready.
 	start func(env adapterEnv) (adapter, error)
 }
 
@@ -74,19 +72,19 @@ func discordPlatform(cfg config) platform {
 func routePatterns(cfg config) []string {
 	var out []string
 	for _, p := range platformsOf(cfg) {
-		if p.configured && p.start != nil {
+		if p.configured {
 			out = append(out, p.patterns...)
 		}
 	}
 	return out
 }
 
-// platformsOn names the platforms that are configured and have an adapter
-// in this build: the ones that really run. Never nil, so the log shows [].
+// platformsOn names the platforms that are configured: the ones that run.
+// Never nil, so the log shows [].
 func platformsOn(cfg config) []string {
 	on := []string{}
 	for _, p := range platformsOf(cfg) {
-		if p.configured && p.start != nil {
+		if p.configured {
 			on = append(on, string(p.name))
 		}
 	}
@@ -98,12 +96,9 @@ func platformsOn(cfg config) []string {
 func logPlatforms(cfg config, log *slog.Logger) {
 	var on, off []string
 	for _, p := range platformsOf(cfg) {
-		switch {
-		case p.configured && p.start == nil:
-			log.Warn(string(p.name) + " is configured but its adapter is not available in this build; " + string(p.name) + " stays off")
-		case p.configured:
+		if p.configured {
 			on = append(on, string(p.name))
-		default:
+		} else {
 			off = append(off, string(p.name)+": set "+p.turnOn)
 		}
 	}

@@ -164,7 +164,7 @@ func waitWorkers(wg *sync.WaitGroup, timeout time.Duration, log *slog.Logger) {
 func startAdapters(env adapterEnv) (map[inboxbot.Platform]adapter, error) {
 	out := map[inboxbot.Platform]adapter{}
 	for _, p := range platformsOf(env.cfg) {
-		if !p.configured || p.start == nil {
+		if !p.configured {
 			continue
 		}
 		a, err := p.start(env)
