@@ -44,6 +44,14 @@ func (a *Adapter) event(ctx context.Context, ev slackevents.EventsAPIEvent) {
 	if !ok || ev.Type != slackevents.CallbackEvent {
 		return
 	}
+	if msg, ok := ev.InnerEvent.Data.(*slackevents.MessageEvent); ok {
+		a.metrics.interaction("message")
+		if _, _, _, note := threadNote(msg, a.cfg.InboxChannel); !note {
+			// Most messages in the channel are not notes; they cost no
+			// write to the event log.
+			return
+		}
+	}
 	if cb.EventID != "" {
 		first, err := a.service.Store.FirstDelivery(ctx, platform, cb.EventID)
 		if err != nil {
@@ -61,6 +69,8 @@ func (a *Adapter) event(ctx context.Context, ev slackevents.EventsAPIEvent) {
 		if inner.Tab == "home" || inner.Tab == "" {
 			a.publishHome(ctx, inner.User, "")
 		}
+	case *slackevents.MessageEvent:
+		a.note(ctx, inner)
 	default:
 		a.metrics.interaction(ev.InnerEvent.Type)
 	}

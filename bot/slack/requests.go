@@ -44,6 +44,19 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		a.refuse(w, http.StatusBadRequest, "malformed", "not an interaction payload")
 		return
 	}
+	if ic.Type == slack.InteractionTypeViewSubmission {
+		// The answer to a form goes in the HTTP response: it closes the
+		// modal or shows errors on its fields.
+		a.submit(r.Context(), ic, func(resp *slack.ViewSubmissionResponse) {
+			if resp == nil {
+				w.WriteHeader(http.StatusOK)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			json.NewEncoder(w).Encode(resp)
+		})
+		return
+	}
 	a.later(r.Context(), func(ctx context.Context) { a.interact(ctx, ic) })
 	w.WriteHeader(http.StatusOK)
 }
@@ -98,7 +111,7 @@ func (a *Adapter) interact(ctx context.Context, ic slack.InteractionCallback) {
 	}
 	name := a.userName(ctx, ic.User.ID, firstOf(ic.User.Name, ic.User.Username))
 	for _, act := range ic.ActionCallback.BlockActions {
-		resp, ok := a.act(ctx, ic.User.ID, name, act)
+		resp, ok := a.act(ctx, ic, name, act)
 		if !ok {
 			continue
 		}
@@ -117,8 +130,10 @@ func (a *Adapter) interact(ctx context.Context, ic slack.InteractionCallback) {
 	}
 }
 
-// act runs one block action; ok is false for actions that are not ours.
-func (a *Adapter) act(ctx context.Context, userID, name string, act *slack.BlockAction) (commands.Response, bool) {
+// act runs one block action; ok is false for actions that are not ours
+// and for those that need no answer (a Reply that opened its form).
+func (a *Adapter) act(ctx context.Context, ic slack.InteractionCallback, name string, act *slack.BlockAction) (commands.Response, bool) {
+	userID := ic.User.ID
 	switch act.ActionID {
 	case actionAway, actionBack:
 		text := "away"
@@ -137,6 +152,9 @@ func (a *Adapter) act(ctx context.Context, userID, name string, act *slack.Block
 		return commands.Response{}, false
 	}
 	req := commands.ActionRequest{Platform: platform, UserID: userID, UserName: name, ConversationID: convID, Action: action}
+	if action == commands.ActionReply {
+		return a.startReply(ctx, ic, req)
+	}
 	if action == commands.ActionAssign {
 		if act.SelectedUser == "" {
 			return commands.Response{}, false
