@@ -1,15 +1,18 @@
 package slack_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot/slack/slacktest"
+	"github.com/inboxbot/inboxbot/store"
 )
 
 // modal is the part of an opened view the tests read.
@@ -113,4 +116,38 @@ func has(t testing.TB, blocks json.RawMessage, prefix string) bool {
 		}
 	}
 	return false
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// recordingRenderer stands in for another platform's card renderer: it
+// records what each card would show.
+type recordingRenderer struct {
+	mu   sync.Mutex
+	seen map[int64]inboxbot.Conversation
+	n    int
+}
+
+// RenderCard records the job and gives the card a message id (bot.CardRenderer).
+func (r *recordingRenderer) RenderCard(_ context.Context, job store.CardJob) (inboxbot.Card, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen == nil {
+		r.seen = map[int64]inboxbot.Conversation{}
+	}
+	r.n++
+	r.seen[job.Conversation.ID] = job.Conversation
+	card := job.Card
+	if card.MessageID == "" {
+		card.Channel, card.MessageID = "D0INBOX", fmt.Sprint(r.n)
+	}
+	return card, nil
+}
+
+// last is the conversation as its card last showed it.
+func (r *recordingRenderer) last(id int64) (inboxbot.Conversation, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c, ok := r.seen[id]
+	return c, ok
 }
