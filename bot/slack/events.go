@@ -15,7 +15,7 @@ import (
 // run again.
 func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	ev, err := decodeEvent(body)
 	if err != nil {
 		a.refuse(w, http.StatusBadRequest, "malformed", "not an Events API payload")
 		return
@@ -36,6 +36,12 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	a.later(r.Context(), func(ctx context.Context) { a.event(ctx, ev) })
 	w.WriteHeader(http.StatusOK)
+}
+
+// decodeEvent reads an Events API request body. The signing secret, not
+// the deprecated verification token, proves it came from Slack.
+func decodeEvent(body []byte) (slackevents.EventsAPIEvent, error) {
+	return slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
 }
 
 // event handles one Events API event, once per event id across replicas.

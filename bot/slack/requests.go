@@ -23,8 +23,8 @@ func (a *Adapter) Routes() map[string]http.Handler {
 }
 
 func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
-	cmd, err := slack.SlashCommandParse(r)
-	if err != nil || cmd.UserID == "" {
+	cmd, ok := decodeSlash(r)
+	if !ok {
 		a.refuse(w, http.StatusBadRequest, "malformed", "not a slash command")
 		return
 	}
@@ -39,8 +39,8 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
-	ic, err := slack.InteractionCallbackParse(r)
-	if err != nil || ic.User.ID == "" {
+	ic, ok := decodeInteraction(r)
+	if !ok {
 		a.refuse(w, http.StatusBadRequest, "malformed", "not an interaction payload")
 		return
 	}
@@ -59,6 +59,33 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	}
 	a.later(r.Context(), func(ctx context.Context) { a.interact(ctx, ic) })
 	w.WriteHeader(http.StatusOK)
+}
+
+// decodeSlash reads a slash command's form; ok is false when it is not
+// one (no user to run it as).
+func decodeSlash(r *http.Request) (slack.SlashCommand, bool) {
+	cmd, err := slack.SlashCommandParse(r)
+	return cmd, err == nil && cmd.UserID != ""
+}
+
+// decodeInteraction reads an interaction's payload field; ok is false when
+// it is not one (no user to run it as).
+func decodeInteraction(r *http.Request) (slack.InteractionCallback, bool) {
+	ic, err := slack.InteractionCallbackParse(r)
+	return ic, err == nil && ic.User.ID != ""
+}
+
+// decodeAction reads which action on which conversation a block action
+// is: its action_id, or for an overflow menu the chosen option's value.
+func decodeAction(act *slack.BlockAction) (commands.Action, int64, bool) {
+	if act == nil {
+		return "", 0, false
+	}
+	id := act.ActionID
+	if act.Type == slack.ActionType(slack.METOverflow) {
+		id = act.SelectedOption.Value
+	}
+	return parseAction(id)
 }
 
 // slash runs a /inbox command as the Slack user who typed it and answers
@@ -142,11 +169,7 @@ func (a *Adapter) act(ctx context.Context, ic slack.InteractionCallback, name st
 		}
 		return a.service.Run(ctx, commands.Request{Platform: platform, UserID: userID, UserName: name, Text: text}), true
 	}
-	id := act.ActionID
-	if act.Type == slack.ActionType(slack.METOverflow) {
-		id = act.SelectedOption.Value
-	}
-	action, convID, ok := parseAction(id)
+	action, convID, ok := decodeAction(act)
 	if !ok {
 		a.log.Warn("slack: unknown action", "action_id", clip(act.ActionID, 80))
 		return commands.Response{}, false
