@@ -45,7 +45,8 @@ func renderings() map[string][]slack.Block {
 	notice.Actor = "dana"
 	me := inboxbot.Member{ID: 8, Name: "lee", Role: inboxbot.RoleAgent}
 	mine := commands.Response{Outcome: commands.OK, Title: "Your inbox: 1 open conversation",
-		Cards: []commands.Card{{Conversation: assigned(jane), Actions: []commands.Action{commands.ActionShow, commands.ActionUnassign}}}}
+		Cards: []commands.Card{{Conversation: assigned(jane), Actions: []commands.Action{commands.ActionShow,
+			commands.ActionAssign, commands.ActionUnassign, commands.ActionReply, commands.ActionClose, commands.ActionUnfollow}}}}
 	closed, failed := assigned(jane), assigned(jane)
 	closed.Status, failed.ReplyFailed = inboxbot.StatusClosed, true
 	reopened := inboxbot.NoticeOf(inboxbot.EventReopened, assigned(jane))
