@@ -161,6 +161,9 @@ func (a *Adapter) interact(ctx context.Context, ic slack.InteractionCallback) {
 // and for those that need no answer (a Reply that opened its form).
 func (a *Adapter) act(ctx context.Context, ic slack.InteractionCallback, name string, act *slack.BlockAction) (commands.Response, bool) {
 	userID := ic.User.ID
+	if act == nil {
+		return commands.Response{}, false
+	}
 	switch act.ActionID {
 	case actionAway, actionBack:
 		text := "away"
