@@ -39,7 +39,8 @@ func parseAction(s string) (commands.Action, int64, bool) {
 	}
 	switch a := commands.Action(verb); a {
 	case commands.ActionShow, commands.ActionClaim, commands.ActionAssign, commands.ActionUnassign,
-		commands.ActionFollow, commands.ActionUnfollow:
+		commands.ActionFollow, commands.ActionUnfollow, commands.ActionClose, commands.ActionReopen,
+		commands.ActionReply:
 		return a, id, true
 	}
 	return "", 0, false
@@ -61,9 +62,10 @@ func section(text string) *slack.SectionBlock {
 // channelActions are the actions a conversation's inbox-channel card
 // offers. Everyone sees the card, so it offers what makes sense for the
 // conversation's state; the command layer checks each clicker's rights.
-func channelActions(conv inboxbot.Conversation) []commands.Action {
+// Reply is offered only while replies are on (an outbound webhook is set).
+func channelActions(conv inboxbot.Conversation, replies bool) []commands.Action {
 	if conv.Status != inboxbot.StatusOpen {
-		return []commands.Action{commands.ActionShow}
+		return []commands.Action{commands.ActionReopen, commands.ActionShow, commands.ActionFollow}
 	}
 	var out []commands.Action
 	if !conv.Assigned() {
@@ -71,12 +73,18 @@ func channelActions(conv inboxbot.Conversation) []commands.Action {
 	} else {
 		out = append(out, commands.ActionAssign, commands.ActionUnassign)
 	}
+	if replies {
+		out = append(out, commands.ActionReply)
+	}
 	out = append(out, commands.ActionFollow)
 	if len(conv.Followers) > 0 {
 		out = append(out, commands.ActionUnfollow)
 	}
-	return append(out, commands.ActionShow)
+	return append(out, commands.ActionClose, commands.ActionShow)
 }
+
+// replyFailedText marks a card whose last reply did not reach the contact.
+const replyFailedText = ":warning: The last reply to the contact was not delivered — *Show* for why."
 
 // cardBlocks shows one conversation in full: contact, channel, lead
 // source, tags, assignee, followers, the last message, and acts as buttons
@@ -84,7 +92,7 @@ func channelActions(conv inboxbot.Conversation) []commands.Action {
 func cardBlocks(conv inboxbot.Conversation, acts []commands.Action) []slack.Block {
 	head := fmt.Sprintf("*%s · %s* via %s", conv.Ref(), escape(conv.Contact.DisplayName()), escape(conv.Channel))
 	if conv.Status != inboxbot.StatusOpen {
-		head += " · " + escape(string(conv.Status))
+		head += " · *" + escape(string(conv.Status)) + "*"
 	}
 	if conv.Subject != "" {
 		head += "\n*Subject:* " + escape(oneLine(conv.Subject))
@@ -102,6 +110,9 @@ func cardBlocks(conv inboxbot.Conversation, acts []commands.Action) []slack.Bloc
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(clip(head, maxSectionText)), fields, nil)}
 	if conv.Preview != "" {
 		blocks = append(blocks, section("> "+escape(oneLine(conv.Preview))))
+	}
+	if conv.ReplyFailed {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(replyFailedText)))
 	}
 	if els := actionElements(conv, acts); len(els) > 0 {
 		blocks = append(blocks, slack.NewActionBlock("", els...))
@@ -132,6 +143,7 @@ func followerNames(conv inboxbot.Conversation) string {
 var buttonLabels = map[commands.Action]string{
 	commands.ActionShow: "Show", commands.ActionClaim: "Claim", commands.ActionUnassign: "Unassign",
 	commands.ActionFollow: "Follow", commands.ActionUnfollow: "Unfollow",
+	commands.ActionClose: "Close", commands.ActionReopen: "Reopen", commands.ActionReply: "Reply",
 }
 
 // actionElements are acts as interactive elements: buttons, and a users
@@ -152,7 +164,8 @@ func actionElements(conv inboxbot.Conversation, acts []commands.Action) []slack.
 			continue
 		}
 		b := slack.NewButtonBlockElement(actionID(a, conv.ID), value, plain(buttonLabels[a], maxButtonText))
-		if a == commands.ActionClaim {
+		switch a {
+		case commands.ActionClaim, commands.ActionReopen:
 			b = b.WithStyle(slack.StylePrimary)
 		}
 		els = append(els, b)

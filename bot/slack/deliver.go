@@ -62,7 +62,7 @@ func slackError(err error) string {
 func (a *Adapter) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.Card, error) {
 	card := job.Card
 	conv := job.Conversation
-	blocks := cardBlocks(conv, channelActions(conv))
+	blocks := cardBlocks(conv, channelActions(conv, a.service.Replies))
 	opts := []slack.MsgOption{
 		slack.MsgOptionText(clip(cardText(conv), maxMessageText), false),
 		slack.MsgOptionBlocks(blocks...),
@@ -108,7 +108,7 @@ func (a *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
 	text := bot.NoticeText(n.Notice, mrkdwnStyle)
 	_, _, err = a.api.PostMessageContext(ctx, ch,
 		slack.MsgOptionText(clip(text, maxMessageText), false),
-		slack.MsgOptionBlocks(dmBlocks(n.Notice, text)...),
+		slack.MsgOptionBlocks(dmBlocks(n.Notice, text, a.service.Replies)...),
 		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: "inboxbot_notification",
 			EventPayload: map[string]any{"dedupe_key": n.DedupeKey, "conversation_id": n.Notice.ConversationID}}))
 	if err != nil {
@@ -122,17 +122,39 @@ func (a *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
 	return nil
 }
 
-// dmBlocks are the blocks of a DM: the notice, then Show, Claim or
-// Unassign, and Follow or Unfollow as fits the event.
-func dmBlocks(n inboxbot.Notice, text string) []slack.Block {
+// dmBlocks are the blocks of a DM: the notice, then the buttons that fit
+// the event: Show; Unassign or Claim; Reply (while replies are on) where
+// the recipient is likely to answer the contact; Close or Reopen; Follow
+// or Unfollow. The command layer checks each click, as on the card.
+func dmBlocks(n inboxbot.Notice, text string, replies bool) []slack.Block {
 	acts := []commands.Action{commands.ActionShow}
+	answer := false
 	switch n.Event {
 	case inboxbot.EventAssigned:
-		acts = append(acts, commands.ActionUnassign, commands.ActionFollow)
-	case inboxbot.EventMessage:
-		acts = append(acts, commands.ActionClaim, commands.ActionUnfollow)
+		acts = append(acts, commands.ActionUnassign)
+		answer = true
+	case inboxbot.EventMessage, inboxbot.EventReopened:
+		if n.Assignee == "" {
+			acts = append(acts, commands.ActionClaim)
+		}
+		answer = true
+	case inboxbot.EventReplyFailed:
+		answer = true
 	default:
-		acts = append(acts, commands.ActionClaim, commands.ActionFollow)
+		acts = append(acts, commands.ActionClaim)
+	}
+	if answer && replies {
+		acts = append(acts, commands.ActionReply)
+	}
+	if answer {
+		acts = append(acts, commands.ActionClose)
+	}
+	switch n.Event {
+	case inboxbot.EventMessage, inboxbot.EventReopened:
+		acts = append(acts, commands.ActionUnfollow)
+	case inboxbot.EventReplyFailed:
+	default:
+		acts = append(acts, commands.ActionFollow)
 	}
 	conv := inboxbot.Conversation{ID: n.ConversationID, Status: inboxbot.StatusOpen}
 	return []slack.Block{section(text), slack.NewActionBlock("", actionElements(conv, acts)...)}

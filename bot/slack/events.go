@@ -15,7 +15,7 @@ import (
 // run again.
 func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	ev, err := decodeEvent(body)
 	if err != nil {
 		a.refuse(w, http.StatusBadRequest, "malformed", "not an Events API payload")
 		return
@@ -38,11 +38,25 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
+// decodeEvent reads an Events API request body. The signing secret, not
+// the deprecated verification token, proves it came from Slack.
+func decodeEvent(body []byte) (slackevents.EventsAPIEvent, error) {
+	return slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+}
+
 // event handles one Events API event, once per event id across replicas.
 func (a *Adapter) event(ctx context.Context, ev slackevents.EventsAPIEvent) {
 	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if !ok || ev.Type != slackevents.CallbackEvent {
 		return
+	}
+	if msg, ok := ev.InnerEvent.Data.(*slackevents.MessageEvent); ok {
+		a.metrics.interaction("message")
+		if _, _, _, note := threadNote(msg, a.cfg.InboxChannel); !note {
+			// Most messages in the channel are not notes; they cost no
+			// write to the event log.
+			return
+		}
 	}
 	if cb.EventID != "" {
 		first, err := a.service.Store.FirstDelivery(ctx, platform, cb.EventID)
@@ -61,6 +75,8 @@ func (a *Adapter) event(ctx context.Context, ev slackevents.EventsAPIEvent) {
 		if inner.Tab == "home" || inner.Tab == "" {
 			a.publishHome(ctx, inner.User, "")
 		}
+	case *slackevents.MessageEvent:
+		a.note(ctx, inner)
 	default:
 		a.metrics.interaction(ev.InnerEvent.Type)
 	}

@@ -48,7 +48,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 // odd input cannot mint time series.
 func (m *metrics) interaction(kind string) {
 	switch kind {
-	case "slash_command", "block_actions", "url_verification", "app_home_opened", "event_retry", "view_submission":
+	case "slash_command", "block_actions", "url_verification", "app_home_opened", "event_retry", "view_submission", "message":
 	default:
 		kind = "other"
 	}

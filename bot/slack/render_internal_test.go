@@ -45,27 +45,28 @@ func renderings() map[string][]slack.Block {
 	notice.Actor = "dana"
 	me := inboxbot.Member{ID: 8, Name: "lee", Role: inboxbot.RoleAgent}
 	mine := commands.Response{Outcome: commands.OK, Title: "Your inbox: 1 open conversation",
-		Cards: []commands.Card{{Conversation: assigned(jane), Actions: []commands.Action{commands.ActionShow, commands.ActionUnassign}}}}
+		Cards: []commands.Card{{Conversation: assigned(jane), Actions: []commands.Action{commands.ActionShow,
+			commands.ActionAssign, commands.ActionUnassign, commands.ActionReply, commands.ActionClose, commands.ActionUnfollow}}}}
+	closed, failed := assigned(jane), assigned(jane)
+	closed.Status, failed.ReplyFailed = inboxbot.StatusClosed, true
+	reopened := inboxbot.NoticeOf(inboxbot.EventReopened, assigned(jane))
 	return map[string][]slack.Block{
-		"card-unassigned": cardBlocks(jane, channelActions(jane)),
-		"card-assigned":   cardBlocks(assigned(jane), channelActions(assigned(jane))),
-		"list-25":         responseMessage(list).Blocks,
-		"dm-assigned":     dmBlocks(notice, bot.NoticeText(notice, mrkdwnStyle)),
-		"home":            homeBlocks(me, mine, 3, conversation(17, "Old Timer", "still waiting")),
+		"card-unassigned":   cardBlocks(jane, channelActions(jane, true)),
+		"card-assigned":     cardBlocks(assigned(jane), channelActions(assigned(jane), true)),
+		"card-closed":       cardBlocks(closed, channelActions(closed, true)),
+		"card-reply-failed": cardBlocks(failed, channelActions(failed, true)),
+		"card-replies-off":  cardBlocks(jane, channelActions(jane, false)),
+		"list-25":           responseMessage(list).Blocks,
+		"dm-assigned":       dmBlocks(notice, bot.NoticeText(notice, mrkdwnStyle), true),
+		"dm-reopened":       dmBlocks(reopened, bot.NoticeText(reopened, mrkdwnStyle), true),
+		"home":              homeBlocks(me, mine, 3, conversation(17, "Old Timer", "still waiting")),
 	}
 }
 
 func TestRender_Golden(t *testing.T) {
 	for name, blocks := range renderings() {
 		t.Run(name, func(t *testing.T) {
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false) // golden files show & < > as Slack gets them
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(blocks); err != nil {
-				t.Fatal(err)
-			}
-			got := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+			got := indented(t, blocks)
 			limit := 50
 			if name == "home" {
 				limit = 100
@@ -73,20 +74,55 @@ func TestRender_Golden(t *testing.T) {
 			if why := slacktest.CheckBlocks(got, limit); why != "" {
 				t.Fatalf("Slack would refuse it: %s", why)
 			}
-			path := filepath.Join("testdata", name+".golden")
-			if *update {
-				if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to write it)", err)
-			}
-			if string(want) != string(got)+"\n" {
-				t.Errorf("%s differs from %s; run go test -update and review the diff", name, path)
-			}
+			golden(t, name, got)
 		})
+	}
+}
+
+func TestRender_ReplyModalGolden(t *testing.T) {
+	long := replyMeta{ConversationID: 1_000_000_000_042, ResponseURL: "https://hooks.slack.com/actions/T1/1/" + strings.Repeat("x", 4000)}
+	for name, m := range map[string]replyMeta{
+		"modal-reply": {ConversationID: 1042, ResponseURL: "https://hooks.slack.com/actions/T1/1/abc"},
+		"":            long, // not golden: only within limits
+	} {
+		got := indented(t, replyModal(m))
+		if why := slacktest.CheckModal(got); why != "" {
+			t.Fatalf("%+v: Slack would refuse it: %s", m, why)
+		}
+		if name != "" {
+			golden(t, name, got)
+		}
+	}
+}
+
+// indented is v as JSON the way golden files hold it.
+func indented(t *testing.T, v any) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // golden files show & < > as Slack gets them
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// golden compares got with testdata/<name>.golden, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to write it)", err)
+	}
+	if string(want) != string(got)+"\n" {
+		t.Errorf("%s differs from %s; run go test -update and review the diff", name, path)
 	}
 }
 
@@ -101,11 +137,11 @@ func TestRender_AContactCannotPingAnyone(t *testing.T) {
 		Cards: []commands.Card{{Conversation: evil}, {Conversation: evil}}}
 	refusal := commands.Response{Outcome: commands.Rejected, Error: "<!channel> is not a member", Usage: "<x>"}
 	all := map[string][]slack.Block{
-		"card":     cardBlocks(evil, channelActions(evil)),
+		"card":     cardBlocks(evil, channelActions(evil, true)),
 		"single":   responseMessage(commands.Response{Outcome: commands.OK, Cards: resp.Cards[:1]}).Blocks,
 		"list":     responseMessage(resp).Blocks,
 		"refusal":  responseMessage(refusal).Blocks,
-		"dm":       dmBlocks(notice, bot.NoticeText(notice, mrkdwnStyle)),
+		"dm":       dmBlocks(notice, bot.NoticeText(notice, mrkdwnStyle), true),
 		"home":     homeBlocks(inboxbot.Member{Name: "x"}, resp, 1, evil),
 		"cardText": {section(cardText(evil)), section(responseMessage(resp).Text)},
 	}
@@ -157,7 +193,7 @@ func TestRender_LongOutputIsTruncatedWithinLimits(t *testing.T) {
 	}
 	for name, blocks := range map[string][]slack.Block{
 		"response": responseMessage(resp).Blocks,
-		"card":     cardBlocks(long, channelActions(long)),
+		"card":     cardBlocks(long, channelActions(long, true)),
 	} {
 		raw, _ := json.Marshal(blocks)
 		if why := slacktest.CheckBlocks(raw, 50); why != "" {

@@ -23,8 +23,8 @@ func (a *Adapter) Routes() map[string]http.Handler {
 }
 
 func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
-	cmd, err := slack.SlashCommandParse(r)
-	if err != nil || cmd.UserID == "" {
+	cmd, ok := decodeSlash(r)
+	if !ok {
 		a.refuse(w, http.StatusBadRequest, "malformed", "not a slash command")
 		return
 	}
@@ -39,13 +39,53 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
-	ic, err := slack.InteractionCallbackParse(r)
-	if err != nil || ic.User.ID == "" {
+	ic, ok := decodeInteraction(r)
+	if !ok {
 		a.refuse(w, http.StatusBadRequest, "malformed", "not an interaction payload")
+		return
+	}
+	if ic.Type == slack.InteractionTypeViewSubmission {
+		// The answer to a form goes in the HTTP response: it closes the
+		// modal or shows errors on its fields.
+		a.submit(r.Context(), ic, func(resp *slack.ViewSubmissionResponse) {
+			if resp == nil {
+				w.WriteHeader(http.StatusOK)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			json.NewEncoder(w).Encode(resp)
+		})
 		return
 	}
 	a.later(r.Context(), func(ctx context.Context) { a.interact(ctx, ic) })
 	w.WriteHeader(http.StatusOK)
+}
+
+// decodeSlash reads a slash command's form; ok is false when it is not
+// one (no user to run it as).
+func decodeSlash(r *http.Request) (slack.SlashCommand, bool) {
+	cmd, err := slack.SlashCommandParse(r)
+	return cmd, err == nil && cmd.UserID != ""
+}
+
+// decodeInteraction reads an interaction's payload field; ok is false when
+// it is not one (no user to run it as).
+func decodeInteraction(r *http.Request) (slack.InteractionCallback, bool) {
+	ic, err := slack.InteractionCallbackParse(r)
+	return ic, err == nil && ic.User.ID != ""
+}
+
+// decodeAction reads which action on which conversation a block action
+// is: its action_id, or for an overflow menu the chosen option's value.
+func decodeAction(act *slack.BlockAction) (commands.Action, int64, bool) {
+	if act == nil {
+		return "", 0, false
+	}
+	id := act.ActionID
+	if act.Type == slack.ActionType(slack.METOverflow) {
+		id = act.SelectedOption.Value
+	}
+	return parseAction(id)
 }
 
 // slash runs a /inbox command as the Slack user who typed it and answers
@@ -98,7 +138,7 @@ func (a *Adapter) interact(ctx context.Context, ic slack.InteractionCallback) {
 	}
 	name := a.userName(ctx, ic.User.ID, firstOf(ic.User.Name, ic.User.Username))
 	for _, act := range ic.ActionCallback.BlockActions {
-		resp, ok := a.act(ctx, ic.User.ID, name, act)
+		resp, ok := a.act(ctx, ic, name, act)
 		if !ok {
 			continue
 		}
@@ -117,8 +157,13 @@ func (a *Adapter) interact(ctx context.Context, ic slack.InteractionCallback) {
 	}
 }
 
-// act runs one block action; ok is false for actions that are not ours.
-func (a *Adapter) act(ctx context.Context, userID, name string, act *slack.BlockAction) (commands.Response, bool) {
+// act runs one block action; ok is false for actions that are not ours
+// and for those that need no answer (a Reply that opened its form).
+func (a *Adapter) act(ctx context.Context, ic slack.InteractionCallback, name string, act *slack.BlockAction) (commands.Response, bool) {
+	userID := ic.User.ID
+	if act == nil {
+		return commands.Response{}, false
+	}
 	switch act.ActionID {
 	case actionAway, actionBack:
 		text := "away"
@@ -127,16 +172,15 @@ func (a *Adapter) act(ctx context.Context, userID, name string, act *slack.Block
 		}
 		return a.service.Run(ctx, commands.Request{Platform: platform, UserID: userID, UserName: name, Text: text}), true
 	}
-	id := act.ActionID
-	if act.Type == slack.ActionType(slack.METOverflow) {
-		id = act.SelectedOption.Value
-	}
-	action, convID, ok := parseAction(id)
+	action, convID, ok := decodeAction(act)
 	if !ok {
 		a.log.Warn("slack: unknown action", "action_id", clip(act.ActionID, 80))
 		return commands.Response{}, false
 	}
 	req := commands.ActionRequest{Platform: platform, UserID: userID, UserName: name, ConversationID: convID, Action: action}
+	if action == commands.ActionReply {
+		return a.startReply(ctx, ic, req)
+	}
 	if action == commands.ActionAssign {
 		if act.SelectedUser == "" {
 			return commands.Response{}, false

@@ -80,8 +80,20 @@ func (a *Adapter) envelope(ctx context.Context, client *socketmode.Client, ev so
 			ack(m)
 		})
 	case socketmode.EventTypeInteractive:
+		ic, ok := ev.Data.(slack.InteractionCallback)
+		if ok && ic.Type == slack.InteractionTypeViewSubmission {
+			// The acknowledgement carries the form's answer.
+			a.submit(ctx, ic, func(resp *slack.ViewSubmissionResponse) {
+				if resp == nil {
+					ack()
+					return
+				}
+				ack(resp)
+			})
+			return
+		}
 		ack()
-		if ic, ok := ev.Data.(slack.InteractionCallback); ok {
+		if ok {
 			a.later(ctx, func(ctx context.Context) { a.interact(ctx, ic) })
 		}
 	case socketmode.EventTypeEventsAPI:

@@ -79,3 +79,43 @@ func TestSlack_SocketModeFeedsTheSameHandlers(t *testing.T) {
 		t.Fatalf("views.publish called %d times for one event", n)
 	}
 }
+
+func TestSlack_SocketModeAnswersTheReplyFormInTheAck(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	fake := slacktest.New(t)
+	e := newEnv(t, st, fake, "r1")
+	e.svc.Replies = true
+	a, err := slack.New(slack.Config{BotToken: slacktest.BotToken, AppToken: slacktest.AppToken, InboxChannel: inbox,
+		APIURL: fake.APIURL(), Service: e.svc, Log: quiet(), Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(bg)
+	done := make(chan error, 1)
+	go func() { done <- a.RunSocketMode(ctx) }()
+	defer func() { cancel(); <-done; a.Wait() }()
+	waitFor(t, "the Socket Mode connection", fake.Connected)
+	e.member("lee", "U0LEE", inboxbot.RoleManager)
+	conv := e.inbound("jane", "Hello over the socket")
+
+	submission := func(text string) map[string]any {
+		return map[string]any{"type": "view_submission", "user": map[string]any{"id": "U0LEE"},
+			"view": map[string]any{"id": "V1", "type": "modal", "callback_id": "inboxbot_reply",
+				"private_metadata": fmt.Sprintf(`{"conversation_id":%d}`, conv.ID),
+				"state": map[string]any{"values": map[string]any{
+					"reply": map[string]any{"text": map[string]any{"type": "plain_text_input", "value": text}}}}}}
+	}
+	ack, err := fake.Envelope("interactive", "env-1", submission(""))
+	if err != nil || !strings.Contains(string(ack.Payload), `"response_action":"errors"`) ||
+		!strings.Contains(string(ack.Payload), "empty") {
+		t.Fatalf("an empty reply's ack: %s, %v", ack.Payload, err)
+	}
+	ack, err = fake.Envelope("interactive", "env-2", submission("On it."))
+	if err != nil || strings.Contains(string(ack.Payload), "errors") {
+		t.Fatalf("a good reply's ack: %s, %v", ack.Payload, err)
+	}
+	ms, _ := st.Messages(bg, conv.ID, 10)
+	if last := ms[len(ms)-1]; last.Direction != inboxbot.DirectionOutbound || last.Body != "On it." {
+		t.Fatalf("stored: %+v", last)
+	}
+}

@@ -52,6 +52,8 @@ type Server struct {
 	messages  []*Message
 	views     map[string]json.RawMessage
 	responses []json.RawMessage
+	modals    []Modal
+	triggers  map[string]bool
 	users     map[string]string
 	seq       int
 	failRate  float64
@@ -61,7 +63,8 @@ type Server struct {
 
 // New starts a fake Slack, closed when the test ends.
 func New(t testing.TB) *Server {
-	s := &Server{t: t, views: map[string]json.RawMessage{}, users: map[string]string{}, failOn: map[string]bool{}}
+	s := &Server{t: t, views: map[string]json.RawMessage{}, users: map[string]string{}, failOn: map[string]bool{},
+		triggers: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/{method}", s.api)
 	mux.HandleFunc("POST /response/{id}", s.response)
@@ -219,6 +222,8 @@ func (s *Server) handle(method string, c Call) (map[string]any, string) {
 		}
 		s.views[user] = blocks
 		return map[string]any{"view": map[string]any{"id": "V1"}}, ""
+	case "views.open":
+		return s.openView(c)
 	case "apps.connections.open":
 		return map[string]any{"url": "ws" + strings.TrimPrefix(s.URL, "http") + "/socket"}, ""
 	}

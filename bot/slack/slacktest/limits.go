@@ -14,6 +14,10 @@ type block struct {
 	Fields    []text    `json:"fields"`
 	Accessory *element  `json:"accessory"`
 	Elements  []element `json:"elements"`
+	// Label, Hint and Element are an input block's.
+	Label   *text    `json:"label"`
+	Hint    *text    `json:"hint"`
+	Element *element `json:"element"`
 }
 
 type text struct {
@@ -32,6 +36,9 @@ type element struct {
 		Text  text   `json:"text"`
 		Value string `json:"value"`
 	} `json:"options"`
+	// MinLength and MaxLength are a plain_text_input's.
+	MinLength int `json:"min_length"`
+	MaxLength int `json:"max_length"`
 }
 
 // CheckBlocks returns why Slack would refuse blocks (invalid_blocks), or
@@ -50,6 +57,9 @@ func CheckBlocks(raw json.RawMessage, max int) string {
 	}
 	ids := map[string]bool{}
 	for i, b := range blocks {
+		if n := utf8.RuneCountInString(b.BlockID); n > 255 {
+			return fmt.Sprintf("block %d: block_id of %d characters, more than 255", i, n)
+		}
 		if b.BlockID != "" {
 			if ids[b.BlockID] {
 				return fmt.Sprintf("block %d: duplicate block_id %q", i, b.BlockID)
@@ -106,6 +116,17 @@ func checkBlock(b block) string {
 		if b.Text == nil || b.Text.Type != "plain_text" || n(b.Text.Text) > 150 {
 			return "header needs plain_text of at most 150 characters"
 		}
+	case "input":
+		if b.Label == nil || b.Label.Type != "plain_text" || b.Label.Text == "" || n(b.Label.Text) > 2000 {
+			return "input label must be plain_text of 1 to 2000 characters"
+		}
+		if b.Hint != nil && (b.Hint.Type != "plain_text" || n(b.Hint.Text) > 2000) {
+			return "input hint must be plain_text of at most 2000 characters"
+		}
+		if b.Element == nil {
+			return "input without an element"
+		}
+		return checkElement(*b.Element)
 	case "divider":
 	default:
 		return "unknown block type"
@@ -137,9 +158,63 @@ func checkElement(e element) string {
 				return "overflow option text over 75 or value over 150 characters"
 			}
 		}
+	case "plain_text_input":
+		if e.MaxLength < 0 || e.MaxLength > 3000 || e.MinLength < 0 || e.MinLength > 3000 ||
+			(e.MaxLength > 0 && e.MinLength > e.MaxLength) {
+			return fmt.Sprintf("plain_text_input lengths %d..%d outside 0..3000", e.MinLength, e.MaxLength)
+		}
 	case "users_select":
 	default:
 		return "unknown element type " + e.Type
+	}
+	return ""
+}
+
+// view is the part of a modal the fake checks.
+type view struct {
+	Type            string          `json:"type"`
+	Title           *text           `json:"title"`
+	Submit          *text           `json:"submit"`
+	Close           *text           `json:"close"`
+	Blocks          json.RawMessage `json:"blocks"`
+	PrivateMetadata string          `json:"private_metadata"`
+	CallbackID      string          `json:"callback_id"`
+}
+
+// CheckModal returns why Slack would refuse a modal view (views.open), or
+// "": type modal; a plain_text title of 1 to 24 characters; submit and
+// close labels plain_text of at most 24, and a submit wherever there is an
+// input block; at most 100 valid blocks; private_metadata up to 3000
+// characters; callback_id up to 255.
+func CheckModal(raw json.RawMessage) string {
+	var v view
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return "view is not a JSON object: " + err.Error()
+	}
+	n := utf8.RuneCountInString
+	switch {
+	case v.Type != "modal":
+		return fmt.Sprintf("view type %q, want modal", v.Type)
+	case v.Title == nil || v.Title.Type != "plain_text" || v.Title.Text == "" || n(v.Title.Text) > 24:
+		return "title must be plain_text of 1 to 24 characters"
+	case v.Submit != nil && (v.Submit.Type != "plain_text" || v.Submit.Text == "" || n(v.Submit.Text) > 24):
+		return "submit must be plain_text of 1 to 24 characters"
+	case v.Close != nil && (v.Close.Type != "plain_text" || v.Close.Text == "" || n(v.Close.Text) > 24):
+		return "close must be plain_text of 1 to 24 characters"
+	case len(v.PrivateMetadata) > 3000:
+		return "private_metadata over 3000 characters"
+	case n(v.CallbackID) > 255:
+		return "callback_id over 255 characters"
+	}
+	if why := CheckBlocks(v.Blocks, 100); why != "" {
+		return why
+	}
+	var blocks []block
+	json.Unmarshal(v.Blocks, &blocks)
+	for _, b := range blocks {
+		if b.Type == "input" && v.Submit == nil {
+			return "a modal with input blocks needs a submit button"
+		}
 	}
 	return ""
 }
