@@ -169,7 +169,7 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction) answer {
 		conv, err := b.cfg.Service.Store.Conversation(ctx, id)
 		if err == nil {
 			return answer{resp: &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
-				Data: cardMessage(conv).data()}, followUp: &m}
+				Data: cardMessage(conv, b.cfg.Service.Replies).data()}, followUp: &m}
 		}
 		b.log().Warn("discord: reloading a conversation after a click failed", "conversation", id, "err", err)
 	}
