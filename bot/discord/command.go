@@ -90,6 +90,11 @@ func Command() *discordgo.ApplicationCommand {
 			sub("unassign", "Put a conversation back in the Team inbox", conversationOpt(optID)),
 			sub("follow", "Get updates of a conversation", conversationOpt(optID)),
 			sub("unfollow", "Stop getting updates of a conversation", conversationOpt(optID)),
+			sub("close", "Finish a conversation: it leaves the inboxes", conversationOpt(optID)),
+			// Suggestions list open conversations, which reopen never wants.
+			sub("reopen", "Bring back a closed conversation", intOpt(optID, "Conversation number, like 1042")),
+			sub("reply", "Answer the contact (sent to the system the conversation came from)",
+				conversationOpt(optID), replyTextOpt()),
 			group("contact", "Contacts",
 				sub("assign", "Make a member the owner of a contact and its conversations",
 					stringOpt("contact", "The contact's external id or e-mail", true), userOpt("The new owner", true))),
@@ -160,6 +165,13 @@ func commandText(d discordgo.ApplicationCommandInteractionData) (string, error) 
 		words = append(words, prefix+v)
 	}
 	switch strings.Join(words, " ") {
+	case "reply":
+		// The text is a sentence; the grammar reads everything after the
+		// id as the message.
+		add(optID, "")
+		if o := get("text"); o != nil {
+			words = append(words, optionText(o))
+		}
 	case "list", "view save":
 		add("name", "")
 		add("scope", "")

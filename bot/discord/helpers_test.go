@@ -43,6 +43,7 @@ var ctx = context.Background()
 type env struct {
 	t     *testing.T
 	st    *store.Store
+	svc   *commands.Service
 	fake  *discordtest.Server
 	bot   *discord.Bot
 	srv   *httptest.Server
@@ -71,6 +72,7 @@ func newEnvOn(t *testing.T, st *store.Store, fake *discordtest.Server, owner str
 	e := &env{t: t, st: st, fake: fake, key: priv, now: time.Now()}
 	svc := commands.New(st, nil)
 	svc.Log = quiet()
+	e.svc = svc
 	b, err := discord.New(discord.Config{Token: token, AppID: appID, GuildID: guildID, InboxChannel: inboxCh,
 		PublicKey: pub, APIURL: fake.URL, Service: svc, Log: quiet(), Now: func() time.Time { return e.now }})
 	if err != nil {
@@ -150,6 +152,15 @@ func (e *env) pick(member map[string]any, customID, channel, msgID, target, nick
 		"resolved": map[string]any{"users": map[string]any{target: map[string]any{"id": target, "username": "u" + target[len(target)-3:]}},
 			"members": map[string]any{target: map[string]any{"nick": nick}}}},
 		map[string]any{"id": msgID, "channel_id": channel})
+}
+
+// submit sends the Reply form of conversation id with text, as Discord
+// does when the form was opened from the card msgID.
+func (e *env) submit(member map[string]any, id int64, text, msgID string) map[string]any {
+	return e.interaction(5, member, map[string]any{"custom_id": fmt.Sprintf("inbox:reply:%d", id),
+		"components": []any{map[string]any{"type": 1, "components": []any{
+			map[string]any{"type": 4, "custom_id": "text", "value": text}}}}},
+		map[string]any{"id": msgID, "channel_id": inboxCh})
 }
 
 // post signs and sends an interaction at time at, and returns the status

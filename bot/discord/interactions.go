@@ -34,6 +34,12 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, mode string,
 		}
 		return
 	}
+	if resp, ok := b.instant(i); ok {
+		if err := ack(resp); err != nil {
+			b.log().Warn("discord: answering an interaction failed", "interaction", i.ID, "err", restError(err))
+		}
+		return
+	}
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		// Suggestions cannot be deferred; late ones are simply not shown.
@@ -109,6 +115,8 @@ func (b *Bot) work(ctx context.Context, i *discordgo.Interaction) answer {
 		return answer{resp: b.autocomplete(ctx, i)}
 	case discordgo.InteractionMessageComponent:
 		return b.component(ctx, i)
+	case discordgo.InteractionModalSubmit:
+		return b.modalSubmit(ctx, i)
 	}
 	m := message{Content: "inboxbot does not handle this kind of interaction.", Ephemeral: true}
 	return answer{resp: reply(m), followUp: &m}

@@ -165,7 +165,7 @@ func (s *Server) answer(r *http.Request, route string, body []byte, w http.Respo
 	case r.Method == http.MethodPatch && len(p) == 4 && p[0] == "channels" && p[2] == "messages":
 		return s.edit(p[1], p[3], body)
 	case r.Method == http.MethodPost && len(p) == 4 && p[0] == "interactions" && p[3] == "callback":
-		if v := s.checkCallback(body); v != "" {
+		if v := checkCallback(body); v != "" {
 			return s.refuse(v)
 		}
 		return http.StatusNoContent, nil
