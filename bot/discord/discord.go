@@ -96,6 +96,7 @@ func New(cfg Config) (*Bot, error) {
 	s.ShouldRetryOnRateLimit = false
 	s.MaxRestRetries = 1
 	s.StateEnabled = false
+	// Run asks for the message intents too (notes); REST needs none.
 	s.Identify.Intents = discordgo.IntentsGuilds
 	s.ShardID, s.ShardCount = cfg.ShardID, max(cfg.ShardCount, 1)
 	m := newMetrics(cfg.Registerer)

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/bot/discord"
@@ -52,6 +54,8 @@ type env struct {
 	out   *bot.Outbox
 	now   time.Time
 	seq   atomic.Int64
+	// reg holds the bot's metrics.
+	reg *prometheus.Registry
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -69,12 +73,13 @@ func newEnvOn(t *testing.T, st *store.Store, fake *discordtest.Server, owner str
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, st: st, fake: fake, key: priv, now: time.Now()}
+	e := &env{t: t, st: st, fake: fake, key: priv, now: time.Now(), reg: prometheus.NewRegistry()}
 	svc := commands.New(st, nil)
 	svc.Log = quiet()
 	e.svc = svc
 	b, err := discord.New(discord.Config{Token: token, AppID: appID, GuildID: guildID, InboxChannel: inboxCh,
-		PublicKey: pub, APIURL: fake.URL, Service: svc, Log: quiet(), Now: func() time.Time { return e.now }})
+		PublicKey: pub, APIURL: fake.URL, Service: svc, Log: quiet(), Now: func() time.Time { return e.now },
+		Registerer: e.reg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,4 +247,46 @@ func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// counter is the value of the bot's counter name with label=value.
+func (e *env) counter(name, label, value string) float64 {
+	e.t.Helper()
+	families, err := e.reg.Gather()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	sum := 0.0
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == label && l.GetValue() == value {
+					sum += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return sum
+}
+
+// runGateway connects the bot to the fake's gateway until the test ends.
+func (e *env) runGateway() {
+	e.t.Helper()
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- e.bot.Run(runCtx) }()
+	e.t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			e.t.Errorf("gateway run: %v", err)
+		}
+	})
+	select {
+	case <-e.fake.Ready():
+	case <-time.After(10 * time.Second):
+		e.t.Fatal("the bot did not identify")
+	}
 }

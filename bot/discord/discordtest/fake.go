@@ -164,6 +164,8 @@ func (s *Server) answer(r *http.Request, route string, body []byte, w http.Respo
 		return s.create(p[1], body)
 	case r.Method == http.MethodPatch && len(p) == 4 && p[0] == "channels" && p[2] == "messages":
 		return s.edit(p[1], p[3], body)
+	case r.Method == http.MethodPut && len(p) == 7 && p[0] == "channels" && p[4] == "reactions" && p[6] == "@me":
+		return http.StatusNoContent, nil
 	case r.Method == http.MethodPost && len(p) == 4 && p[0] == "interactions" && p[3] == "callback":
 		if v := checkCallback(body); v != "" {
 			return s.refuse(v)
