@@ -67,6 +67,10 @@ type Bot struct {
 	// dms caches the DM channel of each user id: Discord returns the same
 	// channel every time, and asking costs a request per notification.
 	dms map[string]string
+
+	// workGate, when set (by tests only), holds every interaction's work
+	// until it is closed, so that "slower than the budget" needs no clock.
+	workGate chan struct{}
 }
 
 // New builds the adapter and its REST session. Nothing is sent until

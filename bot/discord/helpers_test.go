@@ -66,8 +66,19 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	return newEnvOn(t, st, fake, "replica-1")
 }
 
+// newEnvWith is newEnv with the bot's configuration changed by set.
+func newEnvWith(t *testing.T, st *store.Store, set func(*discord.Config)) *env {
+	t.Helper()
+	return newEnvOnWith(t, st, discordtest.New(t, token), "replica-1", set)
+}
+
 // newEnvOn builds a bot (a replica named owner) on st and fake.
 func newEnvOn(t *testing.T, st *store.Store, fake *discordtest.Server, owner string) *env {
+	t.Helper()
+	return newEnvOnWith(t, st, fake, owner, func(*discord.Config) {})
+}
+
+func newEnvOnWith(t *testing.T, st *store.Store, fake *discordtest.Server, owner string, set func(*discord.Config)) *env {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(nil)
 	if err != nil {
@@ -77,9 +88,11 @@ func newEnvOn(t *testing.T, st *store.Store, fake *discordtest.Server, owner str
 	svc := commands.New(st, nil)
 	svc.Log = quiet()
 	e.svc = svc
-	b, err := discord.New(discord.Config{Token: token, AppID: appID, GuildID: guildID, InboxChannel: inboxCh,
+	cfg := discord.Config{Token: token, AppID: appID, GuildID: guildID, InboxChannel: inboxCh,
 		PublicKey: pub, APIURL: fake.URL, Service: svc, Log: quiet(), Now: func() time.Time { return e.now },
-		Registerer: e.reg})
+		Registerer: e.reg}
+	set(&cfg)
+	b, err := discord.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
