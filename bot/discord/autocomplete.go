@@ -18,18 +18,7 @@ const maxChoiceName = 100
 // autocomplete suggests open conversations whose number starts with what
 // was typed so far, most recent first.
 func (b *Bot) autocomplete(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
-	typed := ""
-	opts := i.ApplicationCommandData().Options
-	for len(opts) > 0 {
-		var next []*discordgo.ApplicationCommandInteractionDataOption
-		for _, o := range opts {
-			if o.Focused {
-				typed = fmt.Sprint(o.Value)
-			}
-			next = append(next, o.Options...)
-		}
-		opts = next
-	}
+	typed := focused(i.ApplicationCommandData())
 	convs, err := b.cfg.Service.Store.OpenWithIDPrefix(ctx, typed, maxChoices)
 	if err != nil {
 		b.log().Warn("discord: autocomplete failed", "err", err)
@@ -50,4 +39,23 @@ func choiceName(c inboxbot.Conversation) string {
 		who = c.AssigneeName
 	}
 	return truncate(fmt.Sprintf("%s %s (%s): %s", c.Ref(), c.Contact.DisplayName(), c.Channel, who), maxChoiceName)
+}
+
+// focused is what was typed so far in the option being completed.
+func focused(d discordgo.ApplicationCommandInteractionData) string {
+	typed := ""
+	opts := d.Options
+	for len(opts) > 0 {
+		var next []*discordgo.ApplicationCommandInteractionDataOption
+		for _, o := range opts {
+			if o != nil && o.Focused {
+				typed = fmt.Sprint(o.Value)
+			}
+			if o != nil {
+				next = append(next, o.Options...)
+			}
+		}
+		opts = next
+	}
+	return typed
 }

@@ -52,7 +52,7 @@ func cardEmbed(c inboxbot.Conversation) *discordgo.MessageEmbed {
 	switch {
 	case c.Status != inboxbot.StatusOpen:
 		e.Color = colorClosed
-		assignee = orNone(Escape(c.AssigneeName)) + " (" + string(c.Status) + ")"
+		assignee = orNone(Escape(c.AssigneeName))
 	case c.Assigned():
 		e.Color = colorAssigned
 		assignee = Escape(c.AssigneeName)
@@ -64,6 +64,15 @@ func cardEmbed(c inboxbot.Conversation) *discordgo.MessageEmbed {
 	field := func(name, value string, inline bool) {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: name,
 			Value: truncate(orNone(value), maxFieldValue), Inline: inline})
+	}
+	if c.ReplyFailed {
+		e.Color = colorFailed
+		// First, where nobody can miss it: the contact did not get the
+		// team's last answer.
+		field("⚠️ Reply not delivered", fmt.Sprintf("The last reply to the contact could not be delivered; `/inbox show %d` says why.", c.ID), false)
+	}
+	if c.Status != inboxbot.StatusOpen {
+		field("Status", strings.ToUpper(string(c.Status[:1]))+string(c.Status[1:]), false)
 	}
 	field("Contact", Escape(contactLine(ct)), true)
 	field("Channel", Escape(c.Channel), true)
@@ -105,27 +114,42 @@ var actionLabels = map[commands.Action]struct {
 	commands.ActionUnassign: {"Unassign", discordgo.DangerButton},
 	commands.ActionFollow:   {"Follow", discordgo.SecondaryButton},
 	commands.ActionUnfollow: {"Unfollow", discordgo.SecondaryButton},
+	commands.ActionReply:    {"Reply", discordgo.PrimaryButton},
+	commands.ActionClose:    {"Close", discordgo.SecondaryButton},
+	commands.ActionReopen:   {"Reopen", discordgo.SecondaryButton},
 }
 
-// actionRows turns actions into components: one row of buttons, and
-// Assign as a user select on a row of its own.
+// lifecycle reports whether a is about the conversation itself (answer it,
+// finish it, bring it back) rather than who holds it: those buttons get a
+// row of their own, so a card reads as "who has it" above "what to do
+// with it", and six buttons never crowd one row of five.
+func lifecycle(a commands.Action) bool {
+	return a == commands.ActionReply || a == commands.ActionClose || a == commands.ActionReopen
+}
+
+// actionRows turns actions into components: a row of the buttons about
+// who holds the conversation, a row of Reply, Close and Reopen, and Assign
+// as a user select on a row of its own. Rows hold at most five buttons
+// and a message at most five rows.
 func actionRows(id int64, actions []commands.Action) []discordgo.MessageComponent {
-	var buttons []discordgo.MessageComponent
-	var rows []discordgo.MessageComponent
+	var hands, conv, rows []discordgo.MessageComponent
 	assign := false
 	for _, a := range actions {
-		if a == commands.ActionAssign {
-			assign = true
-			continue
-		}
 		l, ok := actionLabels[a]
-		if !ok || len(buttons) == maxButtons {
-			continue
+		switch {
+		case a == commands.ActionAssign:
+			assign = true
+		case !ok:
+		case lifecycle(a) && len(conv) < maxButtons:
+			conv = append(conv, discordgo.Button{Label: truncate(l.label, maxLabel), Style: l.style, CustomID: customID(a, id)})
+		case !lifecycle(a) && len(hands) < maxButtons:
+			hands = append(hands, discordgo.Button{Label: truncate(l.label, maxLabel), Style: l.style, CustomID: customID(a, id)})
 		}
-		buttons = append(buttons, discordgo.Button{Label: truncate(l.label, maxLabel), Style: l.style, CustomID: customID(a, id)})
 	}
-	if len(buttons) > 0 {
-		rows = append(rows, discordgo.ActionsRow{Components: buttons})
+	for _, row := range [][]discordgo.MessageComponent{hands, conv} {
+		if len(row) > 0 {
+			rows = append(rows, discordgo.ActionsRow{Components: row})
+		}
 	}
 	if assign {
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
@@ -139,32 +163,34 @@ func actionRows(id int64, actions []commands.Action) []discordgo.MessageComponen
 // inboxActions are the buttons of a card in the inbox channel, which the
 // whole team sees: what anyone might do next. Who may really do it is
 // checked on the click, and a refusal is explained to the clicker alone.
-func inboxActions(c inboxbot.Conversation) []commands.Action {
-	out := []commands.Action{commands.ActionShow}
-	if c.Status == inboxbot.StatusOpen {
-		if c.Assigned() {
-			out = append(out, commands.ActionUnassign)
-		} else {
-			out = append(out, commands.ActionClaim)
-		}
+// A closed conversation offers only Show, Follow and Reopen; Reply is
+// offered only while replies are on (an outbound webhook delivers them).
+func inboxActions(c inboxbot.Conversation, replies bool) []commands.Action {
+	if c.Status != inboxbot.StatusOpen {
+		return []commands.Action{commands.ActionShow, commands.ActionFollow, commands.ActionReopen}
+	}
+	out := []commands.Action{commands.ActionShow, commands.ActionClaim}
+	if c.Assigned() {
+		out[1] = commands.ActionUnassign
 	}
 	out = append(out, commands.ActionFollow, commands.ActionUnfollow)
-	if c.Status == inboxbot.StatusOpen {
-		out = append(out, commands.ActionAssign)
+	if replies {
+		out = append(out, commands.ActionReply)
 	}
-	return out
+	return append(out, commands.ActionClose, commands.ActionAssign)
 }
 
-// cardMessage is the inbox-channel card of c.
-func cardMessage(c inboxbot.Conversation) message {
-	return message{Embeds: []*discordgo.MessageEmbed{cardEmbed(c)}, Components: actionRows(c.ID, inboxActions(c))}
+// cardMessage is the inbox-channel card of c; replies says whether replies
+// to contacts are on.
+func cardMessage(c inboxbot.Conversation, replies bool) message {
+	return message{Embeds: []*discordgo.MessageEmbed{cardEmbed(c)}, Components: actionRows(c.ID, inboxActions(c, replies))}
 }
 
 // RenderCard posts the conversation's card in the inbox channel, or edits
 // it when it was posted before. It is the bot.CardRenderer of Discord.
 func (b *Bot) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.Card, error) {
 	card := job.Card
-	m := cardMessage(job.Conversation)
+	m := cardMessage(job.Conversation, b.cfg.Service.Replies)
 	if card.MessageID != "" {
 		channel := card.Channel
 		if channel == "" {

@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -90,6 +91,11 @@ func Command() *discordgo.ApplicationCommand {
 			sub("unassign", "Put a conversation back in the Team inbox", conversationOpt(optID)),
 			sub("follow", "Get updates of a conversation", conversationOpt(optID)),
 			sub("unfollow", "Stop getting updates of a conversation", conversationOpt(optID)),
+			sub("close", "Finish a conversation: it leaves the inboxes", conversationOpt(optID)),
+			// Suggestions list open conversations, which reopen never wants.
+			sub("reopen", "Bring back a closed conversation", intOpt(optID, "Conversation number, like 1042")),
+			sub("reply", "Answer the contact (sent to the system the conversation came from)",
+				conversationOpt(optID), replyTextOpt()),
 			group("contact", "Contacts",
 				sub("assign", "Make a member the owner of a contact and its conversations",
 					stringOpt("contact", "The contact's external id or e-mail", true), userOpt("The new owner", true))),
@@ -133,14 +139,14 @@ func (b *Bot) Register(ctx context.Context) error {
 func commandText(d discordgo.ApplicationCommandInteractionData) (string, error) {
 	words := []string{}
 	opts := d.Options
-	for len(opts) == 1 && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand ||
+	for len(opts) == 1 && opts[0] != nil && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand ||
 		opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
 		words = append(words, opts[0].Name)
 		opts = opts[0].Options
 	}
 	get := func(name string) *discordgo.ApplicationCommandInteractionDataOption {
 		for _, o := range opts {
-			if o.Name == name {
+			if o != nil && o.Name == name {
 				return o
 			}
 		}
@@ -160,6 +166,13 @@ func commandText(d discordgo.ApplicationCommandInteractionData) (string, error) 
 		words = append(words, prefix+v)
 	}
 	switch strings.Join(words, " ") {
+	case "reply":
+		// The text is a sentence; the grammar reads everything after the
+		// id as the message.
+		add(optID, "")
+		if o := get("text"); o != nil {
+			words = append(words, optionText(o))
+		}
 	case "list", "view save":
 		add("name", "")
 		add("scope", "")
@@ -168,7 +181,7 @@ func commandText(d discordgo.ApplicationCommandInteractionData) (string, error) 
 		add("tag", "tag:")
 		add("channel", "channel:")
 		add("view", "view:")
-		if o := get("shared"); o != nil && o.BoolValue() {
+		if o := get("shared"); o != nil && o.Value == true {
 			words = append(words, "shared")
 		}
 	default:
@@ -180,13 +193,20 @@ func commandText(d discordgo.ApplicationCommandInteractionData) (string, error) 
 }
 
 // optionText is an option's value as typed in the grammar; a user option
-// is a mention.
+// is a mention. It reads the value by its JSON type, never with
+// discordgo's IntValue or BoolValue, which panic on a value of another
+// type than the option's.
 func optionText(o *discordgo.ApplicationCommandInteractionDataOption) string {
-	switch o.Type {
-	case discordgo.ApplicationCommandOptionUser:
+	switch v := o.Value.(type) {
+	case nil:
+		return ""
+	case float64:
+		if o.Type == discordgo.ApplicationCommandOptionInteger && v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+			return strconv.FormatInt(int64(v), 10)
+		}
+	}
+	if o.Type == discordgo.ApplicationCommandOptionUser {
 		return fmt.Sprintf("<@%v>", o.Value)
-	case discordgo.ApplicationCommandOptionInteger:
-		return strconv.FormatInt(o.IntValue(), 10)
 	}
 	return strings.TrimSpace(fmt.Sprint(o.Value))
 }

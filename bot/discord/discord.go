@@ -67,6 +67,10 @@ type Bot struct {
 	// dms caches the DM channel of each user id: Discord returns the same
 	// channel every time, and asking costs a request per notification.
 	dms map[string]string
+
+	// workGate, when set (by tests only), holds every interaction's work
+	// until it is closed, so that "slower than the budget" needs no clock.
+	workGate chan struct{}
 }
 
 // New builds the adapter and its REST session. Nothing is sent until
@@ -96,6 +100,7 @@ func New(cfg Config) (*Bot, error) {
 	s.ShouldRetryOnRateLimit = false
 	s.MaxRestRetries = 1
 	s.StateEnabled = false
+	// Run asks for the message intents too (notes); REST needs none.
 	s.Identify.Intents = discordgo.IntentsGuilds
 	s.ShardID, s.ShardCount = cfg.ShardID, max(cfg.ShardCount, 1)
 	m := newMetrics(cfg.Registerer)

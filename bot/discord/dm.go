@@ -20,27 +20,33 @@ func (b *Bot) Send(ctx context.Context, n inboxbot.Notification) error {
 	if err != nil {
 		return err
 	}
-	m := dmMessage(n)
+	m := dmMessage(n, b.cfg.Service.Replies)
 	if _, err := b.session.ChannelMessageSendComplex(channel, m.send(), discordgo.WithContext(ctx)); err != nil {
 		return fmt.Errorf("DM %s: %w", n.To, restError(err))
 	}
 	return nil
 }
 
-// dmMessage is the direct message of a notification.
-func dmMessage(n inboxbot.Notification) message {
+// dmMessage is the direct message of a notification; replies says
+// whether replies to contacts are on.
+func dmMessage(n inboxbot.Notification, replies bool) message {
 	return message{Content: truncate(bot.NoticeText(n.Notice, Style), maxContent),
-		Components: actionRows(n.Notice.ConversationID, dmActions(n.Notice))}
+		Components: actionRows(n.Notice.ConversationID, dmActions(n.Notice, replies))}
 }
 
 // dmActions are the buttons of a DM: Show, then Unassign for a
 // conversation just given to the recipient or Claim for one that waits,
-// then Follow for news of someone else's.
-func dmActions(n inboxbot.Notice) []commands.Action {
+// Follow for news of someone else's, and Reply and Close where the
+// recipient is likely to answer the contact (a new message, a reopened
+// conversation, a reply that failed). Who may really do it is checked on
+// the click.
+func dmActions(n inboxbot.Notice, replies bool) []commands.Action {
 	out := []commands.Action{commands.ActionShow}
+	answer := false
 	switch n.Event {
 	case inboxbot.EventAssigned:
 		out = append(out, commands.ActionUnassign)
+		answer = true
 	case inboxbot.EventUnplaced, inboxbot.EventWaiting, inboxbot.EventUnassigned:
 		out = append(out, commands.ActionClaim, commands.ActionFollow)
 	case inboxbot.EventReassigned:
@@ -49,6 +55,15 @@ func dmActions(n inboxbot.Notice) []commands.Action {
 		if n.Assignee == "" {
 			out = append(out, commands.ActionClaim)
 		}
+		answer = true
+	case inboxbot.EventReopened, inboxbot.EventReplyFailed:
+		answer = true
+	}
+	if answer && replies {
+		out = append(out, commands.ActionReply)
+	}
+	if answer {
+		out = append(out, commands.ActionClose)
 	}
 	return out
 }

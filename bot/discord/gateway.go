@@ -7,7 +7,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// Run connects to the gateway and answers interactions until ctx ends,
+// Run connects to the gateway and answers interactions (and keeps replies
+// to cards as notes) until ctx ends,
 // then closes the connection and waits for answers in progress. The
 // library reconnects by itself after a dropped connection.
 func (b *Bot) Run(ctx context.Context) error {
@@ -18,7 +19,15 @@ func (b *Bot) Run(ctx context.Context) error {
 		})
 	})
 	defer remove()
-	if err := b.session.Open(); err != nil {
+	removeMessages := b.session.AddHandler(func(s *discordgo.Session, mc *discordgo.MessageCreate) {
+		b.wg.Add(1)
+		defer b.wg.Done()
+		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
+		defer cancel()
+		b.metrics.message(b.onMessage(work, mc.Message))
+	})
+	defer removeMessages()
+	if err := b.open(); err != nil {
 		return fmt.Errorf("discord gateway: %w", restError(err))
 	}
 	b.log().Info("discord: connected to the gateway", "shard", b.session.ShardID, "shards", b.session.ShardCount)

@@ -38,22 +38,31 @@ func payloads() map[string]any {
 		c.Preview = strings.Repeat("long message ", 30)
 		list = append(list, commands.Card{Conversation: c})
 	}
+	closed := conv
+	closed.Status = inboxbot.StatusClosed
+	failed := conv
+	failed.ReplyFailed = true
 	all := []commands.Action{commands.ActionShow, commands.ActionAssign, commands.ActionUnassign, commands.ActionUnfollow}
 	notice := inboxbot.Notice{Event: inboxbot.EventAssigned, ConversationID: 1042, Contact: conv.Contact.Name,
 		Channel: "sms", Excerpt: conv.Preview, Actor: "dana"}
 	return map[string]any{
-		"command":         Command(),
-		"card":            cardMessage(conv).send(),
-		"card_unassigned": cardMessage(unassigned).edit(inboxChannelSample, "1"),
-		"list":            reply(renderResponse(commands.Response{Outcome: commands.OK, Ephemeral: true, Title: "Team inbox: more than 25 open conversations", Cards: list})),
-		"claimed":         reply(renderResponse(commands.Response{Outcome: commands.OK, Title: "dana claimed #1042", Cards: []commands.Card{{Conversation: conv, Actions: all}}})),
-		"refused":         reply(renderResponse(commands.Response{Outcome: commands.Rejected, Ephemeral: true, Error: "#1042 is already assigned to dana.", Usage: "/inbox claim <id>"})),
-		"show":            reply(renderResponse(commands.Response{Outcome: commands.OK, Ephemeral: true, Title: "#1042 @everyone", Text: strings.Repeat("Contact: <@&1>\n", 400), Cards: []commands.Card{{Conversation: conv, Actions: all}}})),
-		"help":            reply(renderResponse(commands.Response{Outcome: commands.OK, Ephemeral: true, Title: "inboxbot", Text: strings.Repeat("/inbox assign <id> @member\n", 120)})),
-		"card_update":     &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: cardMessage(conv).data()},
-		"followup":        renderResponse(commands.Response{Outcome: commands.OK, Title: "dana claimed #1042"}).webhook(),
-		"dm_assigned":     dmMessage(inboxbot.Notification{Notice: notice}).send(),
-		"dm_waiting":      dmMessage(inboxbot.Notification{Notice: inboxbot.Notice{Event: inboxbot.EventWaiting, ConversationID: 7, Contact: "x", Channel: "sms", Waited: time.Hour}}).send(),
+		"command":           Command(),
+		"card":              cardMessage(conv, true).send(),
+		"card_unassigned":   cardMessage(unassigned, true).edit(inboxChannelSample, "1"),
+		"list":              reply(renderResponse(commands.Response{Outcome: commands.OK, Ephemeral: true, Title: "Team inbox: more than 25 open conversations", Cards: list})),
+		"claimed":           reply(renderResponse(commands.Response{Outcome: commands.OK, Title: "dana claimed #1042", Cards: []commands.Card{{Conversation: conv, Actions: all}}})),
+		"refused":           reply(renderResponse(commands.Response{Outcome: commands.Rejected, Ephemeral: true, Error: "#1042 is already assigned to dana.", Usage: "/inbox claim <id>"})),
+		"show":              reply(renderResponse(commands.Response{Outcome: commands.OK, Ephemeral: true, Title: "#1042 @everyone", Text: strings.Repeat("Contact: <@&1>\n", 400), Cards: []commands.Card{{Conversation: conv, Actions: all}}})),
+		"help":              reply(renderResponse(commands.Response{Outcome: commands.OK, Ephemeral: true, Title: "inboxbot", Text: strings.Repeat("/inbox assign <id> @member\n", 120)})),
+		"card_update":       &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: cardMessage(conv, true).data()},
+		"followup":          renderResponse(commands.Response{Outcome: commands.OK, Title: "dana claimed #1042"}).webhook(),
+		"dm_assigned":       dmMessage(inboxbot.Notification{Notice: notice}, true).send(),
+		"card_closed":       cardMessage(closed, true).edit(inboxChannelSample, "1"),
+		"card_reply_failed": cardMessage(failed, true).edit(inboxChannelSample, "1"),
+		"dm_reply_failed": dmMessage(inboxbot.Notification{Notice: inboxbot.Notice{Event: inboxbot.EventReplyFailed, ConversationID: 1042, Contact: conv.Contact.Name,
+			Channel: "sms", Reason: "HTTP 500 <@&1>", Message: &inboxbot.Message{Body: "We can deliver on **Monday**"}}}, true).send(),
+		"modal":      replyModal(1042),
+		"dm_waiting": dmMessage(inboxbot.Notification{Notice: inboxbot.Notice{Event: inboxbot.EventWaiting, ConversationID: 7, Contact: "x", Channel: "sms", Waited: time.Hour}}, true).send(),
 	}
 }
 
@@ -109,7 +118,8 @@ func TestEscape_ContactTextPingsAndLinksNobody(t *testing.T) {
 	// Every message, whatever it says, also asks Discord to ping nobody.
 	for name, p := range payloads() {
 		b := marshal(t, p, "")
-		if name != "command" && !strings.Contains(string(b), `"allowed_mentions":{"parse":[]`) {
+		// A modal is a form, not a message: it has no mentions to allow.
+		if name != "command" && name != "modal" && !strings.Contains(string(b), `"allowed_mentions":{"parse":[]`) {
 			t.Errorf("%s: no allowed_mentions with an empty parse list", name)
 		}
 		if name != "command" && (strings.Contains(string(b), "@everyone") || strings.Contains(string(b), "<@&1>")) {

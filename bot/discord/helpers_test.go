@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/bot/discord"
@@ -43,6 +45,7 @@ var ctx = context.Background()
 type env struct {
 	t     *testing.T
 	st    *store.Store
+	svc   *commands.Service
 	fake  *discordtest.Server
 	bot   *discord.Bot
 	srv   *httptest.Server
@@ -51,6 +54,8 @@ type env struct {
 	out   *bot.Outbox
 	now   time.Time
 	seq   atomic.Int64
+	// reg holds the bot's metrics.
+	reg *prometheus.Registry
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -61,18 +66,33 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	return newEnvOn(t, st, fake, "replica-1")
 }
 
+// newEnvWith is newEnv with the bot's configuration changed by set.
+func newEnvWith(t *testing.T, st *store.Store, set func(*discord.Config)) *env {
+	t.Helper()
+	return newEnvOnWith(t, st, discordtest.New(t, token), "replica-1", set)
+}
+
 // newEnvOn builds a bot (a replica named owner) on st and fake.
 func newEnvOn(t *testing.T, st *store.Store, fake *discordtest.Server, owner string) *env {
+	t.Helper()
+	return newEnvOnWith(t, st, fake, owner, func(*discord.Config) {})
+}
+
+func newEnvOnWith(t *testing.T, st *store.Store, fake *discordtest.Server, owner string, set func(*discord.Config)) *env {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, st: st, fake: fake, key: priv, now: time.Now()}
+	e := &env{t: t, st: st, fake: fake, key: priv, now: time.Now(), reg: prometheus.NewRegistry()}
 	svc := commands.New(st, nil)
 	svc.Log = quiet()
-	b, err := discord.New(discord.Config{Token: token, AppID: appID, GuildID: guildID, InboxChannel: inboxCh,
-		PublicKey: pub, APIURL: fake.URL, Service: svc, Log: quiet(), Now: func() time.Time { return e.now }})
+	e.svc = svc
+	cfg := discord.Config{Token: token, AppID: appID, GuildID: guildID, InboxChannel: inboxCh,
+		PublicKey: pub, APIURL: fake.URL, Service: svc, Log: quiet(), Now: func() time.Time { return e.now },
+		Registerer: e.reg}
+	set(&cfg)
+	b, err := discord.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,6 +170,15 @@ func (e *env) pick(member map[string]any, customID, channel, msgID, target, nick
 		"resolved": map[string]any{"users": map[string]any{target: map[string]any{"id": target, "username": "u" + target[len(target)-3:]}},
 			"members": map[string]any{target: map[string]any{"nick": nick}}}},
 		map[string]any{"id": msgID, "channel_id": channel})
+}
+
+// submit sends the Reply form of conversation id with text, as Discord
+// does when the form was opened from the card msgID.
+func (e *env) submit(member map[string]any, id int64, text, msgID string) map[string]any {
+	return e.interaction(5, member, map[string]any{"custom_id": fmt.Sprintf("inbox:reply:%d", id),
+		"components": []any{map[string]any{"type": 1, "components": []any{
+			map[string]any{"type": 4, "custom_id": "text", "value": text}}}}},
+		map[string]any{"id": msgID, "channel_id": inboxCh})
 }
 
 // post signs and sends an interaction at time at, and returns the status
@@ -231,4 +260,46 @@ func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// counter is the value of the bot's counter name with label=value.
+func (e *env) counter(name, label, value string) float64 {
+	e.t.Helper()
+	families, err := e.reg.Gather()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	sum := 0.0
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == label && l.GetValue() == value {
+					sum += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return sum
+}
+
+// runGateway connects the bot to the fake's gateway until the test ends.
+func (e *env) runGateway() {
+	e.t.Helper()
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- e.bot.Run(runCtx) }()
+	e.t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			e.t.Errorf("gateway run: %v", err)
+		}
+	})
+	select {
+	case <-e.fake.Ready():
+	case <-time.After(10 * time.Second):
+		e.t.Fatal("the bot did not identify")
+	}
 }

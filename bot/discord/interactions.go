@@ -34,6 +34,12 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, mode string,
 		}
 		return
 	}
+	if resp, ok := b.instant(i); ok {
+		if err := ack(resp); err != nil {
+			b.log().Warn("discord: answering an interaction failed", "interaction", i.ID, "err", restError(err))
+		}
+		return
+	}
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		// Suggestions cannot be deferred; late ones are simply not shown.
@@ -101,6 +107,9 @@ func (b *Bot) followUp(ctx context.Context, i *discordgo.Interaction, a answer) 
 
 // work does what interaction i asks and says how to answer it.
 func (b *Bot) work(ctx context.Context, i *discordgo.Interaction) answer {
+	if b.workGate != nil {
+		<-b.workGate
+	}
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		m := b.command(ctx, i)
@@ -109,6 +118,8 @@ func (b *Bot) work(ctx context.Context, i *discordgo.Interaction) answer {
 		return answer{resp: b.autocomplete(ctx, i)}
 	case discordgo.InteractionMessageComponent:
 		return b.component(ctx, i)
+	case discordgo.InteractionModalSubmit:
+		return b.modalSubmit(ctx, i)
 	}
 	m := message{Content: "inboxbot does not handle this kind of interaction.", Ephemeral: true}
 	return answer{resp: reply(m), followUp: &m}
@@ -149,12 +160,12 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction) answer {
 	act := commands.ActionRequest{Platform: inboxbot.PlatformDiscord, UserID: req.UserID, UserName: req.UserName,
 		ConversationID: id, Action: action}
 	if action == commands.ActionAssign {
-		if len(d.Values) != 1 {
+		target, u, member, ok := selection(d)
+		if !ok {
 			m := message{Content: "⚠️ Pick one member to assign.", Ephemeral: true}
 			return answer{resp: reply(m), followUp: &m}
 		}
-		target := d.Values[0]
-		if err := b.ensureMember(ctx, target, d.Resolved.Users[target], d.Resolved.Members[target]); err != nil {
+		if err := b.ensureMember(ctx, target, u, member); err != nil {
 			m := b.errorMessage(err)
 			return answer{resp: reply(m), followUp: &m}
 		}
@@ -169,12 +180,23 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction) answer {
 		conv, err := b.cfg.Service.Store.Conversation(ctx, id)
 		if err == nil {
 			return answer{resp: &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
-				Data: cardMessage(conv).data()}, followUp: &m}
+				Data: cardMessage(conv, b.cfg.Service.Replies).data()}, followUp: &m}
 		}
 		b.log().Warn("discord: reloading a conversation after a click failed", "conversation", id, "err", err)
 	}
 	m.Ephemeral = true
 	return answer{resp: reply(m), followUp: &m}
+}
+
+// selection is the one user picked in a user select, with what Discord
+// resolved of them (either may be nil); ok is false unless exactly one was
+// picked.
+func selection(d discordgo.MessageComponentInteractionData) (id string, u *discordgo.User, m *discordgo.Member, ok bool) {
+	if len(d.Values) != 1 {
+		return "", nil, nil, false
+	}
+	id = d.Values[0]
+	return id, d.Resolved.Users[id], d.Resolved.Members[id], true
 }
 
 // request is a commands.Request for the person behind i.

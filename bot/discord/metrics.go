@@ -13,6 +13,7 @@ type metrics struct {
 	requests     *prometheus.CounterVec
 	errors       *prometheus.CounterVec
 	interactions *prometheus.CounterVec
+	messages     *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -29,9 +30,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "inboxbot_discord_interactions_total",
 			Help: "Discord interactions received, by type (ping, command, component, autocomplete) and mode (http, gateway).",
 		}, []string{"type", "mode"}),
+		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "inboxbot_discord_messages_total",
+			Help: "Messages seen in the inbox channel over the gateway, by outcome (note: a reply to a card kept as a note; ignored; refused).",
+		}, []string{"outcome"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.requests, m.errors, m.interactions)
+		reg.MustRegister(m.requests, m.errors, m.interactions, m.messages)
 	}
 	return m
 }
@@ -85,3 +90,6 @@ func isID(s string) bool { return s != "" && strings.Trim(s, "0123456789") == ""
 
 // interaction counts one received interaction.
 func (m *metrics) interaction(kind, mode string) { m.interactions.WithLabelValues(kind, mode).Inc() }
+
+// message counts one message seen in the inbox channel.
+func (m *metrics) message(outcome string) { m.messages.WithLabelValues(outcome).Inc() }

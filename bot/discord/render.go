@@ -31,11 +31,12 @@ const (
 )
 
 // Embed colours: the Team inbox waits (amber), someone has it (green),
-// closed (grey).
+// closed (grey), the last reply was not delivered (red).
 const (
 	colorWaiting  = 0xF0B232
 	colorAssigned = 0x23A55A
 	colorClosed   = 0x80848E
+	colorFailed   = 0xDA373C
 )
 
 // message is what the bot says, before it becomes one of discordgo's

@@ -7,8 +7,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  ActionRowBuilder, ButtonBuilder, EmbedBuilder, SlashCommandBuilder, UserSelectMenuBuilder,
-  SlashCommandSubcommandBuilder, SlashCommandSubcommandGroupBuilder,
+  ActionRowBuilder, ButtonBuilder, EmbedBuilder, ModalBuilder, SlashCommandBuilder, TextInputBuilder,
+  UserSelectMenuBuilder, SlashCommandSubcommandBuilder, SlashCommandSubcommandGroupBuilder,
 } from "@discordjs/builders";
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "testdata");
@@ -110,8 +110,31 @@ function checkMessage(m) {
   checkRows(m.components ?? []);
 }
 
+// checkModal validates a modal (interaction response type 9): the form of
+// one action row per text input that discordgo speaks. The builders check
+// custom_id, title (1-45), label (1-45), style, lengths (0-4000) and
+// placeholder (100); the row shape is checked here.
+function checkModal(d) {
+  const m = new ModalBuilder().setCustomId(d.custom_id).setTitle(d.title);
+  const rows = d.components ?? [];
+  if (rows.length < 1 || rows.length > 5) throw new Error(`a modal holds 1-5 rows, not ${rows.length}`);
+  for (const row of rows) {
+    if (row.type !== 1 || row.components?.length !== 1) throw new Error("a modal row must hold exactly one text input");
+    const c = row.components[0];
+    if (c.type !== 4) throw new Error(`modal component type ${c.type} is not a text input`);
+    const t = new TextInputBuilder().setCustomId(c.custom_id).setLabel(c.label).setStyle(c.style).setRequired(!!c.required);
+    if (c.min_length != null) t.setMinLength(c.min_length);
+    if (c.max_length != null) t.setMaxLength(c.max_length);
+    if (c.placeholder != null) t.setPlaceholder(c.placeholder);
+    if ((c.min_length ?? 0) > (c.max_length ?? 4000)) throw new Error("min_length over max_length");
+    m.addComponents(new ActionRowBuilder().addComponents(t));
+  }
+  return m.toJSON();
+}
+
 function checkPayload(name, p) {
   if (name === "command") return checkCommand(p);
+  if (p.type === 9) return checkModal(p.data);
   if (typeof p.type === "number" && "data" in p) return checkMessage(p.data); // interaction response
   return checkMessage(p);
 }
@@ -138,6 +161,12 @@ refused("a 101-character custom_id", () => checkMessage({ ...ok, components: [{ 
   { type: 2, style: 1, label: "x", custom_id: "x".repeat(101) }] }] }));
 refused("a 4097-character description", () => checkMessage({ ...ok, embeds: [{ description: "x".repeat(4097) }] }));
 refused("26 embed fields", () => checkMessage({ ...ok, embeds: [{ fields: Array(26).fill({ name: "a", value: "b" }) }] }));
+const input = { type: 4, custom_id: "text", label: "x", style: 2 };
+refused("a 46-character modal title", () => checkModal({ custom_id: "a", title: "x".repeat(46), components: [
+  { type: 1, components: [input] }] }));
+refused("a 4001-character text input", () => checkModal({ custom_id: "a", title: "x", components: [
+  { type: 1, components: [{ ...input, max_length: 4001 }] }] }));
+refused("a modal without inputs", () => checkModal({ custom_id: "a", title: "x", components: [] }));
 refused("a message that may ping", () => checkMessage({ content: "@everyone" }));
 
 let n = 0;

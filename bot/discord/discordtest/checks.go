@@ -111,8 +111,13 @@ func (p payload) check() string {
 	return ""
 }
 
+// CheckCallback returns what Discord would refuse in an interaction
+// response (the body of a callback, or of an HTTP interaction's answer),
+// or "". Tests of HTTP interactions call it on the answers they get.
+func CheckCallback(body []byte) string { return checkCallback(body) }
+
 // checkCallback checks an interaction response.
-func (s *Server) checkCallback(body []byte) string {
+func checkCallback(body []byte) string {
 	var r struct {
 		Type int             `json:"type"`
 		Data json.RawMessage `json:"data"`
@@ -125,6 +130,8 @@ func (s *Server) checkCallback(body []byte) string {
 		return checkMessage(r.Data)
 	case 1, 5, 6:
 		return ""
+	case 9:
+		return checkModal(r.Data)
 	case 8:
 		var p payload
 		json.Unmarshal(r.Data, &p)
@@ -134,6 +141,60 @@ func (s *Server) checkCallback(body []byte) string {
 		return ""
 	}
 	return "unknown callback type " + strconv.Itoa(r.Type)
+}
+
+// Limits of a modal and its text inputs.
+const (
+	maxModalTitle  = 45
+	maxInputLabel  = 45
+	maxInputLength = 4000
+)
+
+// checkModal checks a modal (callback type 9): custom_id 1-100, title
+// 1-45, 1-5 rows each holding exactly one text input with a custom_id, a
+// label of 1-45, style short (1) or paragraph (2), and lengths within
+// 0-4000 with min <= max.
+func checkModal(data []byte) string {
+	var m struct {
+		CustomID   string `json:"custom_id"`
+		Title      string `json:"title"`
+		Components []struct {
+			Type       int `json:"type"`
+			Components []struct {
+				Type      int    `json:"type"`
+				CustomID  string `json:"custom_id"`
+				Label     string `json:"label"`
+				Style     int    `json:"style"`
+				MinLength int    `json:"min_length"`
+				MaxLength int    `json:"max_length"`
+			} `json:"components"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return "modal is not JSON"
+	}
+	if m.CustomID == "" || len(m.CustomID) > maxCustomID || m.Title == "" || size(m.Title) > maxModalTitle {
+		return errorf("modal %q %q: custom_id 1-%d, title 1-%d", m.CustomID, m.Title, maxCustomID, maxModalTitle)
+	}
+	if len(m.Components) == 0 || len(m.Components) > maxRows {
+		return errorf("a modal holds 1-%d rows, not %d", maxRows, len(m.Components))
+	}
+	for _, row := range m.Components {
+		if row.Type != 1 || len(row.Components) != 1 {
+			return "a modal row must hold exactly one text input"
+		}
+		in := row.Components[0]
+		switch {
+		case in.Type != 4 || in.CustomID == "" || len(in.CustomID) > maxCustomID:
+			return errorf("modal component %q: a text input with a custom_id of 1-%d", in.CustomID, maxCustomID)
+		case in.Label == "" || size(in.Label) > maxInputLabel || (in.Style != 1 && in.Style != 2):
+			return errorf("text input %q: label 1-%d, style 1 or 2", in.CustomID, maxInputLabel)
+		case in.MaxLength > maxInputLength || in.MinLength > maxInputLength || in.MinLength < 0 ||
+			(in.MaxLength > 0 && in.MinLength > in.MaxLength):
+			return errorf("text input %q: lengths %d-%d outside 0-%d", in.CustomID, in.MinLength, in.MaxLength, maxInputLength)
+		}
+	}
+	return ""
 }
 
 type commandOption struct {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Call is one request the fake answered.
@@ -49,6 +51,7 @@ type Server struct {
 	violations []string
 	nextID     int64
 	failRate   float64
+	limitNext  int
 	rng        *rand.Rand
 	gateway    *gateway
 	identified []json.RawMessage
@@ -70,12 +73,22 @@ func New(t testing.TB, token string) *Server {
 	return s
 }
 
+// RateLimitWait is how long a 429 of the fake asks the bot to wait.
+const RateLimitWait = 50 * time.Millisecond
+
 // FailRate makes that share (0 to 1) of REST requests fail, half with 429
-// (retry_after 0.05 s) and half with 500, before they change anything.
+// (wait RateLimitWait) and half with 500, before they change anything.
 func (s *Server) FailRate(rate float64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failRate = rate
+}
+
+// RateLimitNext makes the next n REST requests fail with 429.
+func (s *Server) RateLimitNext(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limitNext = n
 }
 
 // Calls returns the calls so far whose "METHOD route" matches the regular
@@ -164,8 +177,10 @@ func (s *Server) answer(r *http.Request, route string, body []byte, w http.Respo
 		return s.create(p[1], body)
 	case r.Method == http.MethodPatch && len(p) == 4 && p[0] == "channels" && p[2] == "messages":
 		return s.edit(p[1], p[3], body)
+	case r.Method == http.MethodPut && len(p) == 7 && p[0] == "channels" && p[4] == "reactions" && p[6] == "@me":
+		return http.StatusNoContent, nil
 	case r.Method == http.MethodPost && len(p) == 4 && p[0] == "interactions" && p[3] == "callback":
-		if v := s.checkCallback(body); v != "" {
+		if v := checkCallback(body); v != "" {
 			return s.refuse(v)
 		}
 		return http.StatusNoContent, nil
@@ -179,20 +194,32 @@ func (s *Server) answer(r *http.Request, route string, body []byte, w http.Respo
 func (s *Server) fail(w http.ResponseWriter) (int, any, bool) {
 	s.mu.Lock()
 	roll, rate := s.rng.Float64(), s.failRate
+	if s.limitNext > 0 {
+		s.limitNext--
+		roll, rate = 0, 1
+	}
 	s.mu.Unlock()
 	switch {
 	case roll >= rate:
 		return 0, nil, false
 	case roll < rate/2:
-		w.Header().Set("Retry-After", "1")
-		w.Header().Set("X-RateLimit-Limit", "5")
-		w.Header().Set("X-RateLimit-Remaining", "0")
-		w.Header().Set("X-RateLimit-Reset-After", "0.05")
-		w.Header().Set("X-RateLimit-Scope", "user")
-		return http.StatusTooManyRequests, map[string]any{"retry_after": 0.05, "global": false,
+		rateLimited(w, RateLimitWait)
+		return http.StatusTooManyRequests, map[string]any{"retry_after": RateLimitWait.Seconds(), "global": false,
 			"message": "You are being rate limited."}, true
 	}
 	return http.StatusInternalServerError, apiError(0, "500: Internal Server Error"), true
+}
+
+// rateLimited sets the headers of a 429 that asks to wait d, all saying
+// the same wait: Retry-After in whole seconds as HTTP defines it (rounded
+// up, so obeying it never comes too early), X-RateLimit-Reset-After in
+// the fractional seconds the body's retry_after also gives.
+func rateLimited(w http.ResponseWriter, d time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+	w.Header().Set("X-RateLimit-Limit", "5")
+	w.Header().Set("X-RateLimit-Remaining", "0")
+	w.Header().Set("X-RateLimit-Reset-After", strconv.FormatFloat(d.Seconds(), 'f', -1, 64))
+	w.Header().Set("X-RateLimit-Scope", "user")
 }
 
 func (s *Server) refuse(v string) (int, any) {

@@ -9,8 +9,9 @@ import (
 )
 
 // gateway speaks enough of Discord's gateway for a bot to connect and
-// receive interactions: HELLO, IDENTIFY then READY, heartbeat ACKs, and
-// INTERACTION_CREATE dispatches.
+// receive events: HELLO, IDENTIFY then READY (or close code 4014 for an
+// intent the application may not use), heartbeat ACKs, and dispatches
+// such as INTERACTION_CREATE and MESSAGE_CREATE.
 type gateway struct {
 	s        *Server
 	upgrader websocket.Upgrader
@@ -20,6 +21,9 @@ type gateway struct {
 	seq   int64
 	ready chan struct{}
 	once  sync.Once
+	// disallowed are intents the application may not ask for, as when a
+	// privileged intent is off in the developer portal.
+	disallowed int
 }
 
 type gwConn struct {
@@ -47,16 +51,31 @@ func (s *Server) Identified() []json.RawMessage {
 	return append([]json.RawMessage(nil), s.identified...)
 }
 
+// DisallowIntents makes IDENTIFY with any of the intents in mask fail
+// with close code 4014, as Discord does when a privileged intent (such as
+// Message Content, 1<<15) is not enabled for the application.
+func (s *Server) DisallowIntents(mask int) {
+	s.gateway.mu.Lock()
+	defer s.gateway.mu.Unlock()
+	s.gateway.disallowed = mask
+}
+
 // Dispatch sends an INTERACTION_CREATE with the interaction JSON to every
 // connected bot.
 func (s *Server) Dispatch(interaction []byte) error {
+	return s.DispatchEvent("INTERACTION_CREATE", interaction)
+}
+
+// DispatchEvent sends the event name (such as MESSAGE_CREATE) with data
+// to every connected bot.
+func (s *Server) DispatchEvent(name string, data []byte) error {
 	g := s.gateway
 	g.mu.Lock()
 	g.seq++
 	seq, conns := g.seq, append([]*gwConn(nil), g.conns...)
 	g.mu.Unlock()
 	for _, c := range conns {
-		if err := c.send(map[string]any{"op": 0, "t": "INTERACTION_CREATE", "s": seq, "d": json.RawMessage(interaction)}); err != nil {
+		if err := c.send(map[string]any{"op": 0, "t": name, "s": seq, "d": json.RawMessage(data)}); err != nil {
 			return err
 		}
 	}
@@ -88,7 +107,18 @@ func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
 			g.s.mu.Lock()
 			g.s.identified = append(g.s.identified, f.D)
 			g.s.mu.Unlock()
+			var id struct {
+				Intents int `json:"intents"`
+			}
+			json.Unmarshal(f.D, &id)
 			g.mu.Lock()
+			if id.Intents&g.disallowed != 0 {
+				g.mu.Unlock()
+				c.mu.Lock()
+				ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4014, "Disallowed intent(s)."))
+				c.mu.Unlock()
+				return
+			}
 			g.seq++
 			seq := g.seq
 			g.conns = append(g.conns, c)
