@@ -91,8 +91,8 @@ func method(a inboxbot.Assignment) string {
 }
 
 // testTriggers are the triggers rules test evaluates with: what fires when
-// a conversation (or a form) opens it.
-var testTriggers = []inboxbot.Trigger{inboxbot.TriggerConversationCreated, inboxbot.TriggerFormSubmitted}
+// a conversation (or a form) opens it, as when the Team inbox is drained.
+var testTriggers = inboxbot.OpeningTriggers
 
 // rulesTest explains which rule would route a conversation, to whom and
 // why, as if it arrived now and unassigned. A contact's owner takes a new

@@ -183,19 +183,26 @@ func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Convers
 			}
 		}
 	}
-	in.Members, err = s.membersNamed(ctx, tx, names)
+	in.Members, err = s.membersNamed(ctx, tx, names, lock)
 	return in, err
 }
 
 // membersNamed returns the members with the names (lower case), by name.
-func (s *Store) membersNamed(ctx context.Context, tx bun.Tx, names map[string]bool) ([]inboxbot.Member, error) {
+// With lock their rows stay locked until tx ends, so that two
+// transactions cannot both give the last free place of a member's
+// capacity; they are locked in name order, the same in every transaction.
+func (s *Store) membersNamed(ctx context.Context, tx bun.Tx, names map[string]bool, lock bool) ([]inboxbot.Member, error) {
 	delete(names, "")
 	if len(names) == 0 {
 		return nil, nil
 	}
 	var rows []memberRow
-	err := tx.NewSelect().Model(&rows).ModelTableExpr("members AS m").Column("m.*").
-		Where("lower(m.name) IN (?)", bun.List(slices.Sorted(maps.Keys(names)))).OrderExpr("lower(m.name)").Scan(ctx)
+	q := tx.NewSelect().Model(&rows).ModelTableExpr("members AS m").Column("m.*").
+		Where("lower(m.name) IN (?)", bun.List(slices.Sorted(maps.Keys(names)))).OrderExpr("lower(m.name)")
+	if lock {
+		q = s.forUpdate(q)
+	}
+	err := q.Scan(ctx)
 	if err != nil {
 		return nil, wrap(err, "load rule members")
 	}
@@ -234,7 +241,7 @@ func (s *Store) route(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation
 // ruleChange is the change a rule's decision makes.
 func ruleChange(convID int64, d inboxbot.Decision) inboxbot.Change {
 	return inboxbot.Change{ConversationID: convID, To: d.AssigneeID, Via: inboxbot.ViaWorkflow,
-		RuleID: d.Rule.ID, RuleName: d.Rule.Name, Reason: d.Reason}
+		RuleID: d.Rule.ID, RuleName: d.Rule.Name, Reason: d.Reason, ReassignAfter: d.Rule.Assign.ReassignAfter}
 }
 
 // takeTurn records whose turn a round-robin decision was.

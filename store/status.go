@@ -53,6 +53,10 @@ func (s *Store) setStatus(ctx context.Context, tx bun.Tx, conv inboxbot.Conversa
 		// Back in the Team inbox: its wait starts now.
 		q = q.Set("unassigned_since = ?", now).Set("alerted_at = NULL")
 	}
+	if ch.Status == inboxbot.StatusClosed {
+		// A closed conversation waits for no answer.
+		q = q.Set("reassign_due_at = NULL")
+	}
 	_, err := q.Exec(ctx)
 	if uniqueViolation(err, "conversations_open_key") {
 		return conv, inboxbot.Errorf(inboxbot.ECONFLICT, "The contact already has another open conversation on %s.", conv.Channel)
