@@ -1,6 +1,7 @@
 package commands_test
 
 import (
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -98,6 +99,79 @@ func TestUnassign_PutsItBackForTheSweepAndOffersTheRestToItsHolder(t *testing.T)
 		}
 		if e.conv(first.ID).Assigned() {
 			t.Error("the conversation lee put back came straight back to lee")
+		}
+	})
+}
+
+func TestAway_HandsOverConversationsAsTheirRuleSays(t *testing.T) {
+	for _, tc := range []struct {
+		whenAway inboxbot.WhenAway
+		want     string // who holds lee's conversation after lee goes away
+		reason   string
+		dms      string
+	}{
+		{inboxbot.WhenAwayKeep, "lee", "round-robin among lee, sam: 1 of 2", ""},
+		{inboxbot.WhenAwayTeam, "", "lee went away; the rule returns their conversations to the Team inbox", "lee:reassigned"},
+		{inboxbot.WhenAwayReroute, "sam", "lee went away; round-robin among lee, sam: 2 of 2, skipped lee (passed over)", "lee:reassigned sam:assigned"},
+	} {
+		t.Run(string(tc.whenAway), func(t *testing.T) {
+			each(t, func(t *testing.T, e *env) {
+				e.team([]inboxbot.Member{{Name: "lee"}, {Name: "sam"}}, inboxbot.Assignment{Method: inboxbot.MethodRoundRobin,
+					Members: []string{"lee", "sam"}, SkipAway: true, WhenAway: tc.whenAway})
+				held, other := e.inbound("ann", "hello"), e.inbound("bob", "hello")
+				unrouted, err := e.st.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Channel: "sms", Body: "hi",
+					Contact: inboxbot.Contact{ExternalID: "cy"}}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				byHand := unrouted.Conversation
+				e.ok("lee", "claim "+byHand.Ref()) // lee's by hand: no rule hands it over
+				e.outbox()
+				r := e.ok("lee", "away")
+				if got := e.conv(held.ID).AssigneeName; got != tc.want {
+					t.Fatalf("lee's conversation is with %q, want %q (%s)", got, tc.want, r.Text)
+				}
+				if got := e.lastReason(held.ID); got != tc.reason {
+					t.Errorf("reason = %q, want %q", got, tc.reason)
+				}
+				dms := e.outbox()
+				slices.Sort(dms)
+				if got := strings.Join(dms, " "); got != tc.dms {
+					t.Errorf("DMs = %q, want %q", got, tc.dms)
+				}
+				if got := e.conv(other.ID).AssigneeName; got != "sam" {
+					t.Errorf("sam's conversation went to %q", got)
+				}
+				if got := e.conv(byHand.ID).AssigneeName; got != "lee" {
+					t.Errorf("the conversation lee claimed by hand went to %q", got)
+				}
+			})
+		})
+	}
+}
+
+func TestRulesShowAndTest_ExplainWhenAwayAndReassignAfter(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := e.moveClock()
+		e.team([]inboxbot.Member{{Name: "lee"}}, inboxbot.Assignment{Method: inboxbot.MethodUser, Members: []string{"lee"},
+			SkipAway: true, WhenAway: inboxbot.WhenAwayReroute, ReassignAfter: 15 * time.Minute})
+		show := e.ok("lee", "rules show 1").Text
+		for _, want := range []string{"When away (reroute): an assignee who goes away gives this rule's conversations to its next eligible member.",
+			"Reassign after 15m: an assignee who neither replies"} {
+			if !strings.Contains(show, want) {
+				t.Errorf("rules show lacks %q:\n%s", want, show)
+			}
+		}
+		held := e.inbound("ann", "hello")
+		c.Add(5 * time.Minute)
+		if got := e.ok("lee", "rules test "+held.Ref()).Text; !strings.Contains(got, "Unless lee replies to the contact or claims it by hand within 10 min (by Wed 16:15 UTC), it moves to the next eligible member of rule 1.") {
+			t.Errorf("rules test of a held conversation:\n%s", got)
+		}
+		e.ok("lee", "away")
+		waiting := e.inbound("bob", "hello")
+		c.Add(42 * time.Minute)
+		if got := e.ok("lee", "rules test "+waiting.Ref()).Text; !strings.Contains(got, "#2 has waited 42 min in the Team inbox.") {
+			t.Errorf("rules test of a waiting conversation:\n%s", got)
 		}
 	})
 }

@@ -141,17 +141,28 @@ func (s *Store) RouteInput(ctx context.Context, convID int64, triggers []inboxbo
 // they name and, for custom_field, whoever a custom field of the contact
 // names. Three statements, whatever the size of the team.
 func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, triggers []inboxbot.Trigger, lock bool) (inboxbot.RouteInput, error) {
-	in := inboxbot.RouteInput{Triggers: triggers, Conversation: conv, LastTurn: map[int64]int64{}, Now: s.now()}
+	in := inboxbot.RouteInput{Triggers: triggers, Conversation: conv, Now: s.now()}
 	var err error
 	if in.Rules, err = s.rules(ctx, tx, inboxbot.RulePublished); err != nil {
 		return in, err
 	}
+	var fired []inboxbot.Rule
+	for _, r := range in.Rules {
+		if slices.Contains(triggers, r.Trigger) {
+			fired = append(fired, r)
+		}
+	}
+	return in, s.ruleFacts(ctx, tx, &in, fired, lock)
+}
+
+// ruleFacts fills in what routing needs to run rules on in.Conversation:
+// their round-robin turns (locked with lock) and the members they could
+// pick, with open counts. Two statements at most.
+func (s *Store) ruleFacts(ctx context.Context, tx bun.Tx, in *inboxbot.RouteInput, rules []inboxbot.Rule, lock bool) error {
+	in.LastTurn = map[int64]int64{}
 	var rr []int64
 	names := map[string]bool{}
-	for _, r := range in.Rules {
-		if !slices.Contains(triggers, r.Trigger) {
-			continue
-		}
+	for _, r := range rules {
 		if r.Assign.Method == inboxbot.MethodRoundRobin {
 			rr = append(rr, r.ID)
 		}
@@ -161,7 +172,7 @@ func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Convers
 		if r.Assign.Method == inboxbot.MethodCustomField {
 			// Which field the rule reads, and how, is routing's business;
 			// every value of the contact's is a candidate.
-			for _, v := range conv.Contact.Custom {
+			for _, v := range in.Conversation.Contact.Custom {
 				names[strings.ToLower(strings.TrimPrefix(strings.TrimSpace(v), "@"))] = true
 			}
 		}
@@ -175,7 +186,7 @@ func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Convers
 			q = s.forUpdate(q)
 		}
 		if err := q.Scan(ctx); err != nil {
-			return in, wrap(err, "lock round-robin turns")
+			return wrap(err, "lock round-robin turns")
 		}
 		for _, t := range turns {
 			if t.LastMemberID != 0 {
@@ -183,8 +194,9 @@ func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Convers
 			}
 		}
 	}
+	var err error
 	in.Members, err = s.membersNamed(ctx, tx, names, lock)
-	return in, err
+	return err
 }
 
 // membersNamed returns the members with the names (lower case), by name.
