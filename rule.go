@@ -181,9 +181,11 @@ type Next struct {
 	// Passed are the members who must not get it: the one it leaves and
 	// those who had it before without answering.
 	Passed []int64
-	// Why is what makes it move: "dana went away", "dana did not reply
-	// within 15m".
-	Why string
+	// Why is what makes it move: "dana went away". When empty, it moves
+	// because From did not answer within Unanswered (reassign_after).
+	Why        string
+	From       string
+	Unanswered time.Duration
 }
 
 // Decision is the outcome of routing one conversation.

@@ -51,7 +51,7 @@ func NoticeText(n inboxbot.Notice, st Style) string {
 		return fmt.Sprintf("Nobody could take %s: rule %s found %s. It waits in the Team inbox.",
 			described, st.Quote(n.Rule), st.Text(n.Reason))
 	case inboxbot.EventUnanswered:
-		return fmt.Sprintf("Nobody answered %s: rule %s found %s. It waits in the Team inbox.",
+		return fmt.Sprintf("Nobody answered %s under rule %s: %s. It waits in the Team inbox for someone to take it.",
 			described, st.Quote(n.Rule), st.Text(n.Reason))
 	case inboxbot.EventWaiting:
 		return fmt.Sprintf("%s has waited in the Team inbox for %s.", described, Waited(n.Waited))

@@ -39,6 +39,16 @@ func (s *Service) Sweep(ctx context.Context, after inboxbot.DrainCursor, limit i
 	return s.Store.Drain(ctx, inboxbot.Drain{After: after, Limit: limit}, s.Route)
 }
 
+// ReassignOverdue moves on the conversations whose assignee let their
+// rule's reassign_after pass unanswered (see store.ReassignOverdue). The
+// sweep calls it every minute; every replica may.
+func (s *Service) ReassignOverdue(ctx context.Context) ([]inboxbot.Conversation, error) {
+	if s.Route == nil {
+		return nil, nil
+	}
+	return s.Store.ReassignOverdue(ctx, s.Route)
+}
+
 // freedCause says why a member has room again after conv left them.
 func freedCause(name, verb string, conv inboxbot.Conversation) string {
 	return fmt.Sprintf("%s had room after %s was %s", name, conv.Ref(), verb)

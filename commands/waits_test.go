@@ -175,3 +175,54 @@ func TestRulesShowAndTest_ExplainWhenAwayAndReassignAfter(t *testing.T) {
 		}
 	})
 }
+
+func TestReassignAfter_MovesUnansweredConversationsThenAlerts(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := e.moveClock()
+		e.svc.Replies = true
+		members := []inboxbot.Member{{Name: "boss", Role: inboxbot.RoleManager}, {Name: "dana"}, {Name: "lee"}}
+		e.team(members, inboxbot.Assignment{Method: inboxbot.MethodRoundRobin, Members: []string{"dana", "lee"},
+			ReassignAfter: 15 * time.Minute})
+		answered, unanswered := e.inbound("ann", "hello"), e.inbound("bob", "hello")
+		if e.conv(answered.ID).AssigneeName != "dana" || e.conv(unanswered.ID).AssigneeName != "lee" {
+			t.Fatal("setup: round-robin should give the first to dana and the second to lee")
+		}
+		c.Add(10 * time.Minute)
+		e.ok("dana", "reply "+answered.Ref()+" On it!")
+		e.outbox()
+		c.Add(6 * time.Minute)
+		moved, err := e.svc.ReassignOverdue(ctx)
+		if err != nil || len(moved) != 1 || moved[0].ID != unanswered.ID || moved[0].AssigneeName != "dana" {
+			t.Fatalf("after 16 minutes moved %+v, %v; want lee's unanswered one to dana", moved, err)
+		}
+		if got := e.conv(answered.ID).AssigneeName; got != "dana" {
+			t.Errorf("the answered conversation went to %q", got)
+		}
+		if got, want := e.lastReason(unanswered.ID), "lee did not answer within 15 min; round-robin among dana, lee: 1 of 2"; got != want {
+			t.Errorf("reason = %q, want %q", got, want)
+		}
+		dms := e.outbox()
+		slices.Sort(dms)
+		if got := strings.Join(dms, " "); got != "dana:assigned lee:reassigned" {
+			t.Errorf("DMs = %q", got)
+		}
+		c.Add(15 * time.Minute)
+		if moved, err = e.svc.ReassignOverdue(ctx); err != nil || len(moved) != 1 || moved[0].Assigned() {
+			t.Fatalf("after the last member moved %+v, %v; want it back in the Team inbox", moved, err)
+		}
+		dms = e.outbox()
+		slices.Sort(dms)
+		if got := strings.Join(dms, " "); got != "boss:alerts dana:reassigned" {
+			t.Errorf("DMs = %q, want the last holder told and the manager alerted", got)
+		}
+		// It waits for a person now: the sweep leaves it alone.
+		if res, err := e.svc.Sweep(ctx, inboxbot.DrainCursor{}, 0); err != nil || len(res.Placed) != 0 {
+			t.Fatalf("the sweep placed %d given-up conversations: %v", len(res.Placed), err)
+		}
+		e.ok("lee", "claim "+unanswered.Ref())
+		c.Add(time.Hour)
+		if moved, _ := e.svc.ReassignOverdue(ctx); len(moved) != 0 {
+			t.Errorf("a conversation claimed by hand moved on: %+v", moved)
+		}
+	})
+}

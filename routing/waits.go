@@ -19,8 +19,12 @@ func next(in inboxbot.RouteInput) inboxbot.Decision {
 			rule = &in.Rules[i]
 		}
 	}
+	why := in.Next.Why
+	if why == "" {
+		why = fmt.Sprintf("%s did not answer within %s", in.Next.From, Duration(in.Next.Unanswered))
+	}
 	if rule == nil {
-		return inboxbot.Decision{Reason: joinReasons(in.Next.Why, "the rule that assigned it is gone")}
+		return inboxbot.Decision{Reason: joinReasons(why, "the rule that assigned it is gone")}
 	}
 	p := pick(*rule, in)
 	d := inboxbot.Decision{Rule: rule, AssigneeID: p.member.ID, AssigneeName: p.member.Name}
@@ -28,7 +32,7 @@ func next(in inboxbot.RouteInput) inboxbot.Decision {
 	if reason == "" && d.AssigneeID != 0 {
 		reason = "the rule assigns " + p.member.Name
 	}
-	d.Reason = joinReasons(in.Next.Why, reason)
+	d.Reason = joinReasons(why, reason)
 	return d
 }
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/uptrace/bun"
 
@@ -59,7 +58,7 @@ func (s *Store) HandOver(ctx context.Context, member int64, why string, route in
 					RuleID: r.ID, RuleName: r.Name, Reason: why + "; the rule returns their conversations to the Team inbox"}, nil)
 				return err
 			}
-			conv, _, err = s.moveOn(ctx, tx, conv, r, []int64{member}, why, route)
+			conv, _, err = s.moveOn(ctx, tx, conv, r, inboxbot.Next{RuleID: r.ID, Passed: []int64{member}, Why: why}, route)
 			return err
 		})
 		if err != nil {
@@ -73,11 +72,10 @@ func (s *Store) HandOver(ctx context.Context, member int64, why string, route in
 }
 
 // moveOn gives a locked conversation that r assigned to r's next eligible
-// member, passing over passed, or, when nobody is left, returns it to the
+// member, passing over next.Passed, or, when nobody is left, returns it to the
 // Team inbox. It returns the conversation as it is now and the decision.
-func (s *Store) moveOn(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, r inboxbot.Rule, passed []int64, why string, route inboxbot.RouteFunc) (inboxbot.Conversation, inboxbot.Decision, error) {
-	in := inboxbot.RouteInput{Conversation: conv, Rules: []inboxbot.Rule{r}, Now: s.now(),
-		Next: &inboxbot.Next{RuleID: r.ID, Passed: passed, Why: why}}
+func (s *Store) moveOn(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, r inboxbot.Rule, next inboxbot.Next, route inboxbot.RouteFunc) (inboxbot.Conversation, inboxbot.Decision, error) {
+	in := inboxbot.RouteInput{Conversation: conv, Rules: []inboxbot.Rule{r}, Now: s.now(), Next: &next}
 	if err := s.ruleFacts(ctx, tx, &in, in.Rules, true); err != nil {
 		return conv, inboxbot.Decision{}, err
 	}
@@ -94,14 +92,3 @@ func (s *Store) moveOn(ctx context.Context, tx bun.Tx, conv inboxbot.Conversatio
 	return conv, d, err
 }
 
-// passedList writes member ids as the passed_over column keeps them.
-func passedList(ids []int64) string {
-	out := ""
-	for i, id := range ids {
-		if i > 0 {
-			out += ","
-		}
-		out += fmt.Sprint(id)
-	}
-	return out
-}

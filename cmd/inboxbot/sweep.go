@@ -19,7 +19,8 @@ const sweepEvery = time.Minute
 // stopped.
 const sweepLook = 2000
 
-// sweepTeamInbox offers waiting conversations to the rules again every
+// sweepTeamInbox moves on conversations whose reassign_after passed
+// unanswered, then offers waiting conversations to the rules again, every
 // minute, oldest first: this is what catches working hours starting, and
 // what a drain after a member's action missed. Every replica runs it; the
 // store places each conversation once. The cursor is this replica's own.
@@ -28,6 +29,7 @@ func sweepTeamInbox(ctx context.Context, svc *commands.Service, metrics *server.
 	defer t.Stop()
 	var cursor inboxbot.DrainCursor
 	for {
+		reassignOverdue(ctx, svc, log)
 		cursor = sweepOnce(ctx, svc, cursor, metrics, log)
 		select {
 		case <-ctx.Done():
@@ -56,4 +58,24 @@ func sweepOnce(ctx context.Context, svc *commands.Service, cursor inboxbot.Drain
 		return inboxbot.DrainCursor{}
 	}
 	return res.Next
+}
+
+// reassignOverdue moves on every conversation whose reassign_after
+// passed, a batch at a time.
+func reassignOverdue(ctx context.Context, svc *commands.Service, log *slog.Logger) {
+	for ctx.Err() == nil {
+		moved, err := svc.ReassignOverdue(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Warn("moving unanswered conversations failed; retrying at the next tick", "err", err)
+			}
+			return
+		}
+		if len(moved) > 0 {
+			log.Info("moved unanswered conversations on", "conversations", len(moved))
+		}
+		if len(moved) == 0 {
+			return
+		}
+	}
 }
