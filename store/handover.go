@@ -91,4 +91,3 @@ func (s *Store) moveOn(ctx context.Context, tx bun.Tx, conv inboxbot.Conversatio
 		RuleID: r.ID, RuleName: r.Name, Reason: d.Reason + "; back to the Team inbox"}, byID(in.Members))
 	return conv, d, err
 }
-
