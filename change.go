@@ -1,6 +1,9 @@
 package inboxbot
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Change is one change of hands of a conversation.
 type Change struct {
@@ -13,6 +16,10 @@ type Change struct {
 	RuleID   int64
 	RuleName string
 	Reason   string
+	// ReassignAfter, when set, is how long the new assignee has to reply
+	// or claim the conversation before it moves on (the rule's
+	// reassign_after).
+	ReassignAfter time.Duration
 	// Check, when set, runs on the conversation after it is locked and
 	// before it changes; an error from it aborts the change. Permission
 	// checks that depend on the current assignee belong here, so that they

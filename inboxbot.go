@@ -183,8 +183,17 @@ type Conversation struct {
 	// ReplyFailed is true when the latest reply to the contact could not
 	// be delivered (and no later one was); cards say so.
 	ReplyFailed bool
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// WaitingSince is when an open, unassigned conversation entered the
+	// Team inbox; zero otherwise.
+	WaitingSince time.Time
+	// RuleID is the rule that assigned it, while its assignee holds it
+	// by that rule (0 when a person or nothing did).
+	RuleID int64
+	// ReplyDue is when it moves on unless its assignee replies or claims
+	// it (a rule's reassign_after); zero when it does not.
+	ReplyDue  time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Ref is how people write the conversation's id: "#1042".

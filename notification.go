@@ -31,6 +31,9 @@ const (
 	EventUnplaced Event = "unplaced"
 	// EventWaiting: a conversation waited in the Team inbox too long.
 	EventWaiting Event = "waiting"
+	// EventUnanswered: a rule's reassign_after passed over every eligible
+	// member and the conversation went back to the Team inbox.
+	EventUnanswered Event = "unanswered"
 	// EventReopened: the contact wrote again on a closed conversation the
 	// recipient held or follows.
 	EventReopened Event = "reopened"

@@ -95,7 +95,46 @@ type Assignment struct {
 	SkipAway        bool   `json:"skip_away,omitempty"`
 	WorkingHours    bool   `json:"working_hours,omitempty"`
 	RespectCapacity bool   `json:"respect_capacity,omitempty"`
+	// WhenAway says what happens to a member's open conversations from
+	// this rule when they go away; empty is WhenAwayKeep.
+	WhenAway WhenAway `json:"when_away,omitempty"`
+	// ReassignAfter, when set, moves a conversation the rule assigned to
+	// the next eligible member if its assignee neither replies to the
+	// contact nor claims it by hand within that time.
+	ReassignAfter time.Duration `json:"reassign_after,omitempty"`
 }
+
+// WhenAway is what a rule does with a member's conversations when the
+// member goes away.
+type WhenAway string
+
+// Hand-over choices.
+const (
+	// WhenAwayKeep leaves the conversations with the member (the default).
+	WhenAwayKeep WhenAway = "keep"
+	// WhenAwayTeam returns them to the Team inbox.
+	WhenAwayTeam WhenAway = "team"
+	// WhenAwayReroute gives them to the rule's next eligible member.
+	WhenAwayReroute WhenAway = "reroute"
+)
+
+// WhenAways lists every hand-over choice.
+var WhenAways = []WhenAway{WhenAwayKeep, WhenAwayTeam, WhenAwayReroute}
+
+// Valid reports whether w is a known choice; empty counts as keep.
+func (w WhenAway) Valid() bool {
+	return w == "" || w == WhenAwayKeep || w == WhenAwayTeam || w == WhenAwayReroute
+}
+
+// HandsOver reports whether w moves a member's conversations when they go away.
+func (w WhenAway) HandsOver() bool { return w == WhenAwayTeam || w == WhenAwayReroute }
+
+// Bounds of a rule's reassign_after: shorter would move conversations
+// before anyone could answer, longer is better served by the alerts.
+const (
+	MinReassignAfter = time.Minute
+	MaxReassignAfter = 30 * 24 * time.Hour
+)
 
 // RouteInput is everything a routing decision may look at. The store
 // gathers it inside the assigning transaction.
@@ -117,6 +156,36 @@ type RouteInput struct {
 	// message reopened; the decision keeps it with them when they are
 	// available, else the rules place it as a new conversation.
 	Holder int64
+	// Waiting, when set, says the conversation waited in the Team inbox
+	// and is offered to the rules again (a drain); the reason says so.
+	Waiting *Waiting
+	// Next, when set, moves a conversation a rule assigned on to the
+	// rule's next eligible member (hand-over or no answer), passing over
+	// the members it names; conditions and triggers are not evaluated.
+	Next *Next
+}
+
+// Waiting describes a conversation offered to the rules again.
+type Waiting struct {
+	// For is how long it has waited in the Team inbox.
+	For time.Duration
+	// Cause is why it is offered now: "lee came back"; empty for the
+	// periodic sweep.
+	Cause string
+}
+
+// Next describes a conversation moving on from its assignee under the
+// rule that assigned it.
+type Next struct {
+	RuleID int64
+	// Passed are the members who must not get it: the one it leaves and
+	// those who had it before without answering.
+	Passed []int64
+	// Why is what makes it move: "dana went away". When empty, it moves
+	// because From did not answer within Unanswered (reassign_after).
+	Why        string
+	From       string
+	Unanswered time.Duration
 }
 
 // Decision is the outcome of routing one conversation.

@@ -50,6 +50,9 @@ func NoticeText(n inboxbot.Notice, st Style) string {
 	case inboxbot.EventUnplaced:
 		return fmt.Sprintf("Nobody could take %s: rule %s found %s. It waits in the Team inbox.",
 			described, st.Quote(n.Rule), st.Text(n.Reason))
+	case inboxbot.EventUnanswered:
+		return fmt.Sprintf("Nobody answered %s under rule %s: %s. It waits in the Team inbox for someone to take it.",
+			described, st.Quote(n.Rule), st.Text(n.Reason))
 	case inboxbot.EventWaiting:
 		return fmt.Sprintf("%s has waited in the Team inbox for %s.", described, Waited(n.Waited))
 	case inboxbot.EventReopened:
@@ -80,6 +83,10 @@ func handedOn(n inboxbot.Notice, st Style, conv string) string {
 		return fmt.Sprintf("%s was reopened by a new message from the contact and went to %s (%s).", conv, st.Text(n.Assignee), st.Text(n.Reason))
 	case n.Via == inboxbot.ViaInbound:
 		return fmt.Sprintf("%s was reopened by a new message from the contact and is back in the Team inbox (%s).", conv, st.Text(n.Reason))
+	case n.Via == inboxbot.ViaWorkflow && n.Event == inboxbot.EventReassigned:
+		return fmt.Sprintf("%s moved %s to %s: %s.", byWhom(n, st), conv, st.Text(n.Assignee), st.Text(n.Reason))
+	case n.Via == inboxbot.ViaWorkflow:
+		return fmt.Sprintf("%s put %s back in the Team inbox: %s.", byWhom(n, st), conv, st.Text(n.Reason))
 	case n.Event == inboxbot.EventReassigned:
 		return fmt.Sprintf("%s reassigned %s to %s.", byWhom(n, st), conv, st.Text(n.Assignee))
 	}

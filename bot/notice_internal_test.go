@@ -40,6 +40,15 @@ func TestNoticeText_WordsEachEventFromData(t *testing.T) {
 		{with(func(n *inboxbot.Notice) {
 			n.Event, n.Rule, n.Reason = inboxbot.EventUnplaced, "Sales", "no eligible member: 1 away"
 		}), `Nobody could take #12 (Jane, sms): "Hi": rule "Sales" found no eligible member: 1 away. It waits in the Team inbox.`},
+		{with(func(n *inboxbot.Notice) {
+			n.Event, n.Via, n.Rule, n.Assignee, n.Reason = inboxbot.EventReassigned, inboxbot.ViaWorkflow, "Sales", "sam", "lee went away"
+		}), `Rule "Sales" moved #12 (Jane, sms) to sam: lee went away.`},
+		{with(func(n *inboxbot.Notice) {
+			n.Event, n.Via, n.Rule, n.Reason = inboxbot.EventUnassigned, inboxbot.ViaWorkflow, "Sales", "lee went away"
+		}), `Rule "Sales" put #12 (Jane, sms) back in the Team inbox: lee went away.`},
+		{with(func(n *inboxbot.Notice) {
+			n.Event, n.Rule, n.Reason = inboxbot.EventUnanswered, "Sales", "lee did not answer within 15 min; no eligible member: 2 passed over"
+		}), `Nobody answered #12 (Jane, sms): "Hi" under rule "Sales": lee did not answer within 15 min; no eligible member: 2 passed over. It waits in the Team inbox for someone to take it.`},
 		{with(func(n *inboxbot.Notice) { n.Event, n.Waited = inboxbot.EventWaiting, 20*time.Minute }), `#12 (Jane, sms): "Hi" has waited in the Team inbox for 20 minutes.`},
 	} {
 		if got := NoticeText(tt.n, Plain); got != tt.want {

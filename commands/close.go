@@ -22,12 +22,20 @@ func (s *Service) reopen(ctx context.Context, c call) (Response, error) {
 
 func (s *Service) setStatus(ctx context.Context, c call, status inboxbot.Status, done, noop string) (Response, error) {
 	verb := c.Cmd.Name
+	var before inboxbot.Conversation
+	check := changeHandsCheck(c.Actor, verb)
 	conv, changed, err := s.Store.SetStatus(ctx, inboxbot.StatusChange{
 		ConversationID: c.Cmd.ID, Status: status, Actor: c.Actor.ID, Via: c.Via, Reason: done + " by hand",
-		Check: changeHandsCheck(c.Actor, verb),
+		Check: func(cur inboxbot.Conversation) error {
+			before = cur
+			return check(cur)
+		},
 	})
 	if err != nil {
 		return Response{}, err
+	}
+	if changed && status == inboxbot.StatusClosed && before.Assigned() {
+		s.drainFor(ctx, before.AssigneeID, freedCause(before.AssigneeName, "closed", conv), 0)
 	}
 	if !changed {
 		r := reply(fmt.Sprintf(noop, conv.Ref()), "Nothing changed.")
@@ -48,5 +56,11 @@ func (s *Service) SetStatus(ctx context.Context, id int64, status inboxbot.Statu
 	if status == inboxbot.StatusOpen {
 		reason = "reopened through the " + string(via)
 	}
-	return s.Store.SetStatus(ctx, inboxbot.StatusChange{ConversationID: id, Status: status, Via: via, Reason: reason})
+	var before inboxbot.Conversation
+	conv, changed, err := s.Store.SetStatus(ctx, inboxbot.StatusChange{ConversationID: id, Status: status, Via: via, Reason: reason,
+		Check: func(cur inboxbot.Conversation) error { before = cur; return nil }})
+	if err == nil && changed && status == inboxbot.StatusClosed && before.Assigned() {
+		s.drainFor(ctx, before.AssigneeID, freedCause(before.AssigneeName, "closed", conv), 0)
+	}
+	return conv, changed, err
 }

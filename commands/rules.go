@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/routing"
+	"github.com/inboxbot/inboxbot/routing/teamfile"
 )
 
 // rulesList lists the workflow rules in the order they are evaluated.
@@ -52,7 +54,25 @@ func describeRule(r inboxbot.Rule) string {
 	if len(sw) > 0 {
 		lines = append(lines, "Eligibility: "+strings.Join(sw, ", "))
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(append(lines, afterwards(r.Assign)...), "\n")
+}
+
+// afterwards explains what a rule does with what it assigned later on:
+// its when_away and reassign_after.
+func afterwards(a inboxbot.Assignment) []string {
+	var lines []string
+	switch a.WhenAway {
+	case inboxbot.WhenAwayTeam:
+		lines = append(lines, "When away (team): an assignee who goes away gives this rule's conversations back to the Team inbox.")
+	case inboxbot.WhenAwayReroute:
+		lines = append(lines, "When away (reroute): an assignee who goes away gives this rule's conversations to its next eligible member.")
+	}
+	if a.ReassignAfter > 0 {
+		lines = append(lines, fmt.Sprintf("Reassign after %s: an assignee who neither replies to the contact nor claims it by hand in that time "+
+			"loses it to the next eligible member; after the last, it goes back to the Team inbox and managers are alerted.",
+			teamfile.Duration(a.ReassignAfter)))
+	}
+	return lines
 }
 
 // conditions writes a rule's conditions as people read them.
@@ -91,8 +111,8 @@ func method(a inboxbot.Assignment) string {
 }
 
 // testTriggers are the triggers rules test evaluates with: what fires when
-// a conversation (or a form) opens it.
-var testTriggers = []inboxbot.Trigger{inboxbot.TriggerConversationCreated, inboxbot.TriggerFormSubmitted}
+// a conversation (or a form) opens it, as when the Team inbox is drained.
+var testTriggers = inboxbot.OpeningTriggers
 
 // rulesTest explains which rule would route a conversation, to whom and
 // why, as if it arrived now and unassigned. A contact's owner takes a new
@@ -126,6 +146,7 @@ func (s *Service) rulesTest(ctx context.Context, c call) (Response, error) {
 		lines = append(lines, fmt.Sprintf("Rule %d %q matches, but nobody could take it: %s. It would wait in the Team inbox and managers would be alerted.", d.Rule.ID, d.Rule.Name, d.Reason))
 	default:
 		lines = append(lines, fmt.Sprintf("Rule %d %q would assign it to %s: %s.", d.Rule.ID, d.Rule.Name, d.AssigneeName, d.Reason))
+		lines = append(lines, afterwards(d.Rule.Assign)...)
 	}
 	if len(d.Skipped) > 0 {
 		lines = append(lines, "Rules passed over:")
@@ -133,6 +154,7 @@ func (s *Service) rulesTest(ctx context.Context, c call) (Response, error) {
 			lines = append(lines, "  "+sk)
 		}
 	}
+	lines = append(lines, s.waitLines(conv)...)
 	lines = append(lines, fmt.Sprintf("Triggers: %s. Nothing was changed.", inboxbot.Join(testTriggers, ", ")))
 	r := reply(fmt.Sprintf("Rules test for %s", summary(conv)), strings.Join(lines, "\n"))
 	return r, nil
@@ -160,4 +182,21 @@ func (s *Service) setRuleStatus(ctx context.Context, c call, status inboxbot.Rul
 		return reply(fmt.Sprintf("Rule %d %q is already %s.", r.ID, r.Name, status), "Nothing changed."), nil
 	}
 	return announce(fmt.Sprintf("%s set rule %d %q to %s", c.Actor.Name, r.ID, r.Name, status), describeRule(r)), nil
+}
+
+// waitLines explain where a conversation stands with the waits: how long
+// it has waited in the Team inbox, or when it moves on unanswered.
+func (s *Service) waitLines(conv inboxbot.Conversation) []string {
+	now := s.now()
+	switch {
+	case conv.Status != inboxbot.StatusOpen:
+		return nil
+	case !conv.Assigned() && !conv.WaitingSince.IsZero():
+		return []string{fmt.Sprintf("%s has waited %s in the Team inbox. It is offered to the rules again, oldest first, "+
+			"when a member comes back or has room, and by the sweep every minute.", conv.Ref(), routing.Duration(now.Sub(conv.WaitingSince)))}
+	case conv.Assigned() && !conv.ReplyDue.IsZero():
+		return []string{fmt.Sprintf("Unless %s replies to the contact or claims it by hand within %s (by %s UTC), it moves to the next eligible member of rule %d.",
+			conv.AssigneeName, routing.Duration(conv.ReplyDue.Sub(now)), conv.ReplyDue.UTC().Format("Mon 15:04"), conv.RuleID)}
+	}
+	return nil
 }

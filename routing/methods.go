@@ -2,6 +2,7 @@ package routing
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,18 +13,21 @@ import (
 // failed pick lists them.
 const (
 	notMember  = "not a member"
+	passedOver = "passed over"
 	isAway     = "away"
 	offHours   = "off hours"
 	atCapacity = "at capacity"
 )
 
-var excuseOrder = []string{notMember, isAway, offHours, atCapacity}
+var excuseOrder = []string{notMember, passedOver, isAway, offHours, atCapacity}
 
 // eligibility applies a rule's switches to the members it names.
 type eligibility struct {
 	a      inboxbot.Assignment
 	now    time.Time
 	byName map[string]inboxbot.Member
+	// passed are members the conversation is moving on from.
+	passed []int64
 	// skipped counts the excuses of members passed over, and names them.
 	skipped map[string][]string
 }
@@ -31,6 +35,8 @@ type eligibility struct {
 // excuse says why m cannot take a conversation now, or "" when they can.
 func (e *eligibility) excuse(m inboxbot.Member) string {
 	switch {
+	case slices.Contains(e.passed, m.ID):
+		return passedOver
 	case e.a.SkipAway && m.Away:
 		return isAway
 	case e.a.WorkingHours && !onShift(m.Hours, m.Timezone, e.now):

@@ -20,6 +20,16 @@ import (
 // the caller can alert the managers. Route is pure: the same input gives
 // the same decision.
 func Route(in inboxbot.RouteInput) inboxbot.Decision {
+	if in.Next != nil {
+		return next(in)
+	}
+	if in.Waiting != nil {
+		d := rules(in)
+		if d.AssigneeID != 0 {
+			d.Reason = joinReasons(waited(*in.Waiting), d.Reason)
+		}
+		return d
+	}
 	if in.Holder != 0 {
 		if d, ok := keep(in); ok {
 			return d
@@ -149,6 +159,9 @@ type picked struct {
 // pick runs the rule's assignment method.
 func pick(r inboxbot.Rule, in inboxbot.RouteInput) picked {
 	e := eligibility{a: r.Assign, now: in.Now, byName: map[string]inboxbot.Member{}}
+	if in.Next != nil {
+		e.passed = in.Next.Passed
+	}
 	for _, m := range in.Members {
 		e.byName[strings.ToLower(m.Name)] = m
 	}

@@ -58,6 +58,7 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 		res, err := tx.NewUpdate().Table("conversations").
 			Set("assignee_id = ?", actor).Set("updated_at = ?", now).Set("version = version + 1").
 			Set("unassigned_since = NULL").Set("alerted_at = NULL").
+			Set("assigned_rule_id = NULL").Set("reassign_due_at = NULL").Set("passed_over = NULL").
 			Where("id = ? AND status = ? AND assignee_id IS NULL", id, inboxbot.StatusOpen).Exec(ctx)
 		if err != nil {
 			return wrap(err, "claim")
@@ -71,7 +72,9 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 			case conv.Status != inboxbot.StatusOpen:
 				return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is closed.", conv.Ref())
 			case conv.AssigneeID == actor:
-				return nil
+				// Claiming one's own conversation by hand answers its
+				// reassign_after: it stays.
+				return s.acknowledge(ctx, tx, conv)
 			}
 			return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is already assigned to %s.", conv.Ref(), conv.AssigneeName)
 		}
@@ -106,6 +109,7 @@ func (s *Store) applyChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conver
 	} else {
 		q = q.Set("assignee_id = ?", ch.To).Set("unassigned_since = NULL")
 	}
+	q = holdBy(q, ch, now)
 	if _, err := q.Exec(ctx); err != nil {
 		return conv, wrap(err, "update assignee")
 	}

@@ -102,6 +102,7 @@ func (r conversationView) domain(followers []inboxbot.Member) inboxbot.Conversat
 		Status: r.Status, AssigneeID: r.AssigneeID, AssigneeName: r.AssigneeName,
 		Followers: followers, LastMessageAt: r.LastMessageAt, Preview: r.Preview,
 		ReplyFailed: !r.ReplyFailedAt.IsZero(), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		WaitingSince: r.UnassignedSince, RuleID: r.AssignedRuleID, ReplyDue: r.ReassignDueAt,
 	}
 }
 

@@ -185,6 +185,11 @@ func (s *Store) openConversation(ctx context.Context, tx bun.Tx, a arrival, rout
 		AssigneeID: ch.To, Preview: conv.Preview, LastMessageAt: a.lastAt, Version: 1, CreatedAt: a.now, UpdatedAt: a.now}
 	if ch.To == 0 {
 		row.UnassignedSince = a.now
+	} else if ch.RuleID != 0 {
+		row.AssignedRuleID = ch.RuleID
+		if ch.ReassignAfter > 0 {
+			row.ReassignDueAt = a.now.Add(ch.ReassignAfter)
+		}
 	}
 	if _, err := tx.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
 		return inboxbot.InboundResult{}, err

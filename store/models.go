@@ -86,9 +86,15 @@ type conversationRow struct {
 	UnassignedSince time.Time       `bun:"unassigned_since,nullzero"`
 	AlertedAt       time.Time       `bun:"alerted_at,nullzero"`
 	ReplyFailedAt   time.Time       `bun:"reply_failed_at,nullzero"`
-	Version         int64           `bun:"version"`
-	CreatedAt       time.Time       `bun:"created_at"`
-	UpdatedAt       time.Time       `bun:"updated_at"`
+	// AssignedRuleID is the rule the assignee holds it by; ReassignDueAt
+	// when it moves on without an answer; PassedOver the members it
+	// moved on from (see waits.go).
+	AssignedRuleID int64     `bun:"assigned_rule_id,nullzero"`
+	ReassignDueAt  time.Time `bun:"reassign_due_at,nullzero"`
+	PassedOver     string    `bun:"passed_over,nullzero"`
+	Version        int64     `bun:"version"`
+	CreatedAt      time.Time `bun:"created_at"`
+	UpdatedAt      time.Time `bun:"updated_at"`
 	// The versions the platforms' cards show (see cardColumn).
 	SlackCardVersion   int64 `bun:"slack_card_version"`
 	DiscordCardVersion int64 `bun:"discord_card_version"`

@@ -49,8 +49,13 @@ func (s *Store) AddReply(ctx context.Context, r inboxbot.Reply) (inboxbot.Messag
 		if _, err := tx.NewInsert().Model(&msg).Returning("id").Exec(ctx); err != nil {
 			return wrap(err, "store reply")
 		}
-		if _, err := tx.NewUpdate().Table("conversations").Set("version = version + 1").Set("updated_at = ?", now).
-			Where("id = ?", conv.ID).Exec(ctx); err != nil {
+		q := tx.NewUpdate().Table("conversations").Set("version = version + 1").Set("updated_at = ?", now).
+			Where("id = ?", conv.ID)
+		if r.Direction == inboxbot.DirectionOutbound && r.Author == conv.AssigneeID {
+			// The assignee answered: reassign_after has nothing to do.
+			q = q.Set("reassign_due_at = NULL")
+		}
+		if _, err := q.Exec(ctx); err != nil {
 			return wrap(err, "update conversation")
 		}
 		if r.Direction == inboxbot.DirectionOutbound {

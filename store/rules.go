@@ -141,17 +141,28 @@ func (s *Store) RouteInput(ctx context.Context, convID int64, triggers []inboxbo
 // they name and, for custom_field, whoever a custom field of the contact
 // names. Three statements, whatever the size of the team.
 func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, triggers []inboxbot.Trigger, lock bool) (inboxbot.RouteInput, error) {
-	in := inboxbot.RouteInput{Triggers: triggers, Conversation: conv, LastTurn: map[int64]int64{}, Now: s.now()}
+	in := inboxbot.RouteInput{Triggers: triggers, Conversation: conv, Now: s.now()}
 	var err error
 	if in.Rules, err = s.rules(ctx, tx, inboxbot.RulePublished); err != nil {
 		return in, err
 	}
+	var fired []inboxbot.Rule
+	for _, r := range in.Rules {
+		if slices.Contains(triggers, r.Trigger) {
+			fired = append(fired, r)
+		}
+	}
+	return in, s.ruleFacts(ctx, tx, &in, fired, lock)
+}
+
+// ruleFacts fills in what routing needs to run rules on in.Conversation:
+// their round-robin turns (locked with lock) and the members they could
+// pick, with open counts. Two statements at most.
+func (s *Store) ruleFacts(ctx context.Context, tx bun.Tx, in *inboxbot.RouteInput, rules []inboxbot.Rule, lock bool) error {
+	in.LastTurn = map[int64]int64{}
 	var rr []int64
 	names := map[string]bool{}
-	for _, r := range in.Rules {
-		if !slices.Contains(triggers, r.Trigger) {
-			continue
-		}
+	for _, r := range rules {
 		if r.Assign.Method == inboxbot.MethodRoundRobin {
 			rr = append(rr, r.ID)
 		}
@@ -161,15 +172,10 @@ func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Convers
 		if r.Assign.Method == inboxbot.MethodCustomField {
 			// Which field the rule reads, and how, is routing's business;
 			// every value of the contact's is a candidate.
-			for _, v := range conv.Contact.Custom {
+			for _, v := range in.Conversation.Contact.Custom {
 				names[strings.ToLower(strings.TrimPrefix(strings.TrimSpace(v), "@"))] = true
 			}
 		}
-	}
-	// Members first: every statement after the turns are locked is time
-	// the next conversation of the rule waits.
-	if in.Members, err = s.membersNamed(ctx, tx, names); err != nil {
-		return in, err
 	}
 	if len(rr) > 0 {
 		// The turn rows stay locked until the assignment commits: this is
@@ -180,7 +186,7 @@ func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Convers
 			q = s.forUpdate(q)
 		}
 		if err := q.Scan(ctx); err != nil {
-			return in, wrap(err, "lock round-robin turns")
+			return wrap(err, "lock round-robin turns")
 		}
 		for _, t := range turns {
 			if t.LastMemberID != 0 {
@@ -188,18 +194,27 @@ func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Convers
 			}
 		}
 	}
-	return in, nil
+	var err error
+	in.Members, err = s.membersNamed(ctx, tx, names, lock)
+	return err
 }
 
 // membersNamed returns the members with the names (lower case), by name.
-func (s *Store) membersNamed(ctx context.Context, tx bun.Tx, names map[string]bool) ([]inboxbot.Member, error) {
+// With lock their rows stay locked until tx ends, so that two
+// transactions cannot both give the last free place of a member's
+// capacity; they are locked in name order, the same in every transaction.
+func (s *Store) membersNamed(ctx context.Context, tx bun.Tx, names map[string]bool, lock bool) ([]inboxbot.Member, error) {
 	delete(names, "")
 	if len(names) == 0 {
 		return nil, nil
 	}
 	var rows []memberRow
-	err := tx.NewSelect().Model(&rows).ModelTableExpr("members AS m").Column("m.*").
-		Where("lower(m.name) IN (?)", bun.List(slices.Sorted(maps.Keys(names)))).OrderExpr("lower(m.name)").Scan(ctx)
+	q := tx.NewSelect().Model(&rows).ModelTableExpr("members AS m").Column("m.*").
+		Where("lower(m.name) IN (?)", bun.List(slices.Sorted(maps.Keys(names)))).OrderExpr("lower(m.name)")
+	if lock {
+		q = s.forUpdate(q)
+	}
+	err := q.Scan(ctx)
 	if err != nil {
 		return nil, wrap(err, "load rule members")
 	}
@@ -238,7 +253,7 @@ func (s *Store) route(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation
 // ruleChange is the change a rule's decision makes.
 func ruleChange(convID int64, d inboxbot.Decision) inboxbot.Change {
 	return inboxbot.Change{ConversationID: convID, To: d.AssigneeID, Via: inboxbot.ViaWorkflow,
-		RuleID: d.Rule.ID, RuleName: d.Rule.Name, Reason: d.Reason}
+		RuleID: d.Rule.ID, RuleName: d.Rule.Name, Reason: d.Reason, ReassignAfter: d.Rule.Assign.ReassignAfter}
 }
 
 // takeTurn records whose turn a round-robin decision was.

@@ -50,8 +50,13 @@ func (s *Store) setStatus(ctx context.Context, tx bun.Tx, conv inboxbot.Conversa
 	q := tx.NewUpdate().Table("conversations").Set("status = ?", ch.Status).
 		Set("updated_at = ?", now).Set("version = version + 1").Where("id = ?", conv.ID)
 	if ch.Status == inboxbot.StatusOpen && !conv.Assigned() {
-		// Back in the Team inbox: its wait starts now.
-		q = q.Set("unassigned_since = ?", now).Set("alerted_at = NULL")
+		// Back in the Team inbox: its wait starts now, and the drain may
+		// offer it to the rules again.
+		q = q.Set("unassigned_since = ?", now).Set("alerted_at = NULL").Set("passed_over = NULL")
+	}
+	if ch.Status == inboxbot.StatusClosed {
+		// A closed conversation waits for no answer.
+		q = q.Set("reassign_due_at = NULL")
 	}
 	_, err := q.Exec(ctx)
 	if uniqueViolation(err, "conversations_open_key") {

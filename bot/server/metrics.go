@@ -25,6 +25,8 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	commands *prometheus.CounterVec
+	sweeps   prometheus.Counter
+	swept    prometheus.Counter
 }
 
 // NewMetrics returns a registry with the HTTP and command metrics and the
@@ -45,8 +47,16 @@ func NewMetrics() *Metrics {
 			Name: "inboxbot_commands_total",
 			Help: "/inbox commands and buttons handled, by command and outcome (ok, rejected, error).",
 		}, []string{"command", "outcome"}),
+		sweeps: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "inboxbot_sweeps_total",
+			Help: "Sweeps of the Team inbox this replica ran (the rules offered waiting conversations again).",
+		}),
+		swept: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "inboxbot_sweep_assignments_total",
+			Help: "Waiting conversations this replica's sweeps assigned.",
+		}),
 	}
-	m.Registry.MustRegister(m.requests, m.duration, m.commands,
+	m.Registry.MustRegister(m.requests, m.duration, m.commands, m.sweeps, m.swept,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -99,6 +109,12 @@ func (m *Metrics) Command(command, outcome string) {
 	m.commands.WithLabelValues(command, outcome).Inc()
 }
 
+// Swept counts one sweep of the Team inbox that assigned placed conversations.
+func (m *Metrics) Swept(placed int) {
+	m.sweeps.Inc()
+	m.swept.Add(float64(placed))
+}
+
 func (m *Metrics) observeHTTP(route string, status int, elapsed time.Duration) {
 	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(route).Observe(elapsed.Seconds())
@@ -115,6 +131,9 @@ type storeCollector struct {
 // storeFigures are what a scrape reads from the database.
 type storeFigures struct {
 	assignments, notifications map[string]int
+	// waiting is the Team inbox's length; oldest when its oldest entered it.
+	waiting int
+	oldest  time.Time
 	// failed is the series that could not be read.
 	failed *prometheus.Desc
 }
@@ -132,6 +151,10 @@ func (c *storeCollector) load() (storeFigures, error) {
 	}
 	if f.notifications, err = c.st.OutboxCounts(ctx); err != nil {
 		f.failed = descNotifications
+		return f, err
+	}
+	if f.waiting, f.oldest, err = c.st.Waiting(ctx); err != nil {
+		f.failed = descWaiting
 	}
 	return f, err
 }
@@ -145,6 +168,10 @@ var (
 		"Direct messages in the outbox, by state (pending, sent, dead).", []string{"state"}, nil)
 	descPending = prometheus.NewDesc("inboxbot_outbox_pending",
 		"Direct messages waiting in the outbox to be delivered.", nil, nil)
+	descWaiting = prometheus.NewDesc("inboxbot_team_inbox_waiting",
+		"Open conversations waiting unassigned in the Team inbox.", nil, nil)
+	descOldest = prometheus.NewDesc("inboxbot_team_inbox_oldest_wait_seconds",
+		"How long the longest-waiting conversation in the Team inbox has waited; 0 when none waits.", nil, nil)
 	descMaxOpen   = prometheus.NewDesc("inboxbot_db_max_open_connections", "Maximum open database connections of this replica.", nil, nil)
 	descOpen      = prometheus.NewDesc("inboxbot_db_open_connections", "Open database connections, in use and idle.", nil, nil)
 	descInUse     = prometheus.NewDesc("inboxbot_db_in_use_connections", "Database connections in use.", nil, nil)
@@ -160,7 +187,7 @@ var (
 var vias = []inboxbot.Via{inboxbot.ViaSlack, inboxbot.ViaDiscord, inboxbot.ViaAPI, inboxbot.ViaShell, inboxbot.ViaWorkflow, inboxbot.ViaContact}
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descUp, descAssignments, descNotifications, descPending,
+	for _, d := range []*prometheus.Desc{descUp, descAssignments, descNotifications, descPending, descWaiting, descOldest,
 		descMaxOpen, descOpen, descInUse, descIdle, descWaits, descWaitSecs, descIdleClose, descLifeClose} {
 		ch <- d
 	}
@@ -201,4 +228,10 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descNotifications, prometheus.GaugeValue, float64(n), state)
 	}
 	gauge(descPending, float64(notifications["pending"]))
+	gauge(descWaiting, float64(f.waiting))
+	age := 0.0
+	if !f.oldest.IsZero() {
+		age = max(time.Since(f.oldest).Seconds(), 0)
+	}
+	gauge(descOldest, age)
 }

@@ -179,7 +179,8 @@ func startAdapters(env adapterEnv) (map[inboxbot.Platform]adapter, error) {
 // runWorkers starts the background work: the outbox, when a platform can
 // take its DMs or the outbound webhook its replies (DMs for members on no
 // platform wait for the console, which delivers them itself), each
-// adapter's own work, the unassigned alerts and the outbox pruning. They
+// adapter's own work, the unassigned alerts, the sweep of the Team inbox
+// and the outbox pruning. They
 // stop when ctx ends.
 func runWorkers(ctx context.Context, env adapterEnv, adapters map[inboxbot.Platform]adapter) *sync.WaitGroup {
 	var wg sync.WaitGroup
@@ -209,6 +210,7 @@ func runWorkers(ctx context.Context, env adapterEnv, adapters map[inboxbot.Platf
 		})
 	}
 	wg.Go(func() { alertUnassigned(ctx, env.store, env.cfg.UnassignedAlertAfter, log) })
+	wg.Go(func() { sweepTeamInbox(ctx, env.service, env.metrics, log) })
 	on := slices.Collect(maps.Keys(senders))
 	wg.Go(func() { pruneOutbox(ctx, env.store, env.cfg.OutboxRetention, on, log) })
 	return &wg

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -314,6 +315,8 @@ func (p *parser) assign(n *yaml.Node, path string) (inboxbot.Assignment, []membe
 		SkipAway:        p.boolean(f.get("skip_away"), sub(path, "skip_away")),
 		WorkingHours:    p.boolean(f.get("working_hours"), sub(path, "working_hours")),
 		RespectCapacity: p.boolean(f.get("respect_capacity"), sub(path, "respect_capacity")),
+		WhenAway:        p.whenAway(f.get("when_away"), sub(path, "when_away")),
+		ReassignAfter:   p.reassignAfter(f.get("reassign_after"), sub(path, "reassign_after")),
 	}
 	switch {
 	case a.Method == "":
@@ -396,4 +399,32 @@ func named(n *yaml.Node, path string) string {
 		}
 	}
 	return path
+}
+
+// whenAway reads assign.when_away: keep (the default), team or reroute.
+func (p *parser) whenAway(n *yaml.Node, path string) inboxbot.WhenAway {
+	w := inboxbot.WhenAway(strings.ToLower(p.str(n, path)))
+	if !w.Valid() {
+		p.addf(n, path, "unknown value %q (want %s)", w, inboxbot.Join(inboxbot.WhenAways, ", "))
+		return ""
+	}
+	return w
+}
+
+// reassignAfter reads assign.reassign_after, a Go duration such as 15m.
+func (p *parser) reassignAfter(n *yaml.Node, path string) time.Duration {
+	v := p.str(n, path)
+	if v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	switch {
+	case err != nil:
+		p.addf(n, path, "%q is not a duration (want one like 15m or 1h30m)", v)
+	case d < inboxbot.MinReassignAfter || d > inboxbot.MaxReassignAfter:
+		p.addf(n, path, "%s is out of range (want %s to %s)", v, Duration(inboxbot.MinReassignAfter), Duration(inboxbot.MaxReassignAfter))
+	default:
+		return d
+	}
+	return 0
 }

@@ -3,6 +3,8 @@ package teamfile
 import (
 	"bytes"
 	"strconv"
+	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -100,8 +102,24 @@ func ruleNode(r inboxbot.Rule) *yaml.Node {
 			put(a, sw.key, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
 		}
 	}
+	putText(a, "when_away", string(r.Assign.WhenAway))
+	if r.Assign.ReassignAfter > 0 {
+		put(a, "reassign_after", text(Duration(r.Assign.ReassignAfter)))
+	}
 	put(n, "assign", a)
 	return n
+}
+
+// Duration writes a duration as the file does: "15m", "1h30m", "720h".
+func Duration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 func conditionNode(c inboxbot.Condition) *yaml.Node {

@@ -61,7 +61,7 @@ var (
 	memberKeys    = []string{"name", "role", "slack", "discord", "timezone", "hours", "regions", "capacity"}
 	ruleKeys      = []string{"name", "status", "trigger", "when", "assign"}
 	conditionKeys = []string{"field", "op", "value", "values", "days", "from", "to", "timezone"}
-	assignKeys    = []string{"method", "members", "field", "skip_away", "working_hours", "respect_capacity"}
+	assignKeys    = []string{"method", "members", "field", "skip_away", "working_hours", "respect_capacity", "when_away", "reassign_after"}
 )
 
 // ParseFile reads and checks a team and rules file (YAML, DESIGN.md

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inboxbot/inboxbot"
 )
@@ -37,6 +38,8 @@ rules:
       skip_away: true
       working_hours: true
       respect_capacity: true
+      when_away: keep             # keep | team | reroute (optional)
+      reassign_after: 15m         # optional: no reply in time -> next eligible member
 `
 
 func TestParseFile_DesignExample(t *testing.T) {
@@ -55,7 +58,8 @@ func TestParseFile_DesignExample(t *testing.T) {
 			{Field: "lead_source", Op: "eq", Value: "facebook-ad"},
 			{Field: "time", Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "08:00", To: "20:00", Timezone: "Europe/Berlin"},
 		},
-		Assign: inboxbot.Assignment{Method: "round_robin", Members: []string{"dana", "lee", "sam"}, SkipAway: true, WorkingHours: true, RespectCapacity: true}}
+		Assign: inboxbot.Assignment{Method: "round_robin", Members: []string{"dana", "lee", "sam"}, SkipAway: true, WorkingHours: true, RespectCapacity: true,
+			WhenAway: inboxbot.WhenAwayKeep, ReassignAfter: 15 * time.Minute}}
 	if len(rs) != 1 || !reflect.DeepEqual(rs[0], want) {
 		t.Fatalf("rules = %+v\nwant %+v", rs, want)
 	}
@@ -187,6 +191,12 @@ func TestParseFile_Errors(t *testing.T) {
 		name, file, want string
 	}{
 		{"syntax", "members: [", "yaml: line 1"},
+		{"unknown when_away", assign("{method: user, members: [dana], when_away: later}"),
+			`line 5: rules[0] "Facebook leads" assign.when_away: unknown value "later" (want keep, team, reroute)`},
+		{"reassign_after not a duration", assign("{method: user, members: [dana], reassign_after: soon}"),
+			`line 5: rules[0] "Facebook leads" assign.reassign_after: "soon" is not a duration (want one like 15m or 1h30m)`},
+		{"reassign_after too short", assign("{method: user, members: [dana], reassign_after: 10s}"),
+			`line 5: rules[0] "Facebook leads" assign.reassign_after: 10s is out of range (want 1m to 720h)`},
 		{"two documents", "members: []\n---\nrules: []\n", "line 2: the file has more than one YAML document"},
 		{"top level list", "- dana\n", "line 1: file: must be a mapping of members, rules"},
 		{"unknown top key", "member: []\n", `line 1: file: unknown key "member" (want members, rules)`},
@@ -313,7 +323,8 @@ func TestExportFile_RoundTrips(t *testing.T) {
 				{Field: "custom.plan", Op: "contains", Value: "true"},
 				{Field: "time", Days: []string{"mon-fri", "sun"}, From: "22:00", To: "06:00", Timezone: "Europe/Berlin"},
 			},
-			Assign: inboxbot.Assignment{Method: "round_robin", Members: []string{"dana", "lee", "yes"}, SkipAway: true, WorkingHours: true, RespectCapacity: true}},
+			Assign: inboxbot.Assignment{Method: "round_robin", Members: []string{"dana", "lee", "yes"}, SkipAway: true, WorkingHours: true, RespectCapacity: true,
+				WhenAway: inboxbot.WhenAwayReroute, ReassignAfter: 90 * time.Minute}},
 		{Priority: 2, Name: "CRM owner", Status: "draft", Trigger: "form.submitted",
 			Assign: inboxbot.Assignment{Method: "custom_field", Field: "sales rep"}},
 		{Priority: 3, Name: "123", Status: "published", Trigger: "contact.tagged",
