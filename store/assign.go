@@ -21,13 +21,8 @@ func (s *Store) Assign(ctx context.Context, ch inboxbot.Change) (inboxbot.Conver
 	)
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		var err error
-		if conv, err = s.lockConversation(ctx, tx, ch.ConversationID); err != nil {
+		if conv, err = s.lockChecked(ctx, tx, ch.ConversationID, ch.Check); err != nil {
 			return err
-		}
-		if ch.Check != nil {
-			if err := ch.Check(conv); err != nil {
-				return err
-			}
 		}
 		if conv.Status != inboxbot.StatusOpen {
 			return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is closed; reopen it first.", conv.Ref())

@@ -252,6 +252,17 @@ func (s *Store) lockConversation(ctx context.Context, tx bun.Tx, id int64) (inbo
 	return cs[0], nil
 }
 
+// lockChecked locks a conversation as lockConversation does and runs
+// check on it, when set: a permission that depends on who holds it cannot
+// race a concurrent change.
+func (s *Store) lockChecked(ctx context.Context, tx bun.Tx, id int64, check func(inboxbot.Conversation) error) (inboxbot.Conversation, error) {
+	conv, err := s.lockConversation(ctx, tx, id)
+	if err == nil && check != nil {
+		err = check(conv)
+	}
+	return conv, err
+}
+
 // lockConversationRow locks a conversation's row alone, for changes that
 // need neither its contact nor its followers.
 func (s *Store) lockConversationRow(ctx context.Context, tx bun.Tx, id int64) (conversationRow, error) {

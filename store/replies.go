@@ -25,13 +25,8 @@ func (s *Store) AddReply(ctx context.Context, r inboxbot.Reply) (inboxbot.Messag
 	)
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		var err error
-		if conv, err = s.lockConversation(ctx, tx, r.ConversationID); err != nil {
+		if conv, err = s.lockChecked(ctx, tx, r.ConversationID, r.Check); err != nil {
 			return err
-		}
-		if r.Check != nil {
-			if err := r.Check(conv); err != nil {
-				return err
-			}
 		}
 		if r.Direction == inboxbot.DirectionOutbound && conv.Status != inboxbot.StatusOpen {
 			return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is closed; reopen it to reply.", conv.Ref())

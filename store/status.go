@@ -23,13 +23,8 @@ func (s *Store) SetStatus(ctx context.Context, ch inboxbot.StatusChange) (inboxb
 	)
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		var err error
-		if conv, err = s.lockConversation(ctx, tx, ch.ConversationID); err != nil {
+		if conv, err = s.lockChecked(ctx, tx, ch.ConversationID, ch.Check); err != nil {
 			return err
-		}
-		if ch.Check != nil {
-			if err := ch.Check(conv); err != nil {
-				return err
-			}
 		}
 		if changed = conv.Status != ch.Status; !changed {
 			return nil
