@@ -85,17 +85,7 @@ func (pg *throwawayPostgres) url() string {
 // must recover; /metrics must count no 500 at all.
 func TestFaults_PostgresCrashUnderLoadIsNever500(t *testing.T) {
 	pg := startThrowawayPostgres(t)
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "inboxbot")
-	build := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	rules := filepath.Join(dir, "team.yaml")
-	if err := os.WriteFile(rules, []byte(teamFile), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	bin, rules := buildWithTeam(t)
 	r := startReplica(t, "a", bin, pg.url(), rules)
 	r.waitReady(t)
 

@@ -70,6 +70,25 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// buildWithTeam builds the inboxbot binary into a temporary folder, with
+// the flags of scripts/test's build so that its build cache is reused, and
+// writes the test team file beside it.
+func buildWithTeam(t *testing.T) (bin, rules string) {
+	t.Helper()
+	dir := t.TempDir()
+	bin = filepath.Join(dir, "inboxbot")
+	build := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	rules = filepath.Join(dir, "team.yaml")
+	if err := os.WriteFile(rules, []byte(teamFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return bin, rules
+}
+
 // TestProcess_TwoReplicasOnPostgres runs the real binary twice on one
 // PostgreSQL schema, as behind a load balancer: one migration, fair
 // round-robin across replicas, and a SIGTERM under load that drops no
@@ -79,18 +98,7 @@ func TestProcess_TwoReplicasOnPostgres(t *testing.T) {
 		t.Skip("process test: builds the binary and runs two replicas on PostgreSQL; skipped under -short")
 	}
 	dbURL := storetest.URL(t, "postgres")
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "inboxbot")
-	// The flags of scripts/test's build, so its build cache is reused.
-	build := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	rules := filepath.Join(dir, "team.yaml")
-	if err := os.WriteFile(rules, []byte(teamFile), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	bin, rules := buildWithTeam(t)
 
 	// Both start at once, so they race for the migration.
 	a := startReplica(t, "a", bin, dbURL, rules)
