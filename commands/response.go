@@ -120,3 +120,43 @@ func reply(title, text string) Response {
 func announce(title, text string) Response {
 	return Response{Outcome: OK, Title: title, Text: text}
 }
+
+// NoticeActions are the buttons a direct message offers its recipient:
+// Show; Unassign on a conversation just given to them, Claim on one that
+// waits in the Team inbox; Reply (while replies are on) and Close where
+// they are likely to answer the contact; Unfollow on news of a
+// conversation they follow, else Follow (an assignee hears of the
+// contact's new messages only as a follower). As on a card, who may
+// really do it is checked on the click.
+func NoticeActions(n inboxbot.Notice, replies bool) []Action {
+	out := []Action{ActionShow}
+	answer := false
+	switch n.Event {
+	case inboxbot.EventAssigned:
+		out = append(out, ActionUnassign)
+		answer = true
+	case inboxbot.EventMessage, inboxbot.EventReopened:
+		if n.Assignee == "" {
+			out = append(out, ActionClaim)
+		}
+		answer = true
+	case inboxbot.EventReplyFailed, inboxbot.EventReassigned:
+		answer = n.Event == inboxbot.EventReplyFailed
+	default: // unassigned, unplaced, waiting, unanswered: in the Team inbox
+		out = append(out, ActionClaim)
+	}
+	if answer && replies {
+		out = append(out, ActionReply)
+	}
+	if answer {
+		out = append(out, ActionClose)
+	}
+	switch n.Event {
+	case inboxbot.EventMessage, inboxbot.EventReopened:
+		out = append(out, ActionUnfollow)
+	case inboxbot.EventReplyFailed:
+	default:
+		out = append(out, ActionFollow)
+	}
+	return out
+}

@@ -31,41 +31,7 @@ func (b *Bot) Send(ctx context.Context, n inboxbot.Notification) error {
 // whether replies to contacts are on.
 func dmMessage(n inboxbot.Notification, replies bool) message {
 	return message{Content: truncate(bot.NoticeText(n.Notice, Style), maxContent),
-		Components: actionRows(n.Notice.ConversationID, dmActions(n.Notice, replies))}
-}
-
-// dmActions are the buttons of a DM: Show, then Unassign for a
-// conversation just given to the recipient or Claim for one that waits,
-// Follow for news of someone else's, and Reply and Close where the
-// recipient is likely to answer the contact (a new message, a reopened
-// conversation, a reply that failed). Who may really do it is checked on
-// the click.
-func dmActions(n inboxbot.Notice, replies bool) []commands.Action {
-	out := []commands.Action{commands.ActionShow}
-	answer := false
-	switch n.Event {
-	case inboxbot.EventAssigned:
-		out = append(out, commands.ActionUnassign)
-		answer = true
-	case inboxbot.EventUnplaced, inboxbot.EventWaiting, inboxbot.EventUnassigned:
-		out = append(out, commands.ActionClaim, commands.ActionFollow)
-	case inboxbot.EventReassigned:
-		out = append(out, commands.ActionFollow)
-	case inboxbot.EventMessage:
-		if n.Assignee == "" {
-			out = append(out, commands.ActionClaim)
-		}
-		answer = true
-	case inboxbot.EventReopened, inboxbot.EventReplyFailed:
-		answer = true
-	}
-	if answer && replies {
-		out = append(out, commands.ActionReply)
-	}
-	if answer {
-		out = append(out, commands.ActionClose)
-	}
-	return out
+		Components: actionRows(n.Notice.ConversationID, commands.NoticeActions(n.Notice, replies))}
 }
 
 // dmChannel returns the DM channel with a user, asking Discord once per

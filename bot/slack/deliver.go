@@ -123,39 +123,9 @@ func (a *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
 }
 
 // dmBlocks are the blocks of a DM: the notice, then the buttons that fit
-// the event: Show; Unassign or Claim; Reply (while replies are on) where
-// the recipient is likely to answer the contact; Close or Reopen; Follow
-// or Unfollow. The command layer checks each click, as on the card.
+// the event (commands.NoticeActions).
 func dmBlocks(n inboxbot.Notice, text string, replies bool) []slack.Block {
-	acts := []commands.Action{commands.ActionShow}
-	answer := false
-	switch n.Event {
-	case inboxbot.EventAssigned:
-		acts = append(acts, commands.ActionUnassign)
-		answer = true
-	case inboxbot.EventMessage, inboxbot.EventReopened:
-		if n.Assignee == "" {
-			acts = append(acts, commands.ActionClaim)
-		}
-		answer = true
-	case inboxbot.EventReplyFailed:
-		answer = true
-	default:
-		acts = append(acts, commands.ActionClaim)
-	}
-	if answer && replies {
-		acts = append(acts, commands.ActionReply)
-	}
-	if answer {
-		acts = append(acts, commands.ActionClose)
-	}
-	switch n.Event {
-	case inboxbot.EventMessage, inboxbot.EventReopened:
-		acts = append(acts, commands.ActionUnfollow)
-	case inboxbot.EventReplyFailed:
-	default:
-		acts = append(acts, commands.ActionFollow)
-	}
+	acts := commands.NoticeActions(n, replies)
 	conv := inboxbot.Conversation{ID: n.ConversationID, Status: inboxbot.StatusOpen}
 	return []slack.Block{section(text), slack.NewActionBlock("", actionElements(conv, acts)...)}
 }
