@@ -194,12 +194,14 @@ func CheckText(field, s string, max int) error {
 
 // Clip shortens a value for quoting it back in an error: a pasted page is
 // not echoed whole.
-func Clip(s string) string {
-	const limit = 40
-	if utf8.RuneCountInString(s) <= limit {
+func Clip(s string) string { return Cut(s, 40) }
+
+// Cut shortens s to at most n characters, marking a cut with "…".
+func Cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	return string([]rune(s)[:limit-1]) + "…"
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 func invalid(format string, args ...any) error { return Errorf(EINVALID, format, args...) }

@@ -67,7 +67,7 @@ func NoticeText(n inboxbot.Notice, st Style) string {
 	case inboxbot.EventReplyFailed:
 		s := fmt.Sprintf("Your reply on %s could not be delivered", conv)
 		if n.Message != nil {
-			s += ": " + st.Quote(excerpt(n.Message.Body))
+			s += ": " + st.Quote(inboxbot.Cut(n.Message.Body, 140))
 		}
 		return s + ". The receiving system said: " + st.Text(n.Reason)
 	}
@@ -91,16 +91,6 @@ func handedOn(n inboxbot.Notice, st Style, conv string) string {
 		return fmt.Sprintf("%s reassigned %s to %s.", byWhom(n, st), conv, st.Text(n.Assignee))
 	}
 	return fmt.Sprintf("%s unassigned %s; it is back in the Team inbox.", byWhom(n, st), conv)
-}
-
-// excerpt is the start of a message for a notification.
-func excerpt(body string) string {
-	const n = 140
-	r := []rune(body)
-	if len(r) <= n {
-		return body
-	}
-	return string(r[:n-1]) + "…"
 }
 
 // byWhom names who made a change: a member, a rule, the contact's owner.

@@ -178,7 +178,7 @@ func distance(a, b string) int {
 const echoLimit = 40
 
 // clip shortens typed text for quoting in a message.
-func clip(s string) string { return cut(s, echoLimit) }
+func clip(s string) string { return inboxbot.Cut(s, echoLimit) }
 
 func parseHelp(args []string) (Command, error) {
 	if len(args) == 0 {

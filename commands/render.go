@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/inboxbot/inboxbot"
 )
@@ -52,15 +51,7 @@ func (s *Service) when(t time.Time) string {
 // excerpt is body on one line, whitespace collapsed as in the list
 // preview, cut to at most n characters.
 func excerpt(body string, n int) string {
-	return cut(strings.Join(strings.Fields(body), " "), n)
-}
-
-// cut shortens s to at most n characters, marking a cut with "…".
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
+	return inboxbot.Cut(strings.Join(strings.Fields(body), " "), n)
 }
 
 // orNone shows an empty value as "none".

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -316,12 +315,7 @@ func (s *Store) TagContact(ctx context.Context, externalID string, add, remove [
 }
 
 func preview(body string) string {
-	body = strings.Join(strings.Fields(body), " ")
-	if utf8.RuneCountInString(body) <= previewLength {
-		return body
-	}
-	r := []rune(body)
-	return string(r[:previewLength-1]) + "…"
+	return inboxbot.Cut(strings.Join(strings.Fields(body), " "), previewLength)
 }
 
 func maxTime(a, b time.Time) time.Time {

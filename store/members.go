@@ -345,11 +345,3 @@ func (s *Store) updateMember(ctx context.Context, id int64, set string, arg any)
 	}
 	return nil
 }
-
-// clip shortens what a person typed for quoting it back.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:39]) + "…"
-	}
-	return s
-}

@@ -14,7 +14,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
@@ -149,7 +148,7 @@ func (c *Console) line(ctx context.Context, line string) bool {
 		if strings.HasPrefix(word, "#") {
 			break // a comment in a script
 		}
-		fmt.Fprintf(c.Out, "! Unknown input %q. Type /inbox ..., inbound ..., as NAME, help or quit.\n", clip(word))
+		fmt.Fprintf(c.Out, "! Unknown input %q. Type /inbox ..., inbound ..., as NAME, help or quit.\n", inboxbot.Clip(word))
 	}
 	return false
 }
@@ -216,16 +215,6 @@ type printer struct {
 func (p *printer) Send(ctx context.Context, n inboxbot.Notification) error {
 	p.sent = append(p.sent, n)
 	return nil
-}
-
-// clip shortens a typed word for quoting it back, as the commands do: a
-// pasted page is not echoed whole.
-func clip(s string) string {
-	const limit = 40
-	if utf8.RuneCountInString(s) <= limit {
-		return s
-	}
-	return string([]rune(s)[:limit-1]) + "…"
 }
 
 // MaxLineBytes is the longest line the console reads; a longer one is

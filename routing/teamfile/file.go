@@ -6,7 +6,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -158,8 +157,8 @@ func (p *parser) addf(n *yaml.Node, path, format string, args ...any) {
 	for i, a := range args {
 		// A bad value is quoted, not copied: a 50 MB value makes a
 		// 50 MB error line.
-		if s, ok := a.(string); ok && utf8.RuneCountInString(s) > maxQuote {
-			args[i] = string([]rune(s)[:maxQuote-1]) + "…"
+		if s, ok := a.(string); ok {
+			args[i] = inboxbot.Cut(s, maxQuote)
 		}
 	}
 	msg := fmt.Sprintf(format, args...)
