@@ -56,8 +56,9 @@ type Response struct {
 	Error string
 	// Usage is the usage line of the command, shown with a rejection.
 	Usage string
-	// Updated are the conversations the command changed; adapters refresh
-	// their cards in the inbox channels.
+	// Updated are the conversations the command changed. Nothing needs it
+	// to keep cards in step: the card loop (bot.Cards) edits every card
+	// whose conversation moved, whoever moved it; tests read it.
 	Updated []inboxbot.Conversation
 }
 

@@ -160,30 +160,10 @@ func actionRows(id int64, actions []commands.Action) []discordgo.MessageComponen
 	return rows[:min(len(rows), maxRows)]
 }
 
-// inboxActions are the buttons of a card in the inbox channel, which the
-// whole team sees: what anyone might do next. Who may really do it is
-// checked on the click, and a refusal is explained to the clicker alone.
-// A closed conversation offers only Show, Follow and Reopen; Reply is
-// offered only while replies are on (an outbound webhook delivers them).
-func inboxActions(c inboxbot.Conversation, replies bool) []commands.Action {
-	if c.Status != inboxbot.StatusOpen {
-		return []commands.Action{commands.ActionShow, commands.ActionFollow, commands.ActionReopen}
-	}
-	out := []commands.Action{commands.ActionShow, commands.ActionClaim}
-	if c.Assigned() {
-		out[1] = commands.ActionUnassign
-	}
-	out = append(out, commands.ActionFollow, commands.ActionUnfollow)
-	if replies {
-		out = append(out, commands.ActionReply)
-	}
-	return append(out, commands.ActionClose, commands.ActionAssign)
-}
-
 // cardMessage is the inbox-channel card of c; replies says whether replies
 // to contacts are on.
 func cardMessage(c inboxbot.Conversation, replies bool) message {
-	return message{Embeds: []*discordgo.MessageEmbed{cardEmbed(c)}, Components: actionRows(c.ID, inboxActions(c, replies))}
+	return message{Embeds: []*discordgo.MessageEmbed{cardEmbed(c)}, Components: actionRows(c.ID, commands.CardActions(c, replies))}
 }
 
 // RenderCard posts the conversation's card in the inbox channel, or edits

@@ -2,7 +2,6 @@ package discord
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -138,12 +137,8 @@ func (b *Bot) command(ctx context.Context, i *discordgo.Interaction) message {
 		return b.errorMessage(err)
 	}
 	req := b.request(i, text)
-	if d.Resolved != nil && (strings.HasPrefix(text, "assign ") || strings.HasPrefix(text, "contact assign ")) {
-		for id, u := range d.Resolved.Users {
-			if err := b.ensureMember(ctx, id, u, d.Resolved.Members[id]); err != nil {
-				return b.errorMessage(err)
-			}
-		}
+	if d.Resolved != nil {
+		req.People = resolved{users: d.Resolved.Users, members: d.Resolved.Members}
 	}
 	return renderResponse(b.cfg.Service.Run(ctx, req))
 }
@@ -158,18 +153,14 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction) answer {
 	}
 	req := b.request(i, "")
 	act := commands.ActionRequest{Platform: inboxbot.PlatformDiscord, UserID: req.UserID, UserName: req.UserName,
-		ConversationID: id, Action: action}
+		ConversationID: id, Action: action, Team: req.Team,
+		People: resolved{users: d.Resolved.Users, members: d.Resolved.Members}}
 	if action == commands.ActionAssign {
-		target, u, member, ok := selection(d)
-		if !ok {
+		if len(d.Values) != 1 {
 			m := message{Content: "⚠️ Pick one member to assign.", Ephemeral: true}
 			return answer{resp: reply(m), followUp: &m}
 		}
-		if err := b.ensureMember(ctx, target, u, member); err != nil {
-			m := b.errorMessage(err)
-			return answer{resp: reply(m), followUp: &m}
-		}
-		act.Target = "<@" + target + ">"
+		act.Target = "<@" + d.Values[0] + ">"
 	}
 	r := b.cfg.Service.Act(ctx, act)
 	m := renderResponse(r)
@@ -188,21 +179,10 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction) answer {
 	return answer{resp: reply(m), followUp: &m}
 }
 
-// selection is the one user picked in a user select, with what Discord
-// resolved of them (either may be nil); ok is false unless exactly one was
-// picked.
-func selection(d discordgo.MessageComponentInteractionData) (id string, u *discordgo.User, m *discordgo.Member, ok bool) {
-	if len(d.Values) != 1 {
-		return "", nil, nil, false
-	}
-	id = d.Values[0]
-	return id, d.Resolved.Users[id], d.Resolved.Members[id], true
-}
-
 // request is a commands.Request for the person behind i.
 func (b *Bot) request(i *discordgo.Interaction, text string) commands.Request {
 	u, name := invoker(i)
-	return commands.Request{Platform: inboxbot.PlatformDiscord, UserID: u, UserName: name, Text: text}
+	return commands.Request{Platform: inboxbot.PlatformDiscord, UserID: u, UserName: name, Text: text, Team: i.GuildID}
 }
 
 // invoker is the user id behind an interaction and the name a new member
@@ -230,21 +210,20 @@ func displayName(u *discordgo.User, m *discordgo.Member) string {
 	return u.Username
 }
 
-// ensureMember makes a Discord user someone picked (in a user select or a
-// member option) a member, the same way a first command would.
-func (b *Bot) ensureMember(ctx context.Context, id string, u *discordgo.User, m *discordgo.Member) error {
-	if !inboxbot.ValidUserID(inboxbot.PlatformDiscord, id) {
-		return inboxbot.Errorf(inboxbot.EINVALID, "That is not a Discord user.")
+// resolved are the users an interaction carried, as Discord resolved them
+// (commands.People): whoever was picked in a select or named in an option.
+type resolved struct {
+	users   map[string]*discordgo.User
+	members map[string]*discordgo.Member
+}
+
+// Person is the resolved user id (commands.People).
+func (r resolved) Person(_ context.Context, id string) (commands.Person, error) {
+	u := r.users[id]
+	if u == nil {
+		return commands.Person{}, inboxbot.Errorf(inboxbot.ENOTFOUND, "Discord did not say who that is.")
 	}
-	if u != nil && u.Bot {
-		return inboxbot.Errorf(inboxbot.EINVALID, "Bots cannot take conversations.")
-	}
-	name := displayName(u, m)
-	if name == "" {
-		name = id
-	}
-	_, err := b.cfg.Service.Store.EnsurePlatformMember(ctx, inboxbot.PlatformDiscord, id, name)
-	return err
+	return commands.Person{ID: id, Name: displayName(u, r.members[id]), Bot: u.Bot}, nil
 }
 
 // errorMessage shows err to the person: its message when it has a code,

@@ -160,10 +160,7 @@ func listEmbed(cs []commands.Card) *discordgo.MessageEmbed {
 
 // listLine is "**#12** Jane Doe · sms · dana · “Hi, I need a quote”".
 func listLine(c inboxbot.Conversation) string {
-	who := "Team inbox"
-	if c.Assigned() {
-		who = Escape(c.AssigneeName)
-	}
+	who := Escape(commands.Holder(c))
 	if c.Status != inboxbot.StatusOpen {
 		who += " · " + string(c.Status)
 	}

@@ -59,30 +59,6 @@ func section(text string) *slack.SectionBlock {
 	return slack.NewSectionBlock(mrkdwn(clip(text, maxSectionText)), nil, nil)
 }
 
-// channelActions are the actions a conversation's inbox-channel card
-// offers. Everyone sees the card, so it offers what makes sense for the
-// conversation's state; the command layer checks each clicker's rights.
-// Reply is offered only while replies are on (an outbound webhook is set).
-func channelActions(conv inboxbot.Conversation, replies bool) []commands.Action {
-	if conv.Status != inboxbot.StatusOpen {
-		return []commands.Action{commands.ActionReopen, commands.ActionShow, commands.ActionFollow}
-	}
-	var out []commands.Action
-	if !conv.Assigned() {
-		out = append(out, commands.ActionClaim, commands.ActionAssign)
-	} else {
-		out = append(out, commands.ActionAssign, commands.ActionUnassign)
-	}
-	if replies {
-		out = append(out, commands.ActionReply)
-	}
-	out = append(out, commands.ActionFollow)
-	if len(conv.Followers) > 0 {
-		out = append(out, commands.ActionUnfollow)
-	}
-	return append(out, commands.ActionClose, commands.ActionShow)
-}
-
 // replyFailedText marks a card whose last reply did not reach the contact.
 const replyFailedText = ":warning: The last reply to the contact was not delivered — *Show* for why."
 
@@ -99,7 +75,7 @@ func cardBlocks(conv inboxbot.Conversation, acts []commands.Action) []slack.Bloc
 	}
 	assignee := "_Team inbox_"
 	if conv.Assigned() {
-		assignee = escape(conv.AssigneeName)
+		assignee = escape(commands.Holder(conv))
 	}
 	fields := []*slack.TextBlockObject{
 		field("Assignee", assignee),
@@ -180,7 +156,7 @@ func rowBlock(c commands.Card) slack.Block {
 	conv := c.Conversation
 	who := "_Team inbox_"
 	if conv.Assigned() {
-		who = escape(conv.AssigneeName)
+		who = escape(commands.Holder(conv))
 	}
 	text := fmt.Sprintf("*%s* %s · %s · %s", conv.Ref(), escape(conv.Contact.DisplayName()), escape(conv.Channel), who)
 	if conv.Status != inboxbot.StatusOpen {

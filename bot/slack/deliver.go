@@ -62,7 +62,7 @@ func slackError(err error) string {
 func (a *Adapter) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.Card, error) {
 	card := job.Card
 	conv := job.Conversation
-	blocks := cardBlocks(conv, channelActions(conv, a.service.Replies))
+	blocks := cardBlocks(conv, commands.CardActions(conv, a.service.Replies))
 	opts := []slack.MsgOption{
 		slack.MsgOptionText(clip(cardText(conv), maxMessageText), false),
 		slack.MsgOptionBlocks(blocks...),
@@ -89,11 +89,7 @@ func (a *Adapter) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.C
 
 // cardText is a card's notification text: what a phone shows.
 func cardText(conv inboxbot.Conversation) string {
-	who := "Team inbox"
-	if conv.Assigned() {
-		who = conv.AssigneeName
-	}
-	return escape(conv.Ref() + " " + conv.Contact.DisplayName() + " (" + conv.Channel + "): " + who)
+	return escape(commands.Headline(conv))
 }
 
 // Send delivers a notification as a direct message (bot.Sender): the

@@ -150,7 +150,6 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, answ
 		name := a.userName(ctx, ic.User.ID, firstOf(ic.User.Name, ic.User.Username))
 		resp := a.service.Act(ctx, commands.ActionRequest{Platform: platform, UserID: ic.User.ID, UserName: name,
 			ConversationID: meta.ConversationID, Action: commands.ActionReply, Text: text})
-		a.count(resp)
 		done <- resp
 	})
 	var resp commands.Response

@@ -51,11 +51,11 @@ func renderings() map[string][]slack.Block {
 	closed.Status, failed.ReplyFailed = inboxbot.StatusClosed, true
 	reopened := inboxbot.NoticeOf(inboxbot.EventReopened, assigned(jane))
 	return map[string][]slack.Block{
-		"card-unassigned":   cardBlocks(jane, channelActions(jane, true)),
-		"card-assigned":     cardBlocks(assigned(jane), channelActions(assigned(jane), true)),
-		"card-closed":       cardBlocks(closed, channelActions(closed, true)),
-		"card-reply-failed": cardBlocks(failed, channelActions(failed, true)),
-		"card-replies-off":  cardBlocks(jane, channelActions(jane, false)),
+		"card-unassigned":   cardBlocks(jane, commands.CardActions(jane, true)),
+		"card-assigned":     cardBlocks(assigned(jane), commands.CardActions(assigned(jane), true)),
+		"card-closed":       cardBlocks(closed, commands.CardActions(closed, true)),
+		"card-reply-failed": cardBlocks(failed, commands.CardActions(failed, true)),
+		"card-replies-off":  cardBlocks(jane, commands.CardActions(jane, false)),
 		"list-25":           responseMessage(list).Blocks,
 		"dm-assigned":       dmBlocks(notice, bot.NoticeText(notice, mrkdwnStyle), true),
 		"dm-reopened":       dmBlocks(reopened, bot.NoticeText(reopened, mrkdwnStyle), true),
@@ -137,7 +137,7 @@ func TestRender_AContactCannotPingAnyone(t *testing.T) {
 		Cards: []commands.Card{{Conversation: evil}, {Conversation: evil}}}
 	refusal := commands.Response{Outcome: commands.Rejected, Error: "<!channel> is not a member", Usage: "<x>"}
 	all := map[string][]slack.Block{
-		"card":     cardBlocks(evil, channelActions(evil, true)),
+		"card":     cardBlocks(evil, commands.CardActions(evil, true)),
 		"single":   responseMessage(commands.Response{Outcome: commands.OK, Cards: resp.Cards[:1]}).Blocks,
 		"list":     responseMessage(resp).Blocks,
 		"refusal":  responseMessage(refusal).Blocks,
@@ -193,7 +193,7 @@ func TestRender_LongOutputIsTruncatedWithinLimits(t *testing.T) {
 	}
 	for name, blocks := range map[string][]slack.Block{
 		"response": responseMessage(resp).Blocks,
-		"card":     cardBlocks(long, channelActions(long, true)),
+		"card":     cardBlocks(long, commands.CardActions(long, true)),
 	} {
 		raw, _ := json.Marshal(blocks)
 		if why := slacktest.CheckBlocks(raw, 50); why != "" {

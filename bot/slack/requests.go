@@ -8,7 +8,6 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/commands"
 )
 
@@ -98,8 +97,8 @@ func (a *Adapter) slash(ctx context.Context, cmd slack.SlashCommand, reply func(
 	answer := make(chan *slack.Msg, 1)
 	inTime := a.later(ctx, func(ctx context.Context) {
 		name := a.userName(ctx, cmd.UserID, cmd.UserName)
-		resp := a.service.Run(ctx, commands.Request{Platform: platform, UserID: cmd.UserID, UserName: name, Text: cmd.Text})
-		a.count(resp)
+		resp := a.service.Run(ctx, commands.Request{Platform: platform, UserID: cmd.UserID, UserName: name, Text: cmd.Text,
+			Team: cmd.TeamID, People: a})
 		answer <- replyMsg(resp)
 	})
 	if inTime {
@@ -142,7 +141,6 @@ func (a *Adapter) interact(ctx context.Context, ic slack.InteractionCallback) {
 		if !ok {
 			continue
 		}
-		a.count(resp)
 		if resp.Outcome == commands.OK && resp.Command != "show" {
 			resp = commands.Response{Outcome: commands.OK, Ephemeral: true, Title: resp.Title}
 		}
@@ -177,7 +175,8 @@ func (a *Adapter) act(ctx context.Context, ic slack.InteractionCallback, name st
 		a.log.Warn("slack: unknown action", "action_id", clip(act.ActionID, 80))
 		return commands.Response{}, false
 	}
-	req := commands.ActionRequest{Platform: platform, UserID: userID, UserName: name, ConversationID: convID, Action: action}
+	req := commands.ActionRequest{Platform: platform, UserID: userID, UserName: name, ConversationID: convID, Action: action,
+		Team: ic.Team.ID, People: a}
 	if action == commands.ActionReply {
 		return a.startReply(ctx, ic, req)
 	}
@@ -185,12 +184,8 @@ func (a *Adapter) act(ctx context.Context, ic slack.InteractionCallback, name st
 		if act.SelectedUser == "" {
 			return commands.Response{}, false
 		}
-		// Someone who never used the bot becomes a member first, named
-		// as Slack names them, so the assignment can find them.
-		if err := a.ensureMember(ctx, act.SelectedUser, ""); err != nil {
-			a.log.Error("slack: could not add the selected user as a member", "user", act.SelectedUser, "err", err)
-			return commands.Response{Command: "assign", Outcome: commands.Failed, Ephemeral: true, Error: inboxbot.ErrorMessage(err)}, true
-		}
+		// Someone who never used the bot joins on the way (commands'
+		// member rules, with Person).
 		req.Target = "<@" + act.SelectedUser + ">"
 	}
 	return a.service.Act(ctx, req), true

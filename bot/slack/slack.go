@@ -39,9 +39,6 @@ type Config struct {
 	Log     *slog.Logger
 	// Registerer receives the adapter's metrics; nil registers none.
 	Registerer prometheus.Registerer
-	// Commands counts each command or button response by command and
-	// outcome (server.Metrics.Command); nil counts nothing.
-	Commands func(command, outcome string)
 	// Now is the clock of signature timestamps; nil means time.Now.
 	Now func() time.Time
 	// ReplyBudget is how long a slash command may run before the answer
@@ -140,13 +137,6 @@ func (a *Adapter) later(ctx context.Context, fn func(ctx context.Context)) bool 
 		return true
 	case <-t.C:
 		return false
-	}
-}
-
-// count records a command's outcome.
-func (a *Adapter) count(r commands.Response) {
-	if a.cfg.Commands != nil {
-		a.cfg.Commands(r.Command, string(r.Outcome))
 	}
 }
 

@@ -24,7 +24,7 @@ func startSlack(env adapterEnv) (adapter, error) {
 		BotToken: sc.BotToken, SigningSecret: sc.SigningSecret, AppToken: sc.AppToken,
 		InboxChannel: sc.InboxChannel, APIURL: sc.APIURL,
 		Service: env.service, Log: env.log.With("platform", "slack"),
-		Registerer: env.metrics.Registry, Commands: env.metrics.Command,
+		Registerer: env.metrics.Registry,
 	})
 	if err != nil {
 		return adapter{}, err
