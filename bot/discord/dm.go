@@ -22,6 +22,9 @@ func (b *Bot) Send(ctx context.Context, n inboxbot.Notification) error {
 	}
 	m := dmMessage(n, b.cfg.Service.Replies)
 	if _, err := b.session.ChannelMessageSendComplex(channel, m.send(), discordgo.WithContext(ctx)); err != nil {
+		if unknownChannel(err) {
+			b.dms.Forget(n.To)
+		}
 		return fmt.Errorf("DM %s: %w", n.To, restError(err))
 	}
 	return nil
@@ -35,20 +38,15 @@ func dmMessage(n inboxbot.Notification, replies bool) message {
 }
 
 // dmChannel returns the DM channel with a user, asking Discord once per
-// user and process.
+// user while the cache keeps it (Send forgets it on unknown channel).
 func (b *Bot) dmChannel(ctx context.Context, user string) (string, error) {
-	b.mu.Lock()
-	ch, ok := b.dms[user]
-	b.mu.Unlock()
-	if ok {
+	if ch, ok := b.dms.Get(user); ok {
 		return ch, nil
 	}
 	c, err := b.session.UserChannelCreate(user, discordgo.WithContext(ctx))
 	if err != nil {
 		return "", fmt.Errorf("open DM with %s: %w", user, restError(err))
 	}
-	b.mu.Lock()
-	b.dms[user] = c.ID
-	b.mu.Unlock()
+	b.dms.Put(user, c.ID)
 	return c.ID, nil
 }

@@ -20,11 +20,11 @@ func (b *Bot) Run(ctx context.Context) error {
 	})
 	defer remove()
 	removeMessages := b.session.AddHandler(func(s *discordgo.Session, mc *discordgo.MessageCreate) {
-		b.wg.Add(1)
-		defer b.wg.Done()
-		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
-		defer cancel()
-		b.metrics.message(b.onMessage(work, mc.Message))
+		b.deadline.Go(func() {
+			work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
+			defer cancel()
+			b.metrics.message(b.onMessage(work, mc.Message))
+		})
 	})
 	defer removeMessages()
 	if err := b.open(); err != nil {

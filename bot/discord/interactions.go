@@ -7,6 +7,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/commands"
 )
 
@@ -35,50 +36,33 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, mode string,
 	}
 	if resp, ok := b.instant(i); ok {
 		if err := ack(resp); err != nil {
-			b.log().Warn("discord: answering an interaction failed", "interaction", i.ID, "err", restError(err))
+			b.log().Warn("discord: answering an interaction failed", "interaction", i.ID, "err", bot.Redact(restError(err)))
 		}
 		return
 	}
-	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		// Suggestions cannot be deferred; late ones are simply not shown.
+		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 		defer cancel()
 		if err := ack(b.work(work, i).resp); err != nil {
-			b.log().Warn("discord: answering autocomplete failed", "err", restError(err))
+			b.log().Warn("discord: answering autocomplete failed", "err", bot.Redact(restError(err)))
 		}
 		return
 	}
-	done := make(chan answer, 1)
-	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
-		done <- b.work(work, i)
-	}()
-	timer := time.NewTimer(b.cfg.Budget)
-	defer timer.Stop()
-	select {
-	case a := <-done:
-		cancel()
+	bot.Answer(ctx, b.deadline, func(ctx context.Context) answer { return b.work(ctx, i) }, func(a answer) {
 		if err := ack(a.resp); err != nil {
-			b.log().Warn("discord: answering an interaction failed", "interaction", i.ID, "err", restError(err))
+			b.log().Warn("discord: answering an interaction failed", "interaction", i.ID, "err", bot.Redact(restError(err)))
 		}
-		return
-	case <-timer.C:
-	}
-	deferred := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}
-	ackErr := ack(deferred)
-	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
-		defer cancel()
-		a := <-done
+	}, func() error {
+		return ack(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}})
+	}, func(ctx context.Context, a answer, ackErr error) {
 		if ackErr != nil {
-			b.log().Warn("discord: deferring an interaction failed; its answer is lost", "interaction", i.ID, "err", restError(ackErr))
+			b.log().Warn("discord: deferring an interaction failed; its answer is lost", "interaction", i.ID, "err", bot.Redact(restError(ackErr)))
 			return
 		}
-		b.followUp(work, i, a)
-	}()
+		b.followUp(ctx, i, a)
+	})
 }
 
 // followUp sends the answer of deferred work. The first follow-up takes
@@ -94,12 +78,12 @@ func (b *Bot) followUp(ctx context.Context, i *discordgo.Interaction, a answer) 
 		first = message{Content: "Posted for the team below.", Ephemeral: true}
 	}
 	if _, err := b.session.FollowupMessageCreate(i, true, first.webhook(), discordgo.WithContext(ctx)); err != nil {
-		b.log().Warn("discord: follow-up failed", "interaction", i.ID, "err", restError(err))
+		b.log().Warn("discord: follow-up failed", "interaction", i.ID, "err", bot.Redact(restError(err)))
 		return
 	}
 	if !m.Ephemeral {
 		if _, err := b.session.FollowupMessageCreate(i, true, m.webhook(), discordgo.WithContext(ctx)); err != nil {
-			b.log().Warn("discord: follow-up failed", "interaction", i.ID, "err", restError(err))
+			b.log().Warn("discord: follow-up failed", "interaction", i.ID, "err", bot.Redact(restError(err)))
 		}
 	}
 }

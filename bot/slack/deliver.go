@@ -110,7 +110,7 @@ func (a *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
 	if err != nil {
 		a.metrics.apiError("chat.postMessage", err)
 		if slackError(err) == "channel_not_found" {
-			a.forgetDM(n.To)
+			a.dms.Forget(n.To)
 		}
 		return outcome(err)
 	}
@@ -126,12 +126,10 @@ func dmBlocks(n inboxbot.Notice, text string, replies bool) []slack.Block {
 	return []slack.Block{section(text), slack.NewActionBlock("", actionElements(conv, acts)...)}
 }
 
-// dmChannel returns the DM channel with a user, opening it once.
+// dmChannel returns the DM channel with a user, opening it once (the
+// cache forgets it when Slack says channel_not_found).
 func (a *Adapter) dmChannel(ctx context.Context, userID string) (string, error) {
-	a.mu.Lock()
-	ch, ok := a.dms[userID]
-	a.mu.Unlock()
-	if ok {
+	if ch, ok := a.dms.Get(userID); ok {
 		return ch, nil
 	}
 	c, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}, ReturnIM: true})
@@ -139,14 +137,6 @@ func (a *Adapter) dmChannel(ctx context.Context, userID string) (string, error) 
 		a.metrics.apiError("conversations.open", err)
 		return "", outcome(err)
 	}
-	a.mu.Lock()
-	a.dms[userID] = c.ID
-	a.mu.Unlock()
+	a.dms.Put(userID, c.ID)
 	return c.ID, nil
-}
-
-func (a *Adapter) forgetDM(userID string) {
-	a.mu.Lock()
-	delete(a.dms, userID)
-	a.mu.Unlock()
 }

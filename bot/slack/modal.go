@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/commands"
 )
 
@@ -145,29 +146,20 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, answ
 			replyBlock: "This form cannot be sent; close it and press Reply again."}))
 		return
 	}
-	done := make(chan commands.Response, 1)
-	inTime := a.later(ctx, func(ctx context.Context) {
+	bot.Answer(ctx, a.deadline, func(ctx context.Context) commands.Response {
 		name := a.userName(ctx, ic.User.ID, firstOf(ic.User.Name, ic.User.Username))
-		resp := a.service.Act(ctx, commands.ActionRequest{Platform: platform, UserID: ic.User.ID, UserName: name,
+		return a.service.Act(ctx, commands.ActionRequest{Platform: platform, UserID: ic.User.ID, UserName: name,
 			ConversationID: meta.ConversationID, Action: commands.ActionReply, Text: text})
-		done <- resp
-	})
-	var resp commands.Response
-	if inTime {
-		if resp = <-done; resp.Outcome != commands.OK {
+	}, func(resp commands.Response) {
+		if resp.Outcome != commands.OK {
 			answer(slack.NewErrorsViewSubmissionResponse(map[string]string{replyBlock: clip(resp.Error, maxViewError)}))
 			return
 		}
-	}
-	answer(nil)
-	a.inflight.Add(1)
-	go func() {
-		defer a.inflight.Done()
-		if !inTime {
-			resp = <-done
-		}
-		a.confirmReply(context.WithoutCancel(ctx), meta.ResponseURL, resp)
-	}()
+		answer(nil)
+		a.deadline.Go(func() { a.confirmReply(context.WithoutCancel(ctx), meta.ResponseURL, resp) })
+	}, func() error { answer(nil); return nil }, func(ctx context.Context, resp commands.Response, _ error) {
+		a.confirmReply(ctx, meta.ResponseURL, resp)
+	})
 }
 
 // confirmReply tells the person who sent a reply how it went, ephemerally

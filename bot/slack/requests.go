@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/commands"
 )
 
@@ -94,24 +95,13 @@ func decodeAction(act *slack.BlockAction) (commands.Action, int64, bool) {
 // unless the command layer made them public.
 func (a *Adapter) slash(ctx context.Context, cmd slack.SlashCommand, reply func(*slack.Msg)) {
 	a.metrics.interaction("slash_command")
-	answer := make(chan *slack.Msg, 1)
-	inTime := a.later(ctx, func(ctx context.Context) {
+	bot.Answer(ctx, a.deadline, func(ctx context.Context) *slack.Msg {
 		name := a.userName(ctx, cmd.UserID, cmd.UserName)
-		resp := a.service.Run(ctx, commands.Request{Platform: platform, UserID: cmd.UserID, UserName: name, Text: cmd.Text,
-			Team: cmd.TeamID, People: a})
-		answer <- replyMsg(resp)
+		return replyMsg(a.service.Run(ctx, commands.Request{Platform: platform, UserID: cmd.UserID, UserName: name, Text: cmd.Text,
+			Team: cmd.TeamID, People: a}))
+	}, reply, func() error { reply(nil); return nil }, func(ctx context.Context, m *slack.Msg, _ error) {
+		a.respond(ctx, cmd.ResponseURL, m)
 	})
-	if inTime {
-		reply(<-answer)
-		return
-	}
-	reply(nil)
-	a.inflight.Add(1)
-	go func() {
-		defer a.inflight.Done()
-		m := <-answer
-		a.respond(context.WithoutCancel(ctx), cmd.ResponseURL, m)
-	}()
 }
 
 // replyMsg is a Response as a slash command or response_url message.
@@ -205,14 +195,14 @@ func (a *Adapter) respond(ctx context.Context, url string, m *slack.Msg) {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		a.log.Warn("slack: bad response_url", "err", err)
+		a.log.Warn("slack: bad response_url", "err", bot.Redact(err))
 		return
 	}
 	req.Header.Set("Content-Type", "application/json")
 	res, err := a.http.Do(req)
 	if err != nil {
 		a.metrics.apiError("response_url", err)
-		a.log.Warn("slack: posting to response_url failed", "err", err)
+		a.log.Warn("slack: posting to response_url failed", "err", bot.Redact(err))
 		return
 	}
 	res.Body.Close()

@@ -18,6 +18,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/commands"
 )
 
@@ -41,10 +42,10 @@ type Config struct {
 	Registerer prometheus.Registerer
 	// Now is the clock of signature timestamps; nil means time.Now.
 	Now func() time.Time
-	// ReplyBudget is how long a slash command may run before the answer
-	// goes to response_url instead of the HTTP response; 0 means 2s, which
-	// leaves a second of Slack's three for the network.
-	ReplyBudget time.Duration
+	// Budget is how long a command, click or form may run before Slack is
+	// acknowledged and the answer follows at response_url; 0 means 2s,
+	// which leaves a second of Slack's three for the network.
+	Budget time.Duration
 	// HTTPClient makes every outgoing call; nil means a client with a 30s timeout.
 	HTTPClient *http.Client
 }
@@ -63,11 +64,11 @@ type Adapter struct {
 	// ids by user id. Both are only caches: losing them costs a call.
 	mu    sync.Mutex
 	names map[string]string
-	dms   map[string]string
+	dms   *bot.DMChannels
 
-	// inflight tracks work that continues after Slack was answered, so
-	// that shutdown waits for it.
-	inflight sync.WaitGroup
+	// deadline answers Slack in time and tracks the work that continues
+	// after Slack was answered, so that shutdown waits for it.
+	deadline *bot.Deadline
 }
 
 // New builds the adapter. It makes no network call.
@@ -81,8 +82,8 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	if cfg.ReplyBudget == 0 {
-		cfg.ReplyBudget = 2 * time.Second
+	if cfg.Budget == 0 {
+		cfg.Budget = 2 * time.Second
 	}
 	m := newMetrics(cfg.Registerer)
 	base := cfg.HTTPClient
@@ -101,13 +102,14 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	return &Adapter{
 		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: &client, service: cfg.Service,
-		log: cfg.Log, metrics: m, names: map[string]string{}, dms: map[string]string{},
+		log: cfg.Log, metrics: m, names: map[string]string{}, dms: bot.NewDMChannels(bot.DefaultDMChannels),
+		deadline: &bot.Deadline{Budget: cfg.Budget},
 	}, nil
 }
 
 // Wait blocks until work that continued after Slack was answered is done.
 // Serve calls it on shutdown, before closing the store.
-func (a *Adapter) Wait() { a.inflight.Wait() }
+func (a *Adapter) Wait() { a.deadline.Wait() }
 
 func (a *Adapter) now() time.Time {
 	if a.cfg.Now != nil {
@@ -116,28 +118,11 @@ func (a *Adapter) now() time.Time {
 	return time.Now()
 }
 
-// later runs fn after the caller has answered Slack, with a context that
-// outlives the request but not a minute, tracked for shutdown. It waits
-// up to the reply budget for fn, so that quick work is done when Slack is
-// answered, and reports whether fn finished.
-func (a *Adapter) later(ctx context.Context, fn func(ctx context.Context)) bool {
-	done := make(chan struct{})
-	a.inflight.Add(1)
-	go func() {
-		defer a.inflight.Done()
-		defer close(done)
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		fn(ctx)
-	}()
-	t := time.NewTimer(a.cfg.ReplyBudget)
-	defer t.Stop()
-	select {
-	case <-done:
-		return true
-	case <-t.C:
-		return false
-	}
+// later runs fn with a context that outlives the request (but not a
+// minute), tracked for shutdown, and waits for it up to the budget, so
+// that quick work is done when Slack is answered.
+func (a *Adapter) later(ctx context.Context, fn func(ctx context.Context)) {
+	bot.Answer(ctx, a.deadline, func(ctx context.Context) struct{} { fn(ctx); return struct{}{} }, nil, nil, nil)
 }
 
 // platform is the adapter's platform in the domain's words.

@@ -32,11 +32,7 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 			case <-ctx.Done():
 				return
 			case ev := <-client.Events:
-				a.inflight.Add(1)
-				go func() {
-					defer a.inflight.Done()
-					a.envelope(ctx, client, ev)
-				}()
+				a.deadline.Go(func() { a.envelope(ctx, client, ev) })
 			}
 		}
 	}()
