@@ -18,7 +18,7 @@ const maxChoiceName = 100
 
 // autocomplete suggests open conversations whose number starts with what
 // was typed so far, most recent first.
-func (b *Bot) autocomplete(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
+func (b *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
 	typed := focused(i.ApplicationCommandData())
 	convs, err := b.cfg.Service.Store.OpenWithIDPrefix(ctx, typed, maxChoices)
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 // bot.NoticeText, with buttons for what the recipient may do next. It is
 // the bot.Sender of Discord: a 429 is *bot.RateLimited, a user who cannot
 // be reached (DMs closed, unknown user) is *bot.Permanent.
-func (b *Bot) Send(ctx context.Context, n inboxbot.Notification) error {
+func (b *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
 	channel, err := b.dmChannel(ctx, n.To)
 	if err != nil {
 		return err
@@ -39,7 +39,7 @@ func dmMessage(n inboxbot.Notification, replies bool) message {
 
 // dmChannel returns the DM channel with a user, asking Discord once per
 // user while the cache keeps it (Send forgets it on unknown channel).
-func (b *Bot) dmChannel(ctx context.Context, user string) (string, error) {
+func (b *Adapter) dmChannel(ctx context.Context, user string) (string, error) {
 	if ch, ok := b.dms.Get(user); ok {
 		return ch, nil
 	}

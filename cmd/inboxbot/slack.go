@@ -37,7 +37,7 @@ func startSlack(env adapterEnv) (adapter, error) {
 		func(ctx context.Context) error { <-ctx.Done(); a.Wait(); return nil },
 	}}
 	if sc.SocketMode() {
-		out.run = append(out.run, a.RunSocketMode)
+		out.run = append(out.run, a.Run)
 		return out, nil
 	}
 	out.routes = a.Routes()

@@ -53,8 +53,8 @@ type Config struct {
 	HTTPClient *http.Client
 }
 
-// Bot is a running Discord adapter.
-type Bot struct {
+// Adapter is a running Discord adapter.
+type Adapter struct {
 	cfg     Config
 	session *discordgo.Session
 	inbox   string
@@ -75,7 +75,7 @@ type Bot struct {
 
 // New builds the adapter and its REST session. Nothing is sent until
 // Register, Open or a delivery.
-func New(cfg Config) (*Bot, error) {
+func New(cfg Config) (*Adapter, error) {
 	if cfg.Token == "" || cfg.AppID == "" || cfg.InboxChannel == "" {
 		return nil, fmt.Errorf("discord: token, application id and inbox channel are required")
 	}
@@ -122,7 +122,7 @@ func New(cfg Config) (*Bot, error) {
 	client := *base
 	client.Transport = measured{next: rt, m: m}
 	s.Client = &client
-	return &Bot{cfg: cfg, session: s, inbox: cfg.InboxChannel, metrics: m,
+	return &Adapter{cfg: cfg, session: s, inbox: cfg.InboxChannel, metrics: m,
 		dms: bot.NewDMChannels(bot.DefaultDMChannels), deadline: &bot.Deadline{Budget: cfg.Budget, Timeout: workTimeout}}, nil
 }
 
@@ -154,6 +154,6 @@ func (t rewriteHost) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // Wait returns once every interaction in progress has been answered.
-func (b *Bot) Wait() { b.deadline.Wait() }
+func (b *Adapter) Wait() { b.deadline.Wait() }
 
-func (b *Bot) log() *slog.Logger { return b.cfg.Log }
+func (b *Adapter) log() *slog.Logger { return b.cfg.Log }

@@ -11,7 +11,7 @@ import (
 // to cards as notes) until ctx ends,
 // then closes the connection and waits for answers in progress. The
 // library reconnects by itself after a dropped connection.
-func (b *Bot) Run(ctx context.Context) error {
+func (b *Adapter) Run(ctx context.Context) error {
 	remove := b.session.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 		i := ic.Interaction
 		b.handle(ctx, i, "gateway", func(resp *discordgo.InteractionResponse) error {

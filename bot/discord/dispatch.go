@@ -26,7 +26,7 @@ type answer struct {
 // response (the HTTP body, or a callback request over the gateway). Work
 // done within the budget is answered at once; slower work is acknowledged
 // with a deferred response and followed up when it is done.
-func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, mode string, ack func(*discordgo.InteractionResponse) error) {
+func (b *Adapter) handle(ctx context.Context, i *discordgo.Interaction, mode string, ack func(*discordgo.InteractionResponse) error) {
 	b.metrics.interaction(interactionKind(i.Type), mode)
 	if i.Type == discordgo.InteractionPing {
 		if err := ack(&discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}); err != nil {
@@ -68,7 +68,7 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, mode string,
 // followUp sends the answer of deferred work. The first follow-up takes
 // the place of the deferred (ephemeral) response; an answer for the team
 // to see is posted as a second, public message.
-func (b *Bot) followUp(ctx context.Context, i *discordgo.Interaction, a answer) {
+func (b *Adapter) followUp(ctx context.Context, i *discordgo.Interaction, a answer) {
 	m := a.followUp
 	if m == nil {
 		m = &message{Content: "Done.", Ephemeral: true}
@@ -89,7 +89,7 @@ func (b *Bot) followUp(ctx context.Context, i *discordgo.Interaction, a answer) 
 }
 
 // work does what interaction i asks and says how to answer it.
-func (b *Bot) work(ctx context.Context, i *discordgo.Interaction) answer {
+func (b *Adapter) work(ctx context.Context, i *discordgo.Interaction) answer {
 	if b.workGate != nil {
 		<-b.workGate
 	}
@@ -114,7 +114,7 @@ func reply(m message) *discordgo.InteractionResponse {
 }
 
 // command runs a slash command.
-func (b *Bot) command(ctx context.Context, i *discordgo.Interaction) message {
+func (b *Adapter) command(ctx context.Context, i *discordgo.Interaction) message {
 	d := i.ApplicationCommandData()
 	text, err := commandText(d)
 	if err != nil {
@@ -128,7 +128,7 @@ func (b *Bot) command(ctx context.Context, i *discordgo.Interaction) message {
 }
 
 // component runs a button press or a user select on a card or a DM.
-func (b *Bot) component(ctx context.Context, i *discordgo.Interaction) answer {
+func (b *Adapter) component(ctx context.Context, i *discordgo.Interaction) answer {
 	d := i.MessageComponentData()
 	action, id, ok := parseCustomID(d.CustomID)
 	if !ok {
@@ -163,56 +163,9 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction) answer {
 	return answer{resp: reply(m), followUp: &m}
 }
 
-// request is a commands.Request for the person behind i.
-func (b *Bot) request(i *discordgo.Interaction, text string) commands.Request {
-	u, name := invoker(i)
-	return commands.Request{Platform: inboxbot.PlatformDiscord, UserID: u, UserName: name, Text: text, Team: i.GuildID}
-}
-
-// invoker is the user id behind an interaction and the name a new member
-// is given: the server nickname, else the global display name, else the
-// username.
-func invoker(i *discordgo.Interaction) (string, string) {
-	if i.Member != nil && i.Member.User != nil {
-		return i.Member.User.ID, displayName(i.Member.User, i.Member)
-	}
-	if i.User != nil {
-		return i.User.ID, displayName(i.User, nil)
-	}
-	return "", ""
-}
-
-func displayName(u *discordgo.User, m *discordgo.Member) string {
-	switch {
-	case m != nil && m.Nick != "":
-		return m.Nick
-	case u == nil:
-		return ""
-	case u.GlobalName != "":
-		return u.GlobalName
-	}
-	return u.Username
-}
-
-// resolved are the users an interaction carried, as Discord resolved them
-// (commands.People): whoever was picked in a select or named in an option.
-type resolved struct {
-	users   map[string]*discordgo.User
-	members map[string]*discordgo.Member
-}
-
-// Person is the resolved user id (commands.People).
-func (r resolved) Person(_ context.Context, id string) (commands.Person, error) {
-	u := r.users[id]
-	if u == nil {
-		return commands.Person{}, inboxbot.Errorf(inboxbot.ENOTFOUND, "Discord did not say who that is.")
-	}
-	return commands.Person{ID: id, Name: displayName(u, r.members[id]), Bot: u.Bot}, nil
-}
-
 // errorMessage shows err to the person: its message when it has a code,
 // else a short apology, and the detail goes to the log.
-func (b *Bot) errorMessage(err error) message {
+func (b *Adapter) errorMessage(err error) message {
 	switch inboxbot.ErrorCode(err) {
 	case inboxbot.EINVALID, inboxbot.ENOTFOUND, inboxbot.ECONFLICT, inboxbot.EFORBIDDEN:
 	default:

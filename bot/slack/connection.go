@@ -12,11 +12,11 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
-// RunSocketMode takes slash commands, interactions and events over a
+// Run takes slash commands, interactions and events over a
 // Socket Mode websocket until ctx ends, feeding them to the same handlers
 // as HTTP mode, and acknowledges every envelope. slack-go reconnects when
-// Slack asks it to; RunSocketMode returns when it gives up.
-func (a *Adapter) RunSocketMode(ctx context.Context) error {
+// Slack asks it to; Run returns when it gives up.
+func (a *Adapter) Run(ctx context.Context) error {
 	if a.cfg.AppToken == "" {
 		return errors.New("slack: Socket Mode needs an app-level token")
 	}

@@ -168,7 +168,7 @@ func cardMessage(c inboxbot.Conversation, replies bool) message {
 
 // RenderCard posts the conversation's card in the inbox channel, or edits
 // it when it was posted before. It is the bot.CardRenderer of Discord.
-func (b *Bot) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.Card, error) {
+func (b *Adapter) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.Card, error) {
 	card := job.Card
 	m := cardMessage(job.Conversation, b.cfg.Service.Replies)
 	if card.MessageID != "" {
