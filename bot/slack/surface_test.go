@@ -125,4 +125,3 @@ func (d *slackDriver) Failing(on bool) {
 }
 
 func (d *slackDriver) Deadline() time.Duration { return 3 * time.Second }
-
