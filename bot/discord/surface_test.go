@@ -70,33 +70,9 @@ func (d *discordDriver) Card(id int64) surfacetest.Card {
 			} `json:"allowed_mentions"`
 		}
 		json.Unmarshal(m.Body, &body)
-		var decoded any
-		json.Unmarshal(m.Body, &decoded)
-		c.Pings = len(body.AllowedMentions.Parse) > 0 || pings.MatchString(mustJSONText(decoded))
+		c.Pings = len(body.AllowedMentions.Parse) > 0 || pings.MatchString(surfacetest.Strings(m.Body))
 	}
 	return c
-}
-
-// mustJSONText is every string in v, one a line.
-func mustJSONText(v any) string {
-	var b strings.Builder
-	var walk func(any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case string:
-			b.WriteString(x + "\n")
-		case map[string]any:
-			for _, y := range x {
-				walk(y)
-			}
-		case []any:
-			for _, y := range x {
-				walk(y)
-			}
-		}
-	}
-	walk(v)
-	return b.String()
 }
 
 func (d *discordDriver) Press(as inboxbot.Member, id int64, a commands.Action, target inboxbot.Member) surfacetest.Answer {

@@ -1,7 +1,6 @@
 package slack_test
 
 import (
-	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
@@ -54,34 +53,9 @@ func (d *slackDriver) Card(id int64) surfacetest.Card {
 			verb, _, _ := strings.Cut(el.ActionID, ":")
 			c.Actions = append(c.Actions, commands.Action(verb))
 		}
-		c.Pings = mention.MatchString(m.Text) || mention.MatchString(textsOf(m.Blocks))
+		c.Pings = mention.MatchString(m.Text) || mention.MatchString(surfacetest.Strings(m.Blocks))
 	}
 	return c
-}
-
-// textsOf is every "text" string of blocks, decoded, as Slack reads it.
-func textsOf(blocks json.RawMessage) string {
-	var v any
-	json.Unmarshal(blocks, &v)
-	var b strings.Builder
-	var walk func(any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, y := range x {
-				if s, ok := y.(string); ok && k == "text" {
-					b.WriteString(s + "\n")
-				}
-				walk(y)
-			}
-		case []any:
-			for _, y := range x {
-				walk(y)
-			}
-		}
-	}
-	walk(v)
-	return b.String()
 }
 
 func (d *slackDriver) Press(as inboxbot.Member, id int64, a commands.Action, target inboxbot.Member) surfacetest.Answer {

@@ -9,7 +9,9 @@
 package surfacetest
 
 import (
+	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,4 +128,29 @@ func press(t *testing.T, d Driver, as inboxbot.Member, id int64, a commands.Acti
 		t.Errorf("%s by %s was answered after %v; the platform gives up after %v", a, as.Name, ans.Elapsed, d.Deadline())
 	}
 	return ans
+}
+
+// Strings is every string value in a JSON document, one a line: what a
+// platform shows (and might read as a mention) in a rendered payload.
+func Strings(body []byte) string {
+	var v any
+	json.Unmarshal(body, &v)
+	var b strings.Builder
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			b.WriteString(x + "\n")
+		case map[string]any:
+			for _, y := range x {
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	walk(v)
+	return b.String()
 }
