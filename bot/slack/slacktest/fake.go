@@ -65,7 +65,7 @@ type Server struct {
 // New starts a fake Slack, closed when the test ends.
 func New(t testing.TB) *Server {
 	s := &Server{t: t, views: map[string]json.RawMessage{}, users: map[string]string{}, failOn: map[string]bool{},
-		traits: map[string]map[string]any{},
+		traits:   map[string]map[string]any{},
 		triggers: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/{method}", s.api)
