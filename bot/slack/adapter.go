@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
@@ -54,7 +54,7 @@ type Config struct {
 // loop, a card renderer and a DM sender, all over one Web API client.
 type Adapter struct {
 	cfg     Config
-	api     *slack.Client
+	api     *slackapi.Client
 	http    *http.Client
 	service *commands.Service
 	log     *slog.Logger
@@ -92,16 +92,16 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	client := *base
 	client.Transport = m.transport(base.Transport)
-	opts := []slack.Option{slack.OptionHTTPClient(&client)}
+	opts := []slackapi.Option{slackapi.OptionHTTPClient(&client)}
 	if cfg.APIURL != "" {
 		// slack-go joins the method name to the base without a slash.
-		opts = append(opts, slack.OptionAPIURL(strings.TrimSuffix(cfg.APIURL, "/")+"/"))
+		opts = append(opts, slackapi.OptionAPIURL(strings.TrimSuffix(cfg.APIURL, "/")+"/"))
 	}
 	if cfg.AppToken != "" {
-		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))
 	}
 	return &Adapter{
-		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: &client, service: cfg.Service,
+		cfg: cfg, api: slackapi.New(cfg.BotToken, opts...), http: &client, service: cfg.Service,
 		log: cfg.Log, metrics: m, names: map[string]string{}, dms: bot.NewDMChannels(bot.DefaultDMChannels),
 		deadline: &bot.Deadline{Budget: cfg.Budget},
 	}, nil

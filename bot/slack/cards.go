@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
@@ -31,9 +31,9 @@ var permanentErrors = map[string]bool{
 // 429 becomes *bot.RateLimited, an error retrying cannot fix
 // *bot.Permanent, the rest stays retryable.
 func outcome(err error) error {
-	var rl *slack.RateLimitedError
-	var sc slack.StatusCodeError
-	var se slack.SlackErrorResponse
+	var rl *slackapi.RateLimitedError
+	var sc slackapi.StatusCodeError
+	var se slackapi.SlackErrorResponse
 	switch {
 	case err == nil:
 		return nil
@@ -49,7 +49,7 @@ func outcome(err error) error {
 
 // slackError is the error code of a Web API error, or "".
 func slackError(err error) string {
-	var se slack.SlackErrorResponse
+	var se slackapi.SlackErrorResponse
 	if errors.As(err, &se) {
 		return se.Err
 	}
@@ -62,9 +62,9 @@ func (a *Adapter) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.C
 	card := job.Card
 	conv := job.Conversation
 	blocks := cardBlocks(conv, commands.CardActions(conv, a.service.Replies))
-	opts := []slack.MsgOption{
-		slack.MsgOptionText(clip(cardText(conv), maxMessageText), false),
-		slack.MsgOptionBlocks(blocks...),
+	opts := []slackapi.MsgOption{
+		slackapi.MsgOptionText(clip(cardText(conv), maxMessageText), false),
+		slackapi.MsgOptionBlocks(blocks...),
 	}
 	if card.MessageID != "" {
 		_, _, _, err := a.api.UpdateMessageContext(ctx, card.Channel, card.MessageID, opts...)

@@ -7,7 +7,7 @@ import (
 	"log"
 	"log/slog"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 )
@@ -63,12 +63,12 @@ func (a *Adapter) envelope(ctx context.Context, client *socketmode.Client, ev so
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
 		a.log.Warn("slack: Socket Mode connection problem", "event", string(ev.Type))
 	case socketmode.EventTypeSlashCommand:
-		cmd, ok := ev.Data.(slack.SlashCommand)
+		cmd, ok := ev.Data.(slackapi.SlashCommand)
 		if !ok {
 			ack()
 			return
 		}
-		a.slash(ctx, cmd, func(m *slack.Msg) {
+		a.slash(ctx, cmd, func(m *slackapi.Msg) {
 			if m == nil {
 				ack()
 				return
@@ -76,10 +76,10 @@ func (a *Adapter) envelope(ctx context.Context, client *socketmode.Client, ev so
 			ack(m)
 		})
 	case socketmode.EventTypeInteractive:
-		ic, ok := ev.Data.(slack.InteractionCallback)
-		if ok && ic.Type == slack.InteractionTypeViewSubmission {
+		ic, ok := ev.Data.(slackapi.InteractionCallback)
+		if ok && ic.Type == slackapi.InteractionTypeViewSubmission {
 			// The acknowledgement carries the form's answer.
-			a.submit(ctx, ic, func(resp *slack.ViewSubmissionResponse) {
+			a.submit(ctx, ic, func(resp *slackapi.ViewSubmissionResponse) {
 				if resp == nil {
 					ack()
 					return

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/commands"
@@ -14,12 +14,12 @@ import (
 
 // decodeAction reads which action on which conversation a block action
 // is: its action_id, or for an overflow menu the chosen option's value.
-func decodeAction(act *slack.BlockAction) (commands.Action, int64, bool) {
+func decodeAction(act *slackapi.BlockAction) (commands.Action, int64, bool) {
 	if act == nil {
 		return "", 0, false
 	}
 	id := act.ActionID
-	if act.Type == slack.ActionType(slack.METOverflow) {
+	if act.Type == slackapi.ActionType(slackapi.METOverflow) {
 		id = act.SelectedOption.Value
 	}
 	return parseAction(id)
@@ -30,25 +30,25 @@ func decodeAction(act *slack.BlockAction) (commands.Action, int64, bool) {
 // within the reply budget, else with an empty reply (the acknowledgement)
 // and the answer POSTed to response_url when ready. Answers are ephemeral
 // unless the command layer made them public.
-func (a *Adapter) slash(ctx context.Context, cmd slack.SlashCommand, reply func(*slack.Msg)) {
+func (a *Adapter) slash(ctx context.Context, cmd slackapi.SlashCommand, reply func(*slackapi.Msg)) {
 	a.metrics.interaction("slash_command")
-	bot.Answer(ctx, a.deadline, func(ctx context.Context) *slack.Msg {
+	bot.Answer(ctx, a.deadline, func(ctx context.Context) *slackapi.Msg {
 		name := a.userName(ctx, cmd.UserID, cmd.UserName)
 		return replyMsg(a.service.Run(ctx, commands.Request{Platform: platform, UserID: cmd.UserID, UserName: name, Text: cmd.Text,
 			Team: cmd.TeamID, People: a}))
-	}, reply, func() error { reply(nil); return nil }, func(ctx context.Context, m *slack.Msg, _ error) {
+	}, reply, func() error { reply(nil); return nil }, func(ctx context.Context, m *slackapi.Msg, _ error) {
 		a.respond(ctx, cmd.ResponseURL, m)
 	})
 }
 
 // replyMsg is a Response as a slash command or response_url message.
-func replyMsg(r commands.Response) *slack.Msg {
+func replyMsg(r commands.Response) *slackapi.Msg {
 	m := responseMessage(r)
-	kind := slack.ResponseTypeEphemeral
+	kind := slackapi.ResponseTypeEphemeral
 	if !r.Ephemeral && r.Outcome == commands.OK {
-		kind = slack.ResponseTypeInChannel
+		kind = slackapi.ResponseTypeInChannel
 	}
-	return &slack.Msg{ResponseType: kind, Text: m.Text, Blocks: slack.Blocks{BlockSet: m.Blocks}}
+	return &slackapi.Msg{ResponseType: kind, Text: m.Text, Blocks: slackapi.Blocks{BlockSet: m.Blocks}}
 }
 
 // interact runs the button presses and selections of one interaction as
@@ -57,9 +57,9 @@ func replyMsg(r commands.Response) *slack.Msg {
 // it needs), Show shows the conversation, anything else confirms in a line
 // (the card itself is edited by the cards loop). Clicks on the App Home
 // republish it.
-func (a *Adapter) interact(ctx context.Context, ic slack.InteractionCallback) {
+func (a *Adapter) interact(ctx context.Context, ic slackapi.InteractionCallback) {
 	a.metrics.interaction(string(ic.Type))
-	if ic.Type != slack.InteractionTypeBlockActions {
+	if ic.Type != slackapi.InteractionTypeBlockActions {
 		return
 	}
 	name := a.userName(ctx, ic.User.ID, firstOf(ic.User.Name, ic.User.Username))
@@ -72,19 +72,19 @@ func (a *Adapter) interact(ctx context.Context, ic slack.InteractionCallback) {
 			resp = commands.Response{Outcome: commands.OK, Ephemeral: true, Title: resp.Title}
 		}
 		m := replyMsg(resp)
-		m.ResponseType, m.ReplaceOriginal = slack.ResponseTypeEphemeral, false
+		m.ResponseType, m.ReplaceOriginal = slackapi.ResponseTypeEphemeral, false
 		if ic.ResponseURL != "" {
 			a.respond(ctx, ic.ResponseURL, m)
 		}
 	}
-	if ic.View.Type == slack.VTHomeTab {
+	if ic.View.Type == slackapi.VTHomeTab {
 		a.publishHome(ctx, ic.User.ID, name)
 	}
 }
 
 // act runs one block action; ok is false for actions that are not ours
 // and for those that need no answer (a Reply that opened its form).
-func (a *Adapter) act(ctx context.Context, ic slack.InteractionCallback, name string, act *slack.BlockAction) (commands.Response, bool) {
+func (a *Adapter) act(ctx context.Context, ic slackapi.InteractionCallback, name string, act *slackapi.BlockAction) (commands.Response, bool) {
 	userID := ic.User.ID
 	if act == nil {
 		return commands.Response{}, false
@@ -120,7 +120,7 @@ func (a *Adapter) act(ctx context.Context, ic slack.InteractionCallback, name st
 
 // respond posts m to a response_url. Slack keeps response URLs working
 // for 30 minutes and five posts.
-func (a *Adapter) respond(ctx context.Context, url string, m *slack.Msg) {
+func (a *Adapter) respond(ctx context.Context, url string, m *slackapi.Msg) {
 	if url == "" {
 		a.log.Warn("slack: no response_url to answer on")
 		return
@@ -144,7 +144,7 @@ func (a *Adapter) respond(ctx context.Context, url string, m *slack.Msg) {
 	}
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		a.metrics.apiError("response_url", slack.StatusCodeError{Code: res.StatusCode, Status: res.Status})
+		a.metrics.apiError("response_url", slackapi.StatusCodeError{Code: res.StatusCode, Status: res.Status})
 		a.log.Warn("slack: response_url refused the answer", "status", res.StatusCode)
 	}
 }

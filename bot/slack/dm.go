@@ -4,7 +4,7 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
@@ -22,9 +22,9 @@ func (a *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
 	}
 	text := bot.NoticeText(n.Notice, mrkdwnStyle)
 	_, _, err = a.api.PostMessageContext(ctx, ch,
-		slack.MsgOptionText(clip(text, maxMessageText), false),
-		slack.MsgOptionBlocks(dmBlocks(n.Notice, text, a.service.Replies)...),
-		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: "inboxbot_notification",
+		slackapi.MsgOptionText(clip(text, maxMessageText), false),
+		slackapi.MsgOptionBlocks(dmBlocks(n.Notice, text, a.service.Replies)...),
+		slackapi.MsgOptionMetadata(slackapi.SlackMetadata{EventType: "inboxbot_notification",
 			EventPayload: map[string]any{"dedupe_key": n.DedupeKey, "conversation_id": n.Notice.ConversationID}}))
 	if err != nil {
 		a.metrics.apiError("chat.postMessage", err)
@@ -39,10 +39,10 @@ func (a *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
 
 // dmBlocks are the blocks of a DM: the notice, then the buttons that fit
 // the event (commands.NoticeActions).
-func dmBlocks(n inboxbot.Notice, text string, replies bool) []slack.Block {
+func dmBlocks(n inboxbot.Notice, text string, replies bool) []slackapi.Block {
 	acts := commands.NoticeActions(n, replies)
 	conv := inboxbot.Conversation{ID: n.ConversationID, Status: inboxbot.StatusOpen}
-	return []slack.Block{section(text), slack.NewActionBlock("", actionElements(conv, acts)...)}
+	return []slackapi.Block{section(text), slackapi.NewActionBlock("", actionElements(conv, acts)...)}
 }
 
 // dmChannel returns the DM channel with a user, opening it once (the
@@ -51,7 +51,7 @@ func (a *Adapter) dmChannel(ctx context.Context, userID string) (string, error) 
 	if ch, ok := a.dms.Get(userID); ok {
 		return ch, nil
 	}
-	c, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}, ReturnIM: true})
+	c, _, _, err := a.api.OpenConversationContext(ctx, &slackapi.OpenConversationParameters{Users: []string{userID}, ReturnIM: true})
 	if err != nil {
 		a.metrics.apiError("conversations.open", err)
 		return "", outcome(err)

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 )
 
 // Routes are the HTTP handlers of HTTP mode, by ServeMux pattern. Each
@@ -24,7 +24,7 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		a.refuse(w, http.StatusBadRequest, "malformed", "not a slash command")
 		return
 	}
-	a.slash(r.Context(), cmd, func(m *slack.Msg) {
+	a.slash(r.Context(), cmd, func(m *slackapi.Msg) {
 		if m == nil {
 			w.WriteHeader(http.StatusOK)
 			return
@@ -40,10 +40,10 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		a.refuse(w, http.StatusBadRequest, "malformed", "not an interaction payload")
 		return
 	}
-	if ic.Type == slack.InteractionTypeViewSubmission {
+	if ic.Type == slackapi.InteractionTypeViewSubmission {
 		// The answer to a form goes in the HTTP response: it closes the
 		// modal or shows errors on its fields.
-		a.submit(r.Context(), ic, func(resp *slack.ViewSubmissionResponse) {
+		a.submit(r.Context(), ic, func(resp *slackapi.ViewSubmissionResponse) {
 			if resp == nil {
 				w.WriteHeader(http.StatusOK)
 				return
@@ -59,14 +59,14 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 
 // decodeSlash reads a slash command's form; ok is false when it is not
 // one (no user to run it as).
-func decodeSlash(r *http.Request) (slack.SlashCommand, bool) {
-	cmd, err := slack.SlashCommandParse(r)
+func decodeSlash(r *http.Request) (slackapi.SlashCommand, bool) {
+	cmd, err := slackapi.SlashCommandParse(r)
 	return cmd, err == nil && cmd.UserID != ""
 }
 
 // decodeInteraction reads an interaction's payload field; ok is false when
 // it is not one (no user to run it as).
-func decodeInteraction(r *http.Request) (slack.InteractionCallback, bool) {
-	ic, err := slack.InteractionCallbackParse(r)
+func decodeInteraction(r *http.Request) (slackapi.InteractionCallback, bool) {
+	ic, err := slackapi.InteractionCallbackParse(r)
 	return ic, err == nil && ic.User.ID != ""
 }

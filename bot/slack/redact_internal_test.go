@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/inboxbot/inboxbot/commands"
 )
@@ -20,7 +20,7 @@ func TestRespond_FailureIsLoggedWithoutTheResponseURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, url := range []string{"http://127.0.0.1:1/actions/T1/1/sEcReT", "http://bad host/actions/sEcReT"} {
-		a.respond(context.Background(), url, &slack.Msg{Text: "hi"})
+		a.respond(context.Background(), url, &slackapi.Msg{Text: "hi"})
 	}
 	if strings.Contains(logs.String(), "sEcReT") || !strings.Contains(logs.String(), "response_url") {
 		t.Errorf("log:\n%s", logs.String())

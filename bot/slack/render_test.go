@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
@@ -32,7 +32,7 @@ func assigned(c inboxbot.Conversation) inboxbot.Conversation {
 }
 
 // renderings are every kind of message the adapter sends, by golden name.
-func renderings() map[string][]slack.Block {
+func renderings() map[string][]slackapi.Block {
 	jane := conversation(1042, "Jane Doe", "Hi, I need a quote for 3 rooms & a hallway.")
 	list := commands.Response{Outcome: commands.OK, Ephemeral: true, Title: "Team inbox: more than 25 open conversations",
 		Text: "Showing the 25 most recent; narrow it with filters to see others."}
@@ -50,7 +50,7 @@ func renderings() map[string][]slack.Block {
 	closed, failed := assigned(jane), assigned(jane)
 	closed.Status, failed.ReplyFailed = inboxbot.StatusClosed, true
 	reopened := inboxbot.NoticeOf(inboxbot.EventReopened, assigned(jane))
-	return map[string][]slack.Block{
+	return map[string][]slackapi.Block{
 		"card-unassigned":   cardBlocks(jane, commands.CardActions(jane, true)),
 		"card-assigned":     cardBlocks(assigned(jane), commands.CardActions(assigned(jane), true)),
 		"card-closed":       cardBlocks(closed, commands.CardActions(closed, true)),
@@ -136,7 +136,7 @@ func TestRender_AContactCannotPingAnyone(t *testing.T) {
 	resp := commands.Response{Outcome: commands.OK, Title: "<!channel> claimed", Text: "<https://evil|x>",
 		Cards: []commands.Card{{Conversation: evil}, {Conversation: evil}}}
 	refusal := commands.Response{Outcome: commands.Rejected, Error: "<!channel> is not a member", Usage: "<x>"}
-	all := map[string][]slack.Block{
+	all := map[string][]slackapi.Block{
 		"card":     cardBlocks(evil, commands.CardActions(evil, true)),
 		"single":   responseMessage(commands.Response{Outcome: commands.OK, Cards: resp.Cards[:1]}).Blocks,
 		"list":     responseMessage(resp).Blocks,
@@ -191,7 +191,7 @@ func TestRender_LongOutputIsTruncatedWithinLimits(t *testing.T) {
 	for range 60 {
 		resp.Cards = append(resp.Cards, commands.Card{Conversation: long, Actions: []commands.Action{commands.ActionShow, commands.ActionClaim}})
 	}
-	for name, blocks := range map[string][]slack.Block{
+	for name, blocks := range map[string][]slackapi.Block{
 		"response": responseMessage(resp).Blocks,
 		"card":     cardBlocks(long, commands.CardActions(long, true)),
 	} {
