@@ -122,7 +122,7 @@ func TestFollow_ThenFollowerIsNotifiedOfNewMessages(t *testing.T) {
 		e.member("dana", inboxbot.RoleAgent)
 		c := e.inbound("jane", "hello")
 		r := e.ok("dana", fmt.Sprintf("follow %d", c.ID))
-		if !r.Ephemeral || !strings.Contains(r.Title, "You now follow #1") || actions(r.Cards[0]) != "show,claim,assign,close,unfollow" {
+		if !r.Ephemeral || !strings.Contains(r.Title, "You now follow #1") || actions(r.Cards[0]) != "show,claim,assign,unfollow,close" {
 			t.Fatalf("follow %+v", r)
 		}
 		if r := e.ok("dana", fmt.Sprintf("follow %d", c.ID)); !strings.Contains(r.Title, "already follow") {

@@ -17,7 +17,7 @@ func TestClaim_SecondClaimerIsToldWhoHasIt(t *testing.T) {
 		if r.Ephemeral || r.Title != "dana claimed "+c.Ref() || len(r.Updated) != 1 {
 			t.Fatalf("claim response = %+v", r)
 		}
-		if got := actions(r.Cards[0]); got != "show,assign,unassign,close,follow" {
+		if got := actions(r.Cards[0]); got != "show,assign,unassign,follow,close" {
 			t.Errorf("actions after claiming = %s", got)
 		}
 		e.rejected("lee", fmt.Sprintf("claim %d", c.ID), "already assigned to dana")
