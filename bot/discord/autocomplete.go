@@ -20,7 +20,7 @@ const maxChoiceName = 100
 // was typed so far, most recent first.
 func (b *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
 	typed := focused(i.ApplicationCommandData())
-	convs, err := b.cfg.Service.Store.OpenWithIDPrefix(ctx, typed, maxChoices)
+	convs, err := b.cfg.Service.Suggest(ctx, typed, maxChoices)
 	if err != nil {
 		b.log().Warn("discord: autocomplete failed", "err", err)
 	}

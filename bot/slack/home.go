@@ -6,7 +6,6 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 
-	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/commands"
 )
 
@@ -29,20 +28,16 @@ func (a *Adapter) publishHome(ctx context.Context, userID, fallback string) {
 // first use like anywhere else.
 func (a *Adapter) homeView(ctx context.Context, userID, fallback string) (slackapi.HomeTabViewRequest, error) {
 	name := a.userName(ctx, userID, firstOf(fallback, userID))
-	me, err := a.service.Store.EnsurePlatformMember(ctx, platform, userID, name)
+	h, err := a.service.Home(ctx, commands.Request{Platform: platform, UserID: userID, UserName: name})
 	if err != nil {
 		return slackapi.HomeTabViewRequest{}, err
 	}
-	mine := a.service.Run(ctx, commands.Request{Platform: platform, UserID: userID, UserName: name, Text: "list mine"})
-	n, oldest, err := a.service.Store.TeamInbox(ctx)
-	if err != nil {
-		return slackapi.HomeTabViewRequest{}, err
-	}
-	return slackapi.HomeTabViewRequest{Type: slackapi.VTHomeTab, Blocks: slackapi.Blocks{BlockSet: homeBlocks(me, mine, n, oldest)}}, nil
+	return slackapi.HomeTabViewRequest{Type: slackapi.VTHomeTab, Blocks: slackapi.Blocks{BlockSet: homeBlocks(h)}}, nil
 }
 
 // homeBlocks lays out the App Home; see publishHome.
-func homeBlocks(me inboxbot.Member, mine commands.Response, waiting int, oldest inboxbot.Conversation) []slackapi.Block {
+func homeBlocks(h commands.Home) []slackapi.Block {
+	me, mine, waiting, oldest := h.Me, h.Mine, h.Waiting, h.Oldest
 	status, button := "You are *available*: new conversations can be routed to you.", "Go away"
 	action := actionAway
 	if me.Away {

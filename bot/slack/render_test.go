@@ -59,7 +59,7 @@ func renderings() map[string][]slackapi.Block {
 		"list-25":           responseMessage(list).Blocks,
 		"dm-assigned":       dmBlocks(notice, bot.NoticeText(notice, mrkdwnStyle), true),
 		"dm-reopened":       dmBlocks(reopened, bot.NoticeText(reopened, mrkdwnStyle), true),
-		"home":              homeBlocks(me, mine, 3, conversation(17, "Old Timer", "still waiting")),
+		"home":              homeBlocks(commands.Home{Me: me, Mine: mine, Waiting: 3, Oldest: conversation(17, "Old Timer", "still waiting")}),
 	}
 }
 
@@ -142,7 +142,7 @@ func TestRender_AContactCannotPingAnyone(t *testing.T) {
 		"list":     responseMessage(resp).Blocks,
 		"refusal":  responseMessage(refusal).Blocks,
 		"dm":       dmBlocks(notice, bot.NoticeText(notice, mrkdwnStyle), true),
-		"home":     homeBlocks(inboxbot.Member{Name: "x"}, resp, 1, evil),
+		"home":     homeBlocks(commands.Home{Me: inboxbot.Member{Name: "x"}, Mine: resp, Waiting: 1, Oldest: evil}),
 		"cardText": {section(cardText(evil)), section(responseMessage(resp).Text)},
 	}
 	for name, blocks := range all {
