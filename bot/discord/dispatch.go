@@ -30,7 +30,7 @@ func (b *Adapter) handle(ctx context.Context, i *discordgo.Interaction, mode str
 	b.metrics.interaction(interactionKind(i.Type), mode)
 	if i.Type == discordgo.InteractionPing {
 		if err := ack(&discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}); err != nil {
-			b.log().Warn("discord: answering a ping failed", "err", err)
+			b.log().Warn("discord: answering a ping failed", "err", bot.Redact(err))
 		}
 		return
 	}
