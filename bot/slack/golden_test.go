@@ -108,10 +108,11 @@ func indented(t *testing.T, v any) []byte {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
-// golden compares got with testdata/<name>.golden, or rewrites it with -update.
+// golden compares got with testdata/<name>.json (dashes as underscores), or
+// rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
+	path := filepath.Join("testdata", strings.ReplaceAll(name, "-", "_")+".json")
 	if *update {
 		if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
 			t.Fatal(err)
