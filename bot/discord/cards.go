@@ -42,24 +42,24 @@ func cardEmbed(c inboxbot.Conversation) *discordgo.MessageEmbed {
 	ct := c.Contact
 	e := &discordgo.MessageEmbed{
 		Type:  discordgo.EmbedTypeRich,
-		Title: truncate(fmt.Sprintf("%s %s", c.Ref(), Escape(ct.DisplayName())), maxEmbedTitle),
+		Title: truncate(fmt.Sprintf("%s %s", c.Ref(), escape(ct.DisplayName())), maxEmbedTitle),
 		Color: colorWaiting,
 	}
 	if c.Preview != "" {
-		e.Description = truncate("> "+Escape(strings.Join(strings.Fields(c.Preview), " ")), maxDescription)
+		e.Description = truncate("> "+escape(strings.Join(strings.Fields(c.Preview), " ")), maxDescription)
 	}
 	assignee := "Team inbox"
 	switch {
 	case c.Status != inboxbot.StatusOpen:
 		e.Color = colorClosed
-		assignee = orNone(Escape(c.AssigneeName))
+		assignee = orNone(escape(c.AssigneeName))
 	case c.Assigned():
 		e.Color = colorAssigned
-		assignee = Escape(c.AssigneeName)
+		assignee = escape(c.AssigneeName)
 	}
 	followers := make([]string, len(c.Followers))
 	for i, f := range c.Followers {
-		followers[i] = Escape(f.Name)
+		followers[i] = escape(f.Name)
 	}
 	field := func(name, value string, inline bool) {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: name,
@@ -74,14 +74,14 @@ func cardEmbed(c inboxbot.Conversation) *discordgo.MessageEmbed {
 	if c.Status != inboxbot.StatusOpen {
 		field("Status", strings.ToUpper(string(c.Status[:1]))+string(c.Status[1:]), false)
 	}
-	field("Contact", Escape(contactLine(ct)), true)
-	field("Channel", Escape(c.Channel), true)
-	field("Lead source", Escape(ct.LeadSource), true)
-	field("Tags", Escape(strings.Join(ct.Tags, ", ")), true)
+	field("Contact", escape(contactLine(ct)), true)
+	field("Channel", escape(c.Channel), true)
+	field("Lead source", escape(ct.LeadSource), true)
+	field("Tags", escape(strings.Join(ct.Tags, ", ")), true)
 	field("Assignee", assignee, true)
 	field("Followers", strings.Join(followers, ", "), true)
 	if c.Subject != "" {
-		field("Subject", Escape(c.Subject), false)
+		field("Subject", escape(c.Subject), false)
 	}
 	return e
 }

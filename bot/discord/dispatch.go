@@ -171,7 +171,7 @@ func (b *Adapter) errorMessage(err error) message {
 	default:
 		b.log().Error("discord: interaction failed", "err", err)
 	}
-	return message{Content: "⚠️ " + Escape(inboxbot.ErrorMessage(err)), Ephemeral: true}
+	return message{Content: "⚠️ " + escape(inboxbot.ErrorMessage(err)), Ephemeral: true}
 }
 
 // interactionKind names an interaction type in metrics.

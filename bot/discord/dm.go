@@ -33,7 +33,7 @@ func (b *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
 // dmMessage is the direct message of a notification; replies says
 // whether replies to contacts are on.
 func dmMessage(n inboxbot.Notification, replies bool) message {
-	return message{Content: truncate(bot.NoticeText(n.Notice, Style), maxContent),
+	return message{Content: truncate(bot.NoticeText(n.Notice, markdownStyle), maxContent),
 		Components: actionRows(n.Notice.ConversationID, commands.NoticeActions(n.Notice, replies))}
 }
 
