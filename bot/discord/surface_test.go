@@ -32,6 +32,8 @@ type discordDriver struct {
 
 func (d *discordDriver) Store() *store.Store { return d.e.st }
 
+func (d *discordDriver) Service() *commands.Service { return d.e.svc }
+
 func (d *discordDriver) Join(name string, role inboxbot.Role) inboxbot.Member {
 	d.users++
 	m, err := d.e.st.CreateMember(ctx, inboxbot.Member{Name: name, Role: role,

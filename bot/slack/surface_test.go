@@ -31,6 +31,8 @@ type slackDriver struct{ e *env }
 
 func (d *slackDriver) Store() *store.Store { return d.e.st }
 
+func (d *slackDriver) Service() *commands.Service { return d.e.svc }
+
 func (d *slackDriver) Join(name string, role inboxbot.Role) inboxbot.Member {
 	return d.e.member(name, "U0"+strings.ToUpper(name), role)
 }

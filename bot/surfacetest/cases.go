@@ -143,3 +143,22 @@ func retries(t *testing.T, d Driver) {
 		t.Fatalf("after retries: card posted %d times, lee got %d DMs", card.Posted, len(dms))
 	}
 }
+
+func counted(t *testing.T, d Driver) {
+	dana := d.Join("dana", inboxbot.RoleAgent)
+	conv := inbound(t, d, "jane", "Hi")
+	d.Flush()
+	var got []string
+	done := make(chan string, 10)
+	d.Service().Count = func(command string, outcome commands.Outcome) {
+		done <- commands.Label(command) + ":" + string(outcome)
+	}
+	for _, a := range []commands.Action{commands.ActionClaim, commands.ActionClose, commands.ActionReopen} {
+		press(t, d, dana, conv.ID, a, inboxbot.Member{})
+		got = append(got, <-done)
+		d.Flush()
+	}
+	if strings.Join(got, ",") != "claim:ok,close:ok,reopen:ok" {
+		t.Fatalf("inboxbot_commands_total would count %v", got)
+	}
+}

@@ -26,6 +26,9 @@ import (
 type Driver interface {
 	// Store is the database under the adapter.
 	Store() *store.Store
+	// Service is the command layer the adapter hands every command and
+	// click to.
+	Service() *commands.Service
 	// Join makes a member of role linked to a new user of the platform,
 	// whom the fake knows.
 	Join(name string, role inboxbot.Role) inboxbot.Member
@@ -87,6 +90,7 @@ func Run(t *testing.T, open func(t *testing.T) Driver) {
 		{"DMsGoToTheRightPeopleNeverTheActor", dmsToTheRightPeople},
 		{"CustomerTextPingsNobody", customerTextInert},
 		{"RetriesAfter429And500WithoutADuplicate", retries},
+		{"EveryClickIsCountedByName", counted},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })
 	}
