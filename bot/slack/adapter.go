@@ -34,8 +34,9 @@ type Config struct {
 	InboxChannel string
 	// APIURL overrides the Web API base URL, such as http://127.0.0.1:9/api/.
 	APIURL string
-	// Service runs the commands; its Store is also read for members, the
-	// App Home and event ids.
+	// Service runs the commands and clicks; its Store is read only for
+	// the adapter's bookkeeping (event ids, the card of a thread, whether a
+	// user is a member yet).
 	Service *commands.Service
 	Log     *slog.Logger
 	// Registerer receives the adapter's metrics; nil registers none.
