@@ -10,7 +10,7 @@ import (
 // assign gives a conversation to a member, replacing whoever held it. The
 // permission check runs under the conversation's row lock.
 func (s *Service) assign(ctx context.Context, c call) (Response, error) {
-	to, err := s.member(ctx, c.Platform, c.Cmd.Member)
+	to, err := s.assignee(ctx, c, c.Cmd.Member)
 	if err != nil {
 		return Response{}, err
 	}

@@ -52,7 +52,7 @@ func TestAssign_ManagerReassignsAndBothAreNotified(t *testing.T) {
 
 func TestAssign_ByMentionOnTheAskersPlatform(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		if _, err := e.st.CreateMember(ctx, inboxbot.Member{Name: "lee", SlackID: "U0LEE", DiscordID: "77"}); err != nil {
+		if _, err := e.st.CreateMember(ctx, inboxbot.Member{Name: "lee", SlackID: "U0LEE", DiscordID: "100000000000000077"}); err != nil {
 			t.Fatal(err)
 		}
 		c := e.inbound("jane", "hello")
@@ -62,8 +62,8 @@ func TestAssign_ByMentionOnTheAskersPlatform(t *testing.T) {
 		}{
 			{inboxbot.PlatformSlack, "U0DANA", "<@U0LEE>"},
 			{inboxbot.PlatformSlack, "U0DANA", "<@U0LEE|lee>"},
-			{inboxbot.PlatformDiscord, "55", "<@!77>"},
-			{inboxbot.PlatformDiscord, "55", "<@77>"},
+			{inboxbot.PlatformDiscord, "100000000000000055", "<@!100000000000000077>"},
+			{inboxbot.PlatformDiscord, "100000000000000055", "<@100000000000000077>"},
 		} {
 			e.st.Assign(ctx, storeUnassign(c.ID))
 			r := e.svc.Run(ctx, reqOf(tt.platform, tt.user, fmt.Sprintf("assign %d %s", c.ID, tt.mention)))
@@ -122,7 +122,7 @@ func TestFollow_ThenFollowerIsNotifiedOfNewMessages(t *testing.T) {
 		e.member("dana", inboxbot.RoleAgent)
 		c := e.inbound("jane", "hello")
 		r := e.ok("dana", fmt.Sprintf("follow %d", c.ID))
-		if !r.Ephemeral || !strings.Contains(r.Title, "You now follow #1") || actions(r.Cards[0]) != "show,claim,assign,close,unfollow" {
+		if !r.Ephemeral || !strings.Contains(r.Title, "You now follow #1") || actions(r.Cards[0]) != "show,claim,assign,unfollow,close" {
 			t.Fatalf("follow %+v", r)
 		}
 		if r := e.ok("dana", fmt.Sprintf("follow %d", c.ID)); !strings.Contains(r.Title, "already follow") {

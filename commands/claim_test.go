@@ -17,7 +17,7 @@ func TestClaim_SecondClaimerIsToldWhoHasIt(t *testing.T) {
 		if r.Ephemeral || r.Title != "dana claimed "+c.Ref() || len(r.Updated) != 1 {
 			t.Fatalf("claim response = %+v", r)
 		}
-		if got := actions(r.Cards[0]); got != "show,assign,unassign,close,follow" {
+		if got := actions(r.Cards[0]); got != "show,assign,unassign,follow,close" {
 			t.Errorf("actions after claiming = %s", got)
 		}
 		e.rejected("lee", fmt.Sprintf("claim %d", c.ID), "already assigned to dana")
@@ -47,7 +47,7 @@ func TestClaim_ButtonRunsTheSameUseCase(t *testing.T) {
 		if h[0].Via != inboxbot.ViaSlack {
 			t.Errorf("via = %s, want slack", h[0].Via)
 		}
-		r = e.svc.Act(ctx, commands.ActionRequest{Platform: inboxbot.PlatformDiscord, UserID: "42", UserName: "lee",
+		r = e.svc.Act(ctx, commands.ActionRequest{Platform: inboxbot.PlatformDiscord, UserID: "100000000000000042", UserName: "lee",
 			ConversationID: c.ID, Action: commands.ActionClaim})
 		if r.Outcome != commands.Rejected || !strings.Contains(r.Error, "already assigned to dana.scully") {
 			t.Fatalf("second button claim = %+v", r)

@@ -14,7 +14,7 @@ func (s *Service) contactAssign(ctx context.Context, c call) (Response, error) {
 	if err := requireRole(c.Actor, inboxbot.RoleManager, "assign contacts"); err != nil {
 		return Response{}, err
 	}
-	owner, err := s.member(ctx, c.Platform, c.Cmd.Member)
+	owner, err := s.assignee(ctx, c, c.Cmd.Member)
 	if err != nil {
 		return Response{}, err
 	}

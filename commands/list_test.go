@@ -43,7 +43,7 @@ func TestList_ScopesAndFilters(t *testing.T) {
 			}
 		}
 		r := e.ok("dana", "list team")
-		if got := actions(r.Cards[0]); got != "show,claim,assign,close,follow" {
+		if got := actions(r.Cards[0]); got != "show,claim,assign,follow,close" {
 			t.Errorf("team inbox card actions = %s", got)
 		}
 	})
@@ -113,7 +113,7 @@ History:
 		if r.Title != "#1 Jane Doe" || r.Text != want {
 			t.Fatalf("show:\n%s\n%s\nwant:\n%s", r.Title, r.Text, want)
 		}
-		if got := actions(r.Cards[0]); got != "show,assign,unassign,close,follow" {
+		if got := actions(r.Cards[0]); got != "show,assign,unassign,follow,close" {
 			t.Errorf("lee's actions = %s", got)
 		}
 	})

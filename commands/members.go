@@ -56,3 +56,15 @@ func (s *Service) member(ctx context.Context, platform inboxbot.Platform, token 
 	}
 	return inboxbot.Member{}, inboxbot.Errorf(inboxbot.EINVALID, "@%s could be %s; which one?", clip(name), strings.Join(names, ", "))
 }
+
+// assignee resolves the member a conversation or contact is given to. A
+// mention of someone who never used the bot makes them a member first
+// (join's rules), when the surface can tell who they are.
+func (s *Service) assignee(ctx context.Context, c call, token string) (inboxbot.Member, error) {
+	m, err := s.member(ctx, c.Platform, token)
+	id, _, mention := parseMention(token)
+	if inboxbot.ErrorCode(err) != inboxbot.ENOTFOUND || !mention || c.People == nil || c.Platform == inboxbot.PlatformShell {
+		return m, err
+	}
+	return s.join(ctx, c, id)
+}

@@ -115,7 +115,7 @@ func parseReply(text string) (Command, error) {
 	if word == "" {
 		return Command{}, reject("reply", "Which conversation? Give its id, like 1042 or #1042, then the text.")
 	}
-	id, err := parseID("reply", word, "conversation id")
+	id, err := parseID("reply", word, "conversation")
 	if err != nil {
 		return Command{}, err
 	}

@@ -82,6 +82,7 @@ func TestParse_RejectionsSayWhatIsWrongAndShowTheUsage(t *testing.T) {
 		{"help frob", "help", `no command "frob"`},
 		{"claim", "claim", "Which conversation?"},
 		{"claim abc", "claim", `"abc" is not a conversation id`},
+		{"reply None hi", "reply", `"None" is not a conversation id; write`},
 		{"claim #0", "claim", "not a conversation id"},
 		{"claim -4", "claim", "not a conversation id"},
 		{"claim 99999999999999999999", "claim", "not a conversation id"},

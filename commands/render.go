@@ -1,26 +1,11 @@
 package commands
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/inboxbot/inboxbot"
 )
-
-// summary is the one-line description of a conversation in texts:
-// "#12 Jane Doe (sms, open): assigned to dana".
-func summary(c inboxbot.Conversation) string {
-	return fmt.Sprintf("%s %s (%s, %s): %s", c.Ref(), c.Contact.DisplayName(), c.Channel, c.Status, holder(c))
-}
-
-// holder says who has a conversation.
-func holder(c inboxbot.Conversation) string {
-	if c.Assigned() {
-		return "assigned to " + c.AssigneeName
-	}
-	return "in the Team inbox"
-}
 
 // names lists member names, or "nobody".
 func names(ms []inboxbot.Member) string {

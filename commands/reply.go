@@ -38,7 +38,7 @@ func (s *Service) replyTo(ctx context.Context, c call) (Response, error) {
 // Chat adapters call it for messages written in the thread under a
 // conversation's card.
 func (s *Service) Note(ctx context.Context, req Request, convID int64, text string) Response {
-	return s.Exec(ctx, req, Command{Name: "note", ID: convID, Text: text})
+	return s.counted(s.exec(ctx, req, Command{Name: "note", ID: convID, Text: text}))
 }
 
 func (s *Service) note(ctx context.Context, c call) (Response, error) {

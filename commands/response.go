@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"slices"
+
 	"github.com/inboxbot/inboxbot"
 )
 
@@ -56,8 +58,9 @@ type Response struct {
 	Error string
 	// Usage is the usage line of the command, shown with a rejection.
 	Usage string
-	// Updated are the conversations the command changed; adapters refresh
-	// their cards in the inbox channels.
+	// Updated are the conversations the command changed. Nothing needs it
+	// to keep cards in step: the card loop (bot.Cards) edits every card
+	// whose conversation moved, whoever moved it; tests read it.
 	Updated []inboxbot.Conversation
 }
 
@@ -82,33 +85,31 @@ func cards(actor inboxbot.Member, convs []inboxbot.Conversation) []Card {
 	return out
 }
 
-// actions lists what actor may do to conv, in the order buttons appear.
-// Only actions that would be allowed are offered, so a button never leads
-// to a refusal the card could have foreseen (a race still can).
+// actions lists what actor may do to conv, in the order of the card's
+// buttons (CardActions), keeping only what would be allowed, so a button
+// never leads to a refusal the card could have foreseen (a race still
+// can); Follow or Unfollow, whichever applies, also on a closed one.
 func actions(actor inboxbot.Member, conv inboxbot.Conversation) []Action {
-	out := []Action{ActionShow}
-	if conv.Status == inboxbot.StatusOpen {
-		switch {
-		case !conv.Assigned():
-			out = append(out, ActionClaim, ActionAssign)
-		case mayChangeHands(actor, conv):
-			out = append(out, ActionAssign, ActionUnassign)
-		}
-		if mayReply(actor, conv) {
-			out = append(out, ActionReply)
-		}
-		if mayChangeHands(actor, conv) {
-			out = append(out, ActionClose)
-		}
-	} else if mayChangeHands(actor, conv) {
-		out = append(out, ActionReopen)
+	offered := CardActions(conv, true)
+	if conv.Status != inboxbot.StatusOpen {
+		offered = append(offered, ActionFollow, ActionUnfollow)
 	}
-	if conv.FollowedBy(actor.ID) {
-		out = append(out, ActionUnfollow)
-	} else {
-		out = append(out, ActionFollow)
-	}
-	return out
+	following := conv.FollowedBy(actor.ID)
+	return slices.DeleteFunc(offered, func(a Action) bool {
+		switch a {
+		case ActionAssign:
+			return conv.Assigned() && !mayChangeHands(actor, conv)
+		case ActionUnassign, ActionClose, ActionReopen:
+			return !mayChangeHands(actor, conv)
+		case ActionReply:
+			return !mayReply(actor, conv)
+		case ActionFollow:
+			return following
+		case ActionUnfollow:
+			return !following
+		}
+		return false
+	})
 }
 
 // reply is an ok, ephemeral response.

@@ -156,7 +156,7 @@ func (s *Service) rulesTest(ctx context.Context, c call) (Response, error) {
 	}
 	lines = append(lines, s.waitLines(conv)...)
 	lines = append(lines, fmt.Sprintf("Triggers: %s. Nothing was changed.", inboxbot.Join(testTriggers, ", ")))
-	r := reply(fmt.Sprintf("Rules test for %s", summary(conv)), strings.Join(lines, "\n"))
+	r := reply(fmt.Sprintf("Rules test for %s", Summary(conv)), strings.Join(lines, "\n"))
 	return r, nil
 }
 

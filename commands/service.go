@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/inboxbot/inboxbot"
@@ -25,6 +26,13 @@ type Request struct {
 	UserName string
 	// Text is everything after "/inbox".
 	Text string
+	// Team is the workspace (or guild) the request came from, when the
+	// platform says; someone picked from another one never joins.
+	Team string
+	// People looks up the platform's users, so that someone mentioned or
+	// picked who never used the bot can join (see Person); nil means only
+	// existing members can be named.
+	People People
 }
 
 // ActionRequest is a button press (or select) on a conversation card.
@@ -40,6 +48,9 @@ type ActionRequest struct {
 	Target string
 	// Text is the message of a Reply, as written in the platform's form.
 	Text string
+	// Team and People are as in Request.
+	Team   string
+	People People
 }
 
 // Service runs commands against the store.
@@ -55,6 +66,10 @@ type Service struct {
 	// Replies reports whether replies to contacts are on: an outbound
 	// webhook (INBOXBOT_OUTBOUND_URL) delivers them.
 	Replies bool
+	// Count is told of every command and button press that ran, on every
+	// surface, once: its command (Label bounds it) and outcome. It feeds
+	// inboxbot_commands_total; nil counts nothing.
+	Count func(command string, outcome Outcome)
 }
 
 // New returns a Service on st with the real clock and route as its rules
@@ -67,14 +82,18 @@ func New(st *store.Store, route inboxbot.RouteFunc) *Service {
 func (s *Service) Run(ctx context.Context, req Request) Response {
 	cmd, err := Parse(req.Text)
 	if err != nil {
-		return s.fail(cmd.Name, err)
+		return s.counted(s.fail(cmd.Name, err))
 	}
-	return s.Exec(ctx, req, cmd)
+	return s.counted(s.exec(ctx, req, cmd))
 }
 
 // Act runs a button press: the same use case as the command of that name.
 func (s *Service) Act(ctx context.Context, a ActionRequest) Response {
-	req := Request{Platform: a.Platform, UserID: a.UserID, UserName: a.UserName}
+	return s.counted(s.act(ctx, a))
+}
+
+func (s *Service) act(ctx context.Context, a ActionRequest) Response {
+	req := Request{Platform: a.Platform, UserID: a.UserID, UserName: a.UserName, Team: a.Team, People: a.People}
 	cmd := Command{Name: string(a.Action), ID: a.ConversationID}
 	switch a.Action {
 	case ActionShow, ActionClaim, ActionUnassign, ActionFollow, ActionUnfollow, ActionClose, ActionReopen:
@@ -92,7 +111,15 @@ func (s *Service) Act(ctx context.Context, a ActionRequest) Response {
 	if a.ConversationID <= 0 {
 		return s.fail(cmd.Name, reject(cmd.Name, "Which conversation? The button carries no id."))
 	}
-	return s.Exec(ctx, req, cmd)
+	return s.exec(ctx, req, cmd)
+}
+
+// counted tells Count of r and returns it.
+func (s *Service) counted(r Response) Response {
+	if s.Count != nil {
+		s.Count(r.Command, r.Outcome)
+	}
+	return r
 }
 
 // call is one command on its way through: who asked, through which
@@ -102,12 +129,14 @@ type call struct {
 	Platform inboxbot.Platform
 	Via      inboxbot.Via
 	Cmd      Command
+	// Team and People are the request's: who may join when picked.
+	Team   string
+	People People
 }
 
-// Exec runs a parsed command for the person who sent req (req.Text is
-// ignored). Adapters that parse options themselves, such as Discord's
-// subcommands, call it directly.
-func (s *Service) Exec(ctx context.Context, req Request, cmd Command) Response {
+// exec runs a parsed command for the person who sent req (req.Text is
+// ignored): Run after parsing the words, Act after reading the button.
+func (s *Service) exec(ctx context.Context, req Request, cmd Command) Response {
 	if cmd.Name == "help" {
 		r := help(cmd)
 		r.Command = "help"
@@ -125,7 +154,7 @@ func (s *Service) Exec(ctx context.Context, req Request, cmd Command) Response {
 		r.Usage = ""
 		return r
 	}
-	c := call{Actor: actor, Platform: req.Platform, Via: via, Cmd: cmd}
+	c := call{Actor: actor, Platform: req.Platform, Via: via, Cmd: cmd, Team: req.Team, People: req.People}
 	run, ok := handlers[cmd.Name]
 	if !ok {
 		return s.fail("", reject("help", "Unknown command %q. Try /inbox help.", clip(cmd.Name)))
@@ -173,6 +202,25 @@ var handlers = map[string]func(*Service, context.Context, call) (Response, error
 	"team":            (*Service).team,
 }
 
+// Label is the name inboxbot_commands_total counts a command under: its
+// name ("claim", "contact assign", "note") when it is one of ours,
+// "unknown" when the words named none, else "other", so that odd input
+// cannot mint new time series.
+func Label(command string) string {
+	if command == "" {
+		return "unknown"
+	}
+	for name := range handlers {
+		if name == command || strings.HasPrefix(name, command+" ") {
+			return command
+		}
+	}
+	if command == "help" {
+		return command
+	}
+	return "other"
+}
+
 // viaOf is the assignment event's via for a platform.
 func viaOf(platform inboxbot.Platform) (inboxbot.Via, error) {
 	switch platform {
@@ -194,6 +242,11 @@ func (s *Service) actor(ctx context.Context, req Request) (inboxbot.Member, erro
 		return inboxbot.Member{}, inboxbot.Errorf(inboxbot.EINVALID, "Who is asking? The request names no user.")
 	}
 	if req.Platform != inboxbot.PlatformShell {
+		// The clicker is checked like the one they pick: a request that
+		// names no real user id of the platform makes nobody a member.
+		if !inboxbot.ValidUserID(req.Platform, req.UserID) {
+			return inboxbot.Member{}, inboxbot.Errorf(inboxbot.EINVALID, "%q is not a %s user.", clip(req.UserID), platformName(req.Platform))
+		}
 		return s.Store.EnsurePlatformMember(ctx, req.Platform, req.UserID, req.UserName)
 	}
 	return shellMember(ctx, s.Store, req.UserID)

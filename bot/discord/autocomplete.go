@@ -7,6 +7,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/commands"
 )
 
 // maxChoices is the most suggestions Discord shows.
@@ -17,9 +18,9 @@ const maxChoiceName = 100
 
 // autocomplete suggests open conversations whose number starts with what
 // was typed so far, most recent first.
-func (b *Bot) autocomplete(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
+func (b *Adapter) autocomplete(ctx context.Context, i *discordgo.Interaction) *discordgo.InteractionResponse {
 	typed := focused(i.ApplicationCommandData())
-	convs, err := b.cfg.Service.Store.OpenWithIDPrefix(ctx, typed, maxChoices)
+	convs, err := b.cfg.Service.Suggest(ctx, typed, maxChoices)
 	if err != nil {
 		b.log().Warn("discord: autocomplete failed", "err", err)
 	}
@@ -34,11 +35,7 @@ func (b *Bot) autocomplete(ctx context.Context, i *discordgo.Interaction) *disco
 // choiceName is "#12 Jane Doe (sms): dana": choices are plain text, not
 // markdown, so nothing is escaped.
 func choiceName(c inboxbot.Conversation) string {
-	who := "Team inbox"
-	if c.Assigned() {
-		who = c.AssigneeName
-	}
-	return truncate(fmt.Sprintf("%s %s (%s): %s", c.Ref(), c.Contact.DisplayName(), c.Channel, who), maxChoiceName)
+	return truncate(commands.Headline(c), maxChoiceName)
 }
 
 // focused is what was typed so far in the option being completed.

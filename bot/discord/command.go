@@ -123,7 +123,7 @@ func Command() *discordgo.ApplicationCommand {
 // configured guild (at once) or globally (may take a while to show).
 // Overwriting the whole set is idempotent, so every replica may do it at
 // every start.
-func (b *Bot) Register(ctx context.Context) error {
+func (b *Adapter) Register(ctx context.Context) error {
 	_, err := b.session.ApplicationCommandBulkOverwrite(b.cfg.AppID, b.cfg.GuildID,
 		[]*discordgo.ApplicationCommand{Command()}, discordgo.WithContext(ctx))
 	if err != nil {

@@ -15,13 +15,16 @@ import (
 // bot.NoticeText, with buttons for what the recipient may do next. It is
 // the bot.Sender of Discord: a 429 is *bot.RateLimited, a user who cannot
 // be reached (DMs closed, unknown user) is *bot.Permanent.
-func (b *Bot) Send(ctx context.Context, n inboxbot.Notification) error {
+func (b *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
 	channel, err := b.dmChannel(ctx, n.To)
 	if err != nil {
 		return err
 	}
 	m := dmMessage(n, b.cfg.Service.Replies)
 	if _, err := b.session.ChannelMessageSendComplex(channel, m.send(), discordgo.WithContext(ctx)); err != nil {
+		if unknownChannel(err) {
+			b.dms.Forget(n.To)
+		}
 		return fmt.Errorf("DM %s: %w", n.To, restError(err))
 	}
 	return nil
@@ -30,25 +33,20 @@ func (b *Bot) Send(ctx context.Context, n inboxbot.Notification) error {
 // dmMessage is the direct message of a notification; replies says
 // whether replies to contacts are on.
 func dmMessage(n inboxbot.Notification, replies bool) message {
-	return message{Content: truncate(bot.NoticeText(n.Notice, Style), maxContent),
+	return message{Content: truncate(bot.NoticeText(n.Notice, markdownStyle), maxContent),
 		Components: actionRows(n.Notice.ConversationID, commands.NoticeActions(n.Notice, replies))}
 }
 
 // dmChannel returns the DM channel with a user, asking Discord once per
-// user and process.
-func (b *Bot) dmChannel(ctx context.Context, user string) (string, error) {
-	b.mu.Lock()
-	ch, ok := b.dms[user]
-	b.mu.Unlock()
-	if ok {
+// user while the cache keeps it (Send forgets it on unknown channel).
+func (b *Adapter) dmChannel(ctx context.Context, user string) (string, error) {
+	if ch, ok := b.dms.Get(user); ok {
 		return ch, nil
 	}
 	c, err := b.session.UserChannelCreate(user, discordgo.WithContext(ctx))
 	if err != nil {
 		return "", fmt.Errorf("open DM with %s: %w", user, restError(err))
 	}
-	b.mu.Lock()
-	b.dms[user] = c.ID
-	b.mu.Unlock()
+	b.dms.Put(user, c.ID)
 	return c.ID, nil
 }

@@ -58,3 +58,10 @@ func unknownMessage(err error) bool {
 	var re *discordgo.RESTError
 	return errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeUnknownMessage
 }
+
+// unknownChannel reports whether err says the channel is gone, such as a
+// cached DM channel Discord no longer knows.
+func unknownChannel(err error) bool {
+	var re *discordgo.RESTError
+	return errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeUnknownChannel
+}

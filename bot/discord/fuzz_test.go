@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -28,9 +29,8 @@ func readInteraction(body []byte) {
 	case discordgo.InteractionMessageComponent:
 		d := i.MessageComponentData()
 		parseCustomID(d.CustomID)
-		if id, u, m, ok := selection(d); ok {
-			displayName(u, m)
-			_ = id
+		for _, id := range d.Values {
+			resolved{users: d.Resolved.Users, members: d.Resolved.Members}.Person(context.Background(), id)
 		}
 	case discordgo.InteractionModalSubmit:
 		d := i.ModalSubmitData()

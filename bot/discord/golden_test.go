@@ -103,15 +103,15 @@ func TestGolden_RenderedPayloads(t *testing.T) {
 
 func TestEscape_ContactTextPingsAndLinksNobody(t *testing.T) {
 	for _, in := range []string{"@everyone", "@here", "<@&1>", "<@123>", "<#456>", "[click](https://evil)", "**x**", "# heading", "> quote", "||spoiler||", "`code`", "~~gone~~"} {
-		got := Escape(in)
+		got := escape(in)
 		for _, bad := range []string{"@everyone", "@here", "<@", "<#", "](", "**", "||", "``", "~~"} {
 			if strings.Contains(in, bad) && strings.Contains(got, bad) {
-				t.Errorf("Escape(%q) = %q still holds %q", in, got, bad)
+				t.Errorf("escape(%q) = %q still holds %q", in, got, bad)
 			}
 		}
 		if strings.HasPrefix(in, "#") || strings.HasPrefix(in, ">") {
 			if !strings.HasPrefix(got, `\`) {
-				t.Errorf("Escape(%q) = %q: line start not escaped", in, got)
+				t.Errorf("escape(%q) = %q: line start not escaped", in, got)
 			}
 		}
 	}

@@ -47,7 +47,7 @@ type env struct {
 	st    *store.Store
 	svc   *commands.Service
 	fake  *discordtest.Server
-	bot   *discord.Bot
+	bot   *discord.Adapter
 	srv   *httptest.Server
 	key   ed25519.PrivateKey
 	cards *bot.Cards
@@ -97,7 +97,7 @@ func newEnvOnWith(t *testing.T, st *store.Store, fake *discordtest.Server, owner
 		t.Fatal(err)
 	}
 	e.bot = b
-	e.srv = httptest.NewServer(b.Handler())
+	e.srv = httptest.NewServer(b.Routes()["POST /discord/interactions"])
 	t.Cleanup(func() { e.srv.Close(); b.Wait() })
 	e.cards = &bot.Cards{Store: st, Platform: inboxbot.PlatformDiscord, Renderer: b, Owner: owner, Log: quiet(),
 		Poll: 20 * time.Millisecond}

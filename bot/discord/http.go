@@ -20,18 +20,16 @@ const maxBody = 1 << 20
 // could be replayed forever without this.
 const signatureWindow = 5 * time.Minute
 
-// Pattern is the route of HTTP interactions.
-const Pattern = "POST /discord/interactions"
-
-// Handler answers HTTP interactions: each request is verified with the
-// application's public key and a fresh timestamp (else 401, and nothing
-// happens), a PING gets a PONG, and the rest are answered as over the
-// gateway, with the first response as the HTTP body.
-func (b *Bot) Handler() http.Handler {
-	return http.HandlerFunc(b.serveInteraction)
+// Routes are the HTTP handlers of HTTP interactions, by ServeMux pattern:
+// each request is verified with the application's public key and a fresh
+// timestamp (else 401, and nothing happens), a PING gets a PONG, and the
+// rest are answered as over the gateway, with the first response as the
+// HTTP body.
+func (b *Adapter) Routes() map[string]http.Handler {
+	return map[string]http.Handler{"POST /discord/interactions": http.HandlerFunc(b.serveInteraction)}
 }
 
-func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
+func (b *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	if b.cfg.PublicKey == nil {
 		http.Error(w, "HTTP interactions are off: set DISCORD_PUBLIC_KEY", http.StatusNotFound)
 		return
@@ -73,7 +71,7 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 
 // fresh reports whether a signature timestamp (unix seconds) is within
 // the window of now, either way: clocks drift.
-func (b *Bot) fresh(ts string) bool {
+func (b *Adapter) fresh(ts string) bool {
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
 		return false

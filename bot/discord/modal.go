@@ -43,7 +43,7 @@ func replyModal(id int64) *discordgo.InteractionResponse {
 // only as the first response (never after a deferral). It reports false
 // for everything else. With replies off the click goes the usual way, to
 // the refusal that says how to turn them on.
-func (b *Bot) instant(i *discordgo.Interaction) (*discordgo.InteractionResponse, bool) {
+func (b *Adapter) instant(i *discordgo.Interaction) (*discordgo.InteractionResponse, bool) {
 	if i.Type != discordgo.InteractionMessageComponent || !b.cfg.Service.Replies {
 		return nil, false
 	}
@@ -56,7 +56,7 @@ func (b *Bot) instant(i *discordgo.Interaction) (*discordgo.InteractionResponse,
 
 // modalSubmit sends the text of a submitted Reply form to the contact.
 // The answer is for the writer alone: the outcome, or why it was refused.
-func (b *Bot) modalSubmit(ctx context.Context, i *discordgo.Interaction) answer {
+func (b *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) answer {
 	d := i.ModalSubmitData()
 	action, id, ok := parseCustomID(d.CustomID)
 	if !ok || action != commands.ActionReply {

@@ -37,7 +37,7 @@ const (
 // Content is not enabled for the application) it connects without, and
 // says once that notes are off: the rest of the bot is worth more than
 // notes.
-func (b *Bot) open() error {
+func (b *Adapter) open() error {
 	b.session.Identify.Intents = discordgo.IntentsGuilds | messageIntents
 	err := b.session.Open()
 	var ce *websocket.CloseError
@@ -55,7 +55,7 @@ func (b *Bot) open() error {
 // member from then on, as with a first command). It is never sent to the
 // contact. Everything else said in the channel, and whatever bots say, is
 // none of the bot's business.
-func (b *Bot) onMessage(ctx context.Context, m *discordgo.Message) string {
+func (b *Adapter) onMessage(ctx context.Context, m *discordgo.Message) string {
 	if m == nil || m.ChannelID != b.inbox || m.Author == nil || m.Author.Bot || m.Author.System ||
 		m.WebhookID != "" || m.MessageReference == nil || m.MessageReference.MessageID == "" {
 		return noteIgnored

@@ -108,7 +108,7 @@ func nonNilComponents(c []discordgo.MessageComponent) []discordgo.MessageCompone
 func renderResponse(r commands.Response) message {
 	m := message{Ephemeral: r.Ephemeral || r.Outcome != commands.OK}
 	if r.Outcome != commands.OK {
-		m.Content = "⚠️ " + Escape(r.Error)
+		m.Content = "⚠️ " + escape(r.Error)
 		if r.Usage != "" {
 			m.Content += "\nUsage: `" + strings.ReplaceAll(r.Usage, "`", "'") + "`"
 		}
@@ -117,25 +117,25 @@ func renderResponse(r commands.Response) message {
 	}
 	var parts []string
 	if r.Title != "" {
-		parts = append(parts, "**"+Escape(r.Title)+"**")
+		parts = append(parts, "**"+escape(r.Title)+"**")
 	}
 	switch len(r.Cards) {
 	case 0:
 		if r.Text != "" {
-			parts = append(parts, Escape(r.Text))
+			parts = append(parts, escape(r.Text))
 		}
 	case 1:
 		c := r.Cards[0]
 		e := cardEmbed(c.Conversation)
 		if r.Text != "" {
 			// show: its text is the whole story; the fields would repeat it.
-			e.Description, e.Fields = truncate(Escape(r.Text), maxDescription), nil
+			e.Description, e.Fields = truncate(escape(r.Text), maxDescription), nil
 		}
 		m.Embeds = []*discordgo.MessageEmbed{e}
 		m.Components = actionRows(c.Conversation.ID, c.Actions)
 	default:
 		if r.Text != "" {
-			parts = append(parts, Escape(r.Text))
+			parts = append(parts, escape(r.Text))
 		}
 		m.Embeds = []*discordgo.MessageEmbed{listEmbed(r.Cards)}
 	}
@@ -160,14 +160,11 @@ func listEmbed(cs []commands.Card) *discordgo.MessageEmbed {
 
 // listLine is "**#12** Jane Doe · sms · dana · “Hi, I need a quote”".
 func listLine(c inboxbot.Conversation) string {
-	who := "Team inbox"
-	if c.Assigned() {
-		who = Escape(c.AssigneeName)
-	}
+	who := escape(commands.Holder(c))
 	if c.Status != inboxbot.StatusOpen {
 		who += " · " + string(c.Status)
 	}
-	line := fmt.Sprintf("**%s** %s · %s · %s", c.Ref(), Escape(c.Contact.DisplayName()), Escape(c.Channel), who)
+	line := fmt.Sprintf("**%s** %s · %s · %s", c.Ref(), escape(c.Contact.DisplayName()), escape(c.Channel), who)
 	if c.Preview != "" {
 		line += " · " + quote(c.Preview)
 	}

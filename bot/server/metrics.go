@@ -6,7 +6,6 @@ import (
 	"maps"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -14,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/commands"
 	"github.com/inboxbot/inboxbot/store"
 )
 
@@ -80,33 +80,17 @@ func (m *Metrics) Handler(log *slog.Logger) http.Handler {
 	})
 }
 
-// knownCommands bound the command label: a command is counted under its
-// name ("claim", "contact assign") when its first word is an /inbox verb,
-// else as "other", so odd input cannot mint new time series.
-var knownCommands = map[string]bool{
-	"help": true, "list": true, "show": true, "claim": true, "assign": true, "unassign": true,
-	"follow": true, "unfollow": true, "contact": true, "view": true, "rules": true, "away": true,
-	"back": true, "notify": true, "team": true,
-}
-
 // knownOutcomes are the outcomes of commands.Response.
-var knownOutcomes = map[string]bool{"ok": true, "rejected": true, "error": true}
+var knownOutcomes = map[commands.Outcome]bool{commands.OK: true, commands.Rejected: true, commands.Failed: true}
 
-// Command counts one handled /inbox command or button press. Adapters call
-// it once per response: m.Command(resp.Command, string(resp.Outcome)).
-// An empty command (words that named none) counts as "unknown".
-func (m *Metrics) Command(command, outcome string) {
-	verb, _, _ := strings.Cut(command, " ")
-	switch {
-	case command == "":
-		command = "unknown"
-	case !knownCommands[verb] || len(command) > 32:
-		command = "other"
-	}
+// Command counts one handled /inbox command or button press, on any
+// surface: it is commands.Service's Count. The command is counted under
+// commands.Label (its name, "unknown" or "other").
+func (m *Metrics) Command(command string, outcome commands.Outcome) {
 	if !knownOutcomes[outcome] {
-		outcome = "error"
+		outcome = commands.Failed
 	}
-	m.commands.WithLabelValues(command, outcome).Inc()
+	m.commands.WithLabelValues(commands.Label(command), string(outcome)).Inc()
 }
 
 // Swept counts one sweep of the Team inbox that assigned placed conversations.

@@ -92,6 +92,9 @@ func TestMetrics_ParseAndCoverTheProduct(t *testing.T) {
 		m.Command("contact assign", "rejected")
 		m.Command("", "rejected")
 		m.Command("drop table", "weird")
+		for _, c := range []string{"close", "reopen", "reply", "note"} {
+			m.Command(c, "ok")
+		}
 
 		fams := scrape(t, h)
 		for _, name := range []string{
@@ -115,6 +118,7 @@ func TestMetrics_ParseAndCoverTheProduct(t *testing.T) {
 		}
 		for _, c := range []struct{ command, outcome string }{
 			{"claim", "ok"}, {"contact assign", "rejected"}, {"unknown", "rejected"}, {"other", "error"},
+			{"close", "ok"}, {"reopen", "ok"}, {"reply", "ok"}, {"note", "ok"},
 		} {
 			if got := value(t, fams, "inboxbot_commands_total", map[string]string{"command": c.command, "outcome": c.outcome}); got != 1 {
 				t.Errorf("commands{%s,%s} = %v, want 1", c.command, c.outcome, got)

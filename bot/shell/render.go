@@ -39,11 +39,7 @@ func render(w io.Writer, r commands.Response) {
 //	   actions: claim 1 | assign 1 @member | follow 1
 func renderCard(w io.Writer, c commands.Card) {
 	conv := c.Conversation
-	who := "in the Team inbox"
-	if conv.Assigned() {
-		who = "assigned to " + conv.AssigneeName
-	}
-	fmt.Fprintf(w, "  %s %s (%s, %s): %s\n", conv.Ref(), conv.Contact.DisplayName(), conv.Channel, conv.Status, who)
+	fmt.Fprintf(w, "  %s\n", commands.Summary(conv))
 	if len(conv.Followers) > 0 {
 		names := make([]string, len(conv.Followers))
 		for i, f := range conv.Followers {

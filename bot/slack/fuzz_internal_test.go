@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 )
 
@@ -96,7 +96,7 @@ func FuzzParseAction(f *testing.F) {
 		if b, id2, ok := parseAction(actionID(a, id)); !ok || b != a || id2 != id {
 			t.Fatalf("%q: %s:%d does not read back (%s:%d %v)", s, a, id, b, id2, ok)
 		}
-		b := &slack.BlockAction{Type: slack.ActionType(slack.METOverflow), SelectedOption: slack.OptionBlockObject{Value: s}}
+		b := &slackapi.BlockAction{Type: slackapi.ActionType(slackapi.METOverflow), SelectedOption: slackapi.OptionBlockObject{Value: s}}
 		if c, id3, ok := decodeAction(b); !ok || c != a || id3 != id {
 			t.Fatalf("%q as an overflow option: %s:%d %v", s, c, id3, ok)
 		}

@@ -154,7 +154,7 @@ func (e *env) slash(userID, userName, text string) (int, string) {
 func (e *env) clickPayload(userID string, action map[string]any) string {
 	e.seq++
 	p, _ := json.Marshal(map[string]any{"type": "block_actions", "user": map[string]any{"id": userID},
-		"response_url": e.fake.ResponseURL(strconv.Itoa(e.seq)), "channel": map[string]any{"id": inbox},
+		"response_url": e.fake.ResponseURL(strconv.Itoa(e.seq)), "channel": map[string]any{"id": inbox}, "team": map[string]any{"id": "T0TEAM"},
 		"trigger_id": fmt.Sprintf("trig-%d", e.seq), "actions": []any{action}})
 	return url.Values{"payload": {string(p)}}.Encode()
 }

@@ -4,9 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 
-	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/commands"
 )
 
@@ -19,7 +18,7 @@ func (a *Adapter) publishHome(ctx context.Context, userID, fallback string) {
 		a.log.Error("slack: building the App Home failed", "user", userID, "err", err)
 		return
 	}
-	if _, err := a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view}); err != nil {
+	if _, err := a.api.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: userID, View: view}); err != nil {
 		a.metrics.apiError("views.publish", err)
 		a.log.Warn("slack: views.publish failed", "user", userID, "err", err)
 	}
@@ -27,32 +26,28 @@ func (a *Adapter) publishHome(ctx context.Context, userID, fallback string) {
 
 // homeView builds the App Home of a Slack user, who becomes a member on
 // first use like anywhere else.
-func (a *Adapter) homeView(ctx context.Context, userID, fallback string) (slack.HomeTabViewRequest, error) {
+func (a *Adapter) homeView(ctx context.Context, userID, fallback string) (slackapi.HomeTabViewRequest, error) {
 	name := a.userName(ctx, userID, firstOf(fallback, userID))
-	me, err := a.service.Store.EnsurePlatformMember(ctx, platform, userID, name)
+	h, err := a.service.Home(ctx, commands.Request{Platform: platform, UserID: userID, UserName: name})
 	if err != nil {
-		return slack.HomeTabViewRequest{}, err
+		return slackapi.HomeTabViewRequest{}, err
 	}
-	mine := a.service.Run(ctx, commands.Request{Platform: platform, UserID: userID, UserName: name, Text: "list mine"})
-	n, oldest, err := a.service.Store.TeamInbox(ctx)
-	if err != nil {
-		return slack.HomeTabViewRequest{}, err
-	}
-	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: homeBlocks(me, mine, n, oldest)}}, nil
+	return slackapi.HomeTabViewRequest{Type: slackapi.VTHomeTab, Blocks: slackapi.Blocks{BlockSet: homeBlocks(h)}}, nil
 }
 
 // homeBlocks lays out the App Home; see publishHome.
-func homeBlocks(me inboxbot.Member, mine commands.Response, waiting int, oldest inboxbot.Conversation) []slack.Block {
+func homeBlocks(h commands.Home) []slackapi.Block {
+	me, mine, waiting, oldest := h.Me, h.Mine, h.Waiting, h.Oldest
 	status, button := "You are *available*: new conversations can be routed to you.", "Go away"
 	action := actionAway
 	if me.Away {
 		status, button, action = "You are *away*: no new conversations are routed to you.", "I'm back", actionBack
 	}
-	blocks := []slack.Block{
-		slack.NewHeaderBlock(plain("Inbox of "+me.Name, 150)),
-		slack.NewSectionBlock(mrkdwn(status), nil,
-			slack.NewAccessory(slack.NewButtonBlockElement(action, action, plain(button, maxButtonText)))),
-		slack.NewDividerBlock(),
+	blocks := []slackapi.Block{
+		slackapi.NewHeaderBlock(plain("Inbox of "+me.Name, 150)),
+		slackapi.NewSectionBlock(mrkdwn(status), nil,
+			slackapi.NewAccessory(slackapi.NewButtonBlockElement(action, action, plain(button, maxButtonText)))),
+		slackapi.NewDividerBlock(),
 	}
 	switch {
 	case mine.Outcome != commands.OK:
@@ -65,7 +60,7 @@ func homeBlocks(me inboxbot.Member, mine commands.Response, waiting int, oldest 
 			blocks = append(blocks, rowBlock(c))
 		}
 	}
-	blocks = append(blocks, slack.NewDividerBlock())
+	blocks = append(blocks, slackapi.NewDividerBlock())
 	if waiting == 0 {
 		return fit(append(blocks, section("*Team inbox:* empty. Nobody is waiting.")))
 	}

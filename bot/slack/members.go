@@ -2,8 +2,10 @@ package slack
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/commands"
 )
 
 // userName is the name a Slack user becomes a member under on first use:
@@ -32,12 +34,23 @@ func (a *Adapter) userName(ctx context.Context, userID, fallback string) string 
 	return name
 }
 
-// ensureMember makes a Slack user a member (an agent) unless they are one.
-func (a *Adapter) ensureMember(ctx context.Context, userID, fallback string) error {
-	if !inboxbot.ValidUserID(platform, userID) {
-		return inboxbot.Errorf(inboxbot.EINVALID, "%q is not a Slack user id.", clip(userID, 40))
+// Person looks a Slack user up with users.info, for the member rules of
+// commands (it is the adapter's commands.People): Slack's own bots and
+// apps, deactivated accounts and people of another workspace never join.
+func (a *Adapter) Person(ctx context.Context, userID string) (commands.Person, error) {
+	u, err := a.api.GetUserInfoContext(ctx, userID)
+	if err != nil {
+		a.metrics.apiError("users.info", err)
+		if errorLabel(err) == "user_not_found" {
+			return commands.Person{}, inboxbot.Errorf(inboxbot.ENOTFOUND, "Slack does not know that user.")
+		}
+		return commands.Person{}, fmt.Errorf("users.info: %w", err)
 	}
-	name := a.userName(ctx, userID, firstOf(fallback, userID))
-	_, err := a.service.Store.EnsurePlatformMember(ctx, platform, userID, name)
-	return err
+	name := firstOf(u.Name, u.Profile.DisplayNameNormalized)
+	if name != "" {
+		a.mu.Lock()
+		a.names[userID] = name
+		a.mu.Unlock()
+	}
+	return commands.Person{ID: u.ID, Name: name, Bot: u.IsBot || u.ID == "USLACKBOT", Deleted: u.Deleted, Team: u.TeamID}, nil
 }

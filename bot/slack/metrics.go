@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 )
 
 // metrics are the adapter's own Prometheus collectors. DMs are counted by
@@ -63,9 +63,9 @@ func (m *metrics) apiError(method string, err error) {
 // errorLabel names an error in few words: Slack's own error code, or the
 // HTTP failure.
 func errorLabel(err error) string {
-	var rl *slack.RateLimitedError
-	var sc slack.StatusCodeError
-	var se slack.SlackErrorResponse
+	var rl *slackapi.RateLimitedError
+	var sc slackapi.StatusCodeError
+	var se slackapi.SlackErrorResponse
 	switch {
 	case errors.As(err, &rl):
 		return "rate_limited"

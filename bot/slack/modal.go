@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/commands"
 )
 
@@ -74,21 +75,21 @@ func parseReplyMeta(s string) (replyMeta, error) {
 }
 
 // replyModal is the form that writes to the contact of a conversation.
-func replyModal(m replyMeta) slack.ModalViewRequest {
-	input := slack.NewPlainTextInputBlockElement(plain("Write to the contact…", maxPlaceholder), replyInput)
+func replyModal(m replyMeta) slackapi.ModalViewRequest {
+	input := slackapi.NewPlainTextInputBlockElement(plain("Write to the contact…", maxPlaceholder), replyInput)
 	input.Multiline, input.MaxLength, input.FocusOnLoad = true, maxReplyInput, true
 	ref := inboxbot.Ref(m.ConversationID)
 	intro := fmt.Sprintf("This goes to the contact of *%s*, through the system the conversation came from. "+
 		"To write to the team only, reply in the thread under the card.", ref)
-	return slack.ModalViewRequest{
-		Type:       slack.VTModal,
+	return slackapi.ModalViewRequest{
+		Type:       slackapi.VTModal,
 		CallbackID: replyCallback,
 		Title:      plain("Reply to "+ref, maxViewTitle),
 		Submit:     plain("Send", maxViewButton),
 		Close:      plain("Cancel", maxViewButton),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{
+		Blocks: slackapi.Blocks{BlockSet: []slackapi.Block{
 			section(intro),
-			slack.NewInputBlock(replyBlock, plain("Message", maxInputLabel),
+			slackapi.NewInputBlock(replyBlock, plain("Message", maxInputLabel),
 				plain(fmt.Sprintf("Up to %d characters. The contact sees it as written.", maxReplyInput), maxInputHint), input),
 		}},
 		PrivateMetadata: m.encode(),
@@ -96,7 +97,7 @@ func replyModal(m replyMeta) slack.ModalViewRequest {
 }
 
 // replySubmission reads a submitted reply form: its metadata and the text.
-func replySubmission(v slack.View) (replyMeta, string, error) {
+func replySubmission(v slackapi.View) (replyMeta, string, error) {
 	m, err := parseReplyMeta(v.PrivateMetadata)
 	if err != nil {
 		return m, "", err
@@ -111,7 +112,7 @@ func replySubmission(v slack.View) (replyMeta, string, error) {
 // replies are off it runs the reply anyway, to be refused with the
 // command layer's words on how to turn them on; ok is false when the form
 // opened (there is nothing to say).
-func (a *Adapter) startReply(ctx context.Context, ic slack.InteractionCallback, req commands.ActionRequest) (commands.Response, bool) {
+func (a *Adapter) startReply(ctx context.Context, ic slackapi.InteractionCallback, req commands.ActionRequest) (commands.Response, bool) {
 	if !a.service.Replies {
 		return a.service.Act(ctx, req), true
 	}
@@ -132,7 +133,7 @@ func (a *Adapter) startReply(ctx context.Context, ic slack.InteractionCallback, 
 // closed conversation). A reply slower than the reply budget closes the
 // form and its outcome follows at the click's response_url. A sent reply
 // is confirmed ephemerally at that response_url when there is one.
-func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, answer func(*slack.ViewSubmissionResponse)) {
+func (a *Adapter) submit(ctx context.Context, ic slackapi.InteractionCallback, answer func(*slackapi.ViewSubmissionResponse)) {
 	a.metrics.interaction(string(ic.Type))
 	if ic.View.CallbackID != replyCallback {
 		answer(nil)
@@ -141,34 +142,24 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, answ
 	meta, text, err := replySubmission(ic.View)
 	if err != nil {
 		a.log.Warn("slack: malformed reply form", "err", err)
-		answer(slack.NewErrorsViewSubmissionResponse(map[string]string{
+		answer(slackapi.NewErrorsViewSubmissionResponse(map[string]string{
 			replyBlock: "This form cannot be sent; close it and press Reply again."}))
 		return
 	}
-	done := make(chan commands.Response, 1)
-	inTime := a.later(ctx, func(ctx context.Context) {
+	bot.Answer(ctx, a.deadline, func(ctx context.Context) commands.Response {
 		name := a.userName(ctx, ic.User.ID, firstOf(ic.User.Name, ic.User.Username))
-		resp := a.service.Act(ctx, commands.ActionRequest{Platform: platform, UserID: ic.User.ID, UserName: name,
+		return a.service.Act(ctx, commands.ActionRequest{Platform: platform, UserID: ic.User.ID, UserName: name,
 			ConversationID: meta.ConversationID, Action: commands.ActionReply, Text: text})
-		a.count(resp)
-		done <- resp
-	})
-	var resp commands.Response
-	if inTime {
-		if resp = <-done; resp.Outcome != commands.OK {
-			answer(slack.NewErrorsViewSubmissionResponse(map[string]string{replyBlock: clip(resp.Error, maxViewError)}))
+	}, func(resp commands.Response) {
+		if resp.Outcome != commands.OK {
+			answer(slackapi.NewErrorsViewSubmissionResponse(map[string]string{replyBlock: clip(resp.Error, maxViewError)}))
 			return
 		}
-	}
-	answer(nil)
-	a.inflight.Add(1)
-	go func() {
-		defer a.inflight.Done()
-		if !inTime {
-			resp = <-done
-		}
-		a.confirmReply(context.WithoutCancel(ctx), meta.ResponseURL, resp)
-	}()
+		answer(nil)
+		a.deadline.Go(func() { a.confirmReply(context.WithoutCancel(ctx), meta.ResponseURL, resp) })
+	}, func() error { answer(nil); return nil }, func(ctx context.Context, resp commands.Response, _ error) {
+		a.confirmReply(ctx, meta.ResponseURL, resp)
+	})
 }
 
 // confirmReply tells the person who sent a reply how it went, ephemerally
@@ -184,6 +175,6 @@ func (a *Adapter) confirmReply(ctx context.Context, url string, resp commands.Re
 		resp = commands.Response{Outcome: commands.OK, Ephemeral: true, Title: resp.Title}
 	}
 	m := replyMsg(resp)
-	m.ResponseType, m.ReplaceOriginal = slack.ResponseTypeEphemeral, false
+	m.ResponseType, m.ReplaceOriginal = slackapi.ResponseTypeEphemeral, false
 	a.respond(ctx, url, m)
 }

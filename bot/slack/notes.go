@@ -53,7 +53,6 @@ func (a *Adapter) note(ctx context.Context, ev *slackevents.MessageEvent) {
 	}
 	name := a.userName(ctx, user, user)
 	resp := a.service.Note(ctx, commands.Request{Platform: platform, UserID: user, UserName: name}, convID, text)
-	a.count(resp)
 	if resp.Outcome != commands.OK {
 		a.log.Warn("slack: a message in a card's thread was not stored as a note",
 			"conversation", convID, "user", user, "error", resp.Error)

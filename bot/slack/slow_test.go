@@ -19,7 +19,7 @@ func TestSlack_SlowSlashCommandIsAckedThenAnsweredAtResponseURL(t *testing.T) {
 	fake := slacktest.New(t)
 	e := newEnv(t, st, fake, "r1")
 	a, err := slack.New(slack.Config{BotToken: slacktest.BotToken, SigningSecret: secret, InboxChannel: inbox,
-		APIURL: fake.APIURL(), Service: e.svc, Log: quiet(), ReplyBudget: time.Nanosecond})
+		APIURL: fake.APIURL(), Service: e.svc, Log: quiet(), Budget: time.Nanosecond})
 	if err != nil {
 		t.Fatal(err)
 	}

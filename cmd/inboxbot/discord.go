@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/inboxbot/inboxbot"
@@ -42,7 +41,7 @@ func startDiscord(env adapterEnv) (adapter, error) {
 	cards := &bot.Cards{Store: env.store, Platform: inboxbot.PlatformDiscord, Renderer: b, Owner: env.owner, Log: env.log}
 	a := adapter{sender: b, run: []func(context.Context) error{cards.Run}}
 	if c.HTTPInteractions() {
-		a.routes = map[string]http.Handler{discord.Pattern: b.Handler()}
+		a.routes = b.Routes()
 		a.run = append(a.run, func(ctx context.Context) error {
 			<-ctx.Done()
 			b.Wait()

@@ -69,6 +69,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	metrics.WatchStore(st)
 	svc := commands.New(st, routing.Route)
 	svc.Replies = cfg.OutboundURL != ""
+	svc.Count = metrics.Command
 	env := adapterEnv{cfg: cfg, store: st, service: svc, log: log, metrics: metrics, owner: replicaName()}
 	adapters, err := startAdapters(env)
 	if err != nil {

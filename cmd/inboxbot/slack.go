@@ -24,7 +24,7 @@ func startSlack(env adapterEnv) (adapter, error) {
 		BotToken: sc.BotToken, SigningSecret: sc.SigningSecret, AppToken: sc.AppToken,
 		InboxChannel: sc.InboxChannel, APIURL: sc.APIURL,
 		Service: env.service, Log: env.log.With("platform", "slack"),
-		Registerer: env.metrics.Registry, Commands: env.metrics.Command,
+		Registerer: env.metrics.Registry,
 	})
 	if err != nil {
 		return adapter{}, err
@@ -37,7 +37,7 @@ func startSlack(env adapterEnv) (adapter, error) {
 		func(ctx context.Context) error { <-ctx.Done(); a.Wait(); return nil },
 	}}
 	if sc.SocketMode() {
-		out.run = append(out.run, a.RunSocketMode)
+		out.run = append(out.run, a.Run)
 		return out, nil
 	}
 	out.routes = a.Routes()

@@ -55,6 +55,7 @@ type Server struct {
 	modals    []Modal
 	triggers  map[string]bool
 	users     map[string]string
+	traits    map[string]map[string]any
 	seq       int
 	failRate  float64
 	failOn    map[string]bool
@@ -64,6 +65,7 @@ type Server struct {
 // New starts a fake Slack, closed when the test ends.
 func New(t testing.TB) *Server {
 	s := &Server{t: t, views: map[string]json.RawMessage{}, users: map[string]string{}, failOn: map[string]bool{},
+		traits:   map[string]map[string]any{},
 		triggers: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/{method}", s.api)
@@ -85,6 +87,15 @@ func (s *Server) AddUser(id, name string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users[id] = name
+}
+
+// SetUser adds a user the way users.info describes them, with extra
+// fields such as is_bot, deleted or team_id.
+func (s *Server) SetUser(id, name string, fields map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users[id] = name
+	s.traits[id] = fields
 }
 
 // Fail makes a share rate of the calls to methods fail, half with 500 and
@@ -207,8 +218,11 @@ func (s *Server) handle(method string, c Call) (map[string]any, string) {
 		if !ok {
 			return nil, "user_not_found"
 		}
-		return map[string]any{"user": map[string]any{"id": f.Get("user"), "name": name,
-			"profile": map[string]any{"display_name": name}}}, ""
+		u := map[string]any{"id": f.Get("user"), "name": name, "profile": map[string]any{"display_name": name}}
+		for k, v := range s.traits[f.Get("user")] {
+			u[k] = v
+		}
+		return map[string]any{"user": u}, ""
 	case "views.publish":
 		user, _ := c.JSON["user_id"].(string)
 		view, _ := c.JSON["view"].(map[string]any)

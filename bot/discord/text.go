@@ -7,13 +7,13 @@ import (
 	"github.com/inboxbot/inboxbot/bot"
 )
 
-// Escape makes text people wrote (a contact's name, a message, a member's
+// escape makes text people wrote (a contact's name, a message, a member's
 // name) inert in a Discord message: markdown characters are backslashed,
 // `@` gets a zero-width space so @everyone and @here ping nobody, and `<`
 // is escaped so <@123>, <@&123> and <#123> do not become mentions. Allowed
 // mentions are off on every message as well; escaping also keeps the text
 // looking as it was typed.
-func Escape(s string) string {
+func escape(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
 	lineStart := true
@@ -43,12 +43,12 @@ func Escape(s string) string {
 // quote shows an excerpt of a message as an escaped quotation on one line.
 func quote(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	return "“" + Escape(s) + "”"
+	return "“" + escape(s) + "”"
 }
 
-// Style is how notifications read on Discord: values escaped, excerpts
+// markdownStyle is how notifications and cards read on Discord: values escaped, excerpts
 // quoted.
-var Style = bot.Style{Text: Escape, Quote: quote}
+var markdownStyle = bot.Style{Text: escape, Quote: quote}
 
 // length is the length of s as Discord and JavaScript count it: in UTF-16
 // code units, so an emoji counts two.

@@ -42,24 +42,24 @@ func cardEmbed(c inboxbot.Conversation) *discordgo.MessageEmbed {
 	ct := c.Contact
 	e := &discordgo.MessageEmbed{
 		Type:  discordgo.EmbedTypeRich,
-		Title: truncate(fmt.Sprintf("%s %s", c.Ref(), Escape(ct.DisplayName())), maxEmbedTitle),
+		Title: truncate(fmt.Sprintf("%s %s", c.Ref(), escape(ct.DisplayName())), maxEmbedTitle),
 		Color: colorWaiting,
 	}
 	if c.Preview != "" {
-		e.Description = truncate("> "+Escape(strings.Join(strings.Fields(c.Preview), " ")), maxDescription)
+		e.Description = truncate("> "+escape(strings.Join(strings.Fields(c.Preview), " ")), maxDescription)
 	}
 	assignee := "Team inbox"
 	switch {
 	case c.Status != inboxbot.StatusOpen:
 		e.Color = colorClosed
-		assignee = orNone(Escape(c.AssigneeName))
+		assignee = orNone(escape(c.AssigneeName))
 	case c.Assigned():
 		e.Color = colorAssigned
-		assignee = Escape(c.AssigneeName)
+		assignee = escape(c.AssigneeName)
 	}
 	followers := make([]string, len(c.Followers))
 	for i, f := range c.Followers {
-		followers[i] = Escape(f.Name)
+		followers[i] = escape(f.Name)
 	}
 	field := func(name, value string, inline bool) {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: name,
@@ -74,14 +74,14 @@ func cardEmbed(c inboxbot.Conversation) *discordgo.MessageEmbed {
 	if c.Status != inboxbot.StatusOpen {
 		field("Status", strings.ToUpper(string(c.Status[:1]))+string(c.Status[1:]), false)
 	}
-	field("Contact", Escape(contactLine(ct)), true)
-	field("Channel", Escape(c.Channel), true)
-	field("Lead source", Escape(ct.LeadSource), true)
-	field("Tags", Escape(strings.Join(ct.Tags, ", ")), true)
+	field("Contact", escape(contactLine(ct)), true)
+	field("Channel", escape(c.Channel), true)
+	field("Lead source", escape(ct.LeadSource), true)
+	field("Tags", escape(strings.Join(ct.Tags, ", ")), true)
 	field("Assignee", assignee, true)
 	field("Followers", strings.Join(followers, ", "), true)
 	if c.Subject != "" {
-		field("Subject", Escape(c.Subject), false)
+		field("Subject", escape(c.Subject), false)
 	}
 	return e
 }
@@ -160,35 +160,15 @@ func actionRows(id int64, actions []commands.Action) []discordgo.MessageComponen
 	return rows[:min(len(rows), maxRows)]
 }
 
-// inboxActions are the buttons of a card in the inbox channel, which the
-// whole team sees: what anyone might do next. Who may really do it is
-// checked on the click, and a refusal is explained to the clicker alone.
-// A closed conversation offers only Show, Follow and Reopen; Reply is
-// offered only while replies are on (an outbound webhook delivers them).
-func inboxActions(c inboxbot.Conversation, replies bool) []commands.Action {
-	if c.Status != inboxbot.StatusOpen {
-		return []commands.Action{commands.ActionShow, commands.ActionFollow, commands.ActionReopen}
-	}
-	out := []commands.Action{commands.ActionShow, commands.ActionClaim}
-	if c.Assigned() {
-		out[1] = commands.ActionUnassign
-	}
-	out = append(out, commands.ActionFollow, commands.ActionUnfollow)
-	if replies {
-		out = append(out, commands.ActionReply)
-	}
-	return append(out, commands.ActionClose, commands.ActionAssign)
-}
-
 // cardMessage is the inbox-channel card of c; replies says whether replies
 // to contacts are on.
 func cardMessage(c inboxbot.Conversation, replies bool) message {
-	return message{Embeds: []*discordgo.MessageEmbed{cardEmbed(c)}, Components: actionRows(c.ID, inboxActions(c, replies))}
+	return message{Embeds: []*discordgo.MessageEmbed{cardEmbed(c)}, Components: actionRows(c.ID, commands.CardActions(c, replies))}
 }
 
 // RenderCard posts the conversation's card in the inbox channel, or edits
 // it when it was posted before. It is the bot.CardRenderer of Discord.
-func (b *Bot) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.Card, error) {
+func (b *Adapter) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.Card, error) {
 	card := job.Card
 	m := cardMessage(job.Conversation, b.cfg.Service.Replies)
 	if card.MessageID != "" {

@@ -13,12 +13,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/commands"
 )
 
@@ -53,20 +53,20 @@ type Config struct {
 	HTTPClient *http.Client
 }
 
-// Bot is a running Discord adapter.
-type Bot struct {
+// Adapter is a running Discord adapter.
+type Adapter struct {
 	cfg     Config
 	session *discordgo.Session
 	inbox   string
 	metrics *metrics
 
-	// wg counts interactions still being worked on or followed up.
-	wg sync.WaitGroup
+	// deadline answers interactions in time and counts those still being
+	// worked on or followed up.
+	deadline *bot.Deadline
 
-	mu sync.Mutex
 	// dms caches the DM channel of each user id: Discord returns the same
 	// channel every time, and asking costs a request per notification.
-	dms map[string]string
+	dms *bot.DMChannels
 
 	// workGate, when set (by tests only), holds every interaction's work
 	// until it is closed, so that "slower than the budget" needs no clock.
@@ -75,7 +75,7 @@ type Bot struct {
 
 // New builds the adapter and its REST session. Nothing is sent until
 // Register, Open or a delivery.
-func New(cfg Config) (*Bot, error) {
+func New(cfg Config) (*Adapter, error) {
 	if cfg.Token == "" || cfg.AppID == "" || cfg.InboxChannel == "" {
 		return nil, fmt.Errorf("discord: token, application id and inbox channel are required")
 	}
@@ -122,7 +122,8 @@ func New(cfg Config) (*Bot, error) {
 	client := *base
 	client.Transport = measured{next: rt, m: m}
 	s.Client = &client
-	return &Bot{cfg: cfg, session: s, inbox: cfg.InboxChannel, metrics: m, dms: map[string]string{}}, nil
+	return &Adapter{cfg: cfg, session: s, inbox: cfg.InboxChannel, metrics: m,
+		dms: bot.NewDMChannels(bot.DefaultDMChannels), deadline: &bot.Deadline{Budget: cfg.Budget, Timeout: workTimeout}}, nil
 }
 
 // rewriteHost sends requests meant for discord.com to another base URL,
@@ -153,6 +154,6 @@ func (t rewriteHost) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // Wait returns once every interaction in progress has been answered.
-func (b *Bot) Wait() { b.wg.Wait() }
+func (b *Adapter) Wait() { b.deadline.Wait() }
 
-func (b *Bot) log() *slog.Logger { return b.cfg.Log }
+func (b *Adapter) log() *slog.Logger { return b.cfg.Log }

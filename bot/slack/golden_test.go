@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
@@ -32,7 +32,7 @@ func assigned(c inboxbot.Conversation) inboxbot.Conversation {
 }
 
 // renderings are every kind of message the adapter sends, by golden name.
-func renderings() map[string][]slack.Block {
+func renderings() map[string][]slackapi.Block {
 	jane := conversation(1042, "Jane Doe", "Hi, I need a quote for 3 rooms & a hallway.")
 	list := commands.Response{Outcome: commands.OK, Ephemeral: true, Title: "Team inbox: more than 25 open conversations",
 		Text: "Showing the 25 most recent; narrow it with filters to see others."}
@@ -50,16 +50,16 @@ func renderings() map[string][]slack.Block {
 	closed, failed := assigned(jane), assigned(jane)
 	closed.Status, failed.ReplyFailed = inboxbot.StatusClosed, true
 	reopened := inboxbot.NoticeOf(inboxbot.EventReopened, assigned(jane))
-	return map[string][]slack.Block{
-		"card-unassigned":   cardBlocks(jane, channelActions(jane, true)),
-		"card-assigned":     cardBlocks(assigned(jane), channelActions(assigned(jane), true)),
-		"card-closed":       cardBlocks(closed, channelActions(closed, true)),
-		"card-reply-failed": cardBlocks(failed, channelActions(failed, true)),
-		"card-replies-off":  cardBlocks(jane, channelActions(jane, false)),
+	return map[string][]slackapi.Block{
+		"card-unassigned":   cardBlocks(jane, commands.CardActions(jane, true)),
+		"card-assigned":     cardBlocks(assigned(jane), commands.CardActions(assigned(jane), true)),
+		"card-closed":       cardBlocks(closed, commands.CardActions(closed, true)),
+		"card-reply-failed": cardBlocks(failed, commands.CardActions(failed, true)),
+		"card-replies-off":  cardBlocks(jane, commands.CardActions(jane, false)),
 		"list-25":           responseMessage(list).Blocks,
 		"dm-assigned":       dmBlocks(notice, bot.NoticeText(notice, mrkdwnStyle), true),
 		"dm-reopened":       dmBlocks(reopened, bot.NoticeText(reopened, mrkdwnStyle), true),
-		"home":              homeBlocks(me, mine, 3, conversation(17, "Old Timer", "still waiting")),
+		"home":              homeBlocks(commands.Home{Me: me, Mine: mine, Waiting: 3, Oldest: conversation(17, "Old Timer", "still waiting")}),
 	}
 }
 
@@ -108,10 +108,11 @@ func indented(t *testing.T, v any) []byte {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
-// golden compares got with testdata/<name>.golden, or rewrites it with -update.
+// golden compares got with testdata/<name>.json (dashes as underscores), or
+// rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
+	path := filepath.Join("testdata", strings.ReplaceAll(name, "-", "_")+".json")
 	if *update {
 		if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
 			t.Fatal(err)
@@ -136,13 +137,13 @@ func TestRender_AContactCannotPingAnyone(t *testing.T) {
 	resp := commands.Response{Outcome: commands.OK, Title: "<!channel> claimed", Text: "<https://evil|x>",
 		Cards: []commands.Card{{Conversation: evil}, {Conversation: evil}}}
 	refusal := commands.Response{Outcome: commands.Rejected, Error: "<!channel> is not a member", Usage: "<x>"}
-	all := map[string][]slack.Block{
-		"card":     cardBlocks(evil, channelActions(evil, true)),
+	all := map[string][]slackapi.Block{
+		"card":     cardBlocks(evil, commands.CardActions(evil, true)),
 		"single":   responseMessage(commands.Response{Outcome: commands.OK, Cards: resp.Cards[:1]}).Blocks,
 		"list":     responseMessage(resp).Blocks,
 		"refusal":  responseMessage(refusal).Blocks,
 		"dm":       dmBlocks(notice, bot.NoticeText(notice, mrkdwnStyle), true),
-		"home":     homeBlocks(inboxbot.Member{Name: "x"}, resp, 1, evil),
+		"home":     homeBlocks(commands.Home{Me: inboxbot.Member{Name: "x"}, Mine: resp, Waiting: 1, Oldest: evil}),
 		"cardText": {section(cardText(evil)), section(responseMessage(resp).Text)},
 	}
 	for name, blocks := range all {
@@ -191,9 +192,9 @@ func TestRender_LongOutputIsTruncatedWithinLimits(t *testing.T) {
 	for range 60 {
 		resp.Cards = append(resp.Cards, commands.Card{Conversation: long, Actions: []commands.Action{commands.ActionShow, commands.ActionClaim}})
 	}
-	for name, blocks := range map[string][]slack.Block{
+	for name, blocks := range map[string][]slackapi.Block{
 		"response": responseMessage(resp).Blocks,
-		"card":     cardBlocks(long, channelActions(long, true)),
+		"card":     cardBlocks(long, commands.CardActions(long, true)),
 	} {
 		raw, _ := json.Marshal(blocks)
 		if why := slacktest.CheckBlocks(raw, 50); why != "" {

@@ -7,16 +7,16 @@ import (
 	"log"
 	"log/slog"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 )
 
-// RunSocketMode takes slash commands, interactions and events over a
+// Run takes slash commands, interactions and events over a
 // Socket Mode websocket until ctx ends, feeding them to the same handlers
 // as HTTP mode, and acknowledges every envelope. slack-go reconnects when
-// Slack asks it to; RunSocketMode returns when it gives up.
-func (a *Adapter) RunSocketMode(ctx context.Context) error {
+// Slack asks it to; Run returns when it gives up.
+func (a *Adapter) Run(ctx context.Context) error {
 	if a.cfg.AppToken == "" {
 		return errors.New("slack: Socket Mode needs an app-level token")
 	}
@@ -32,11 +32,7 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 			case <-ctx.Done():
 				return
 			case ev := <-client.Events:
-				a.inflight.Add(1)
-				go func() {
-					defer a.inflight.Done()
-					a.envelope(ctx, client, ev)
-				}()
+				a.deadline.Go(func() { a.envelope(ctx, client, ev) })
 			}
 		}
 	}()
@@ -67,12 +63,12 @@ func (a *Adapter) envelope(ctx context.Context, client *socketmode.Client, ev so
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
 		a.log.Warn("slack: Socket Mode connection problem", "event", string(ev.Type))
 	case socketmode.EventTypeSlashCommand:
-		cmd, ok := ev.Data.(slack.SlashCommand)
+		cmd, ok := ev.Data.(slackapi.SlashCommand)
 		if !ok {
 			ack()
 			return
 		}
-		a.slash(ctx, cmd, func(m *slack.Msg) {
+		a.slash(ctx, cmd, func(m *slackapi.Msg) {
 			if m == nil {
 				ack()
 				return
@@ -80,10 +76,10 @@ func (a *Adapter) envelope(ctx context.Context, client *socketmode.Client, ev so
 			ack(m)
 		})
 	case socketmode.EventTypeInteractive:
-		ic, ok := ev.Data.(slack.InteractionCallback)
-		if ok && ic.Type == slack.InteractionTypeViewSubmission {
+		ic, ok := ev.Data.(slackapi.InteractionCallback)
+		if ok && ic.Type == slackapi.InteractionTypeViewSubmission {
 			// The acknowledgement carries the form's answer.
-			a.submit(ctx, ic, func(resp *slack.ViewSubmissionResponse) {
+			a.submit(ctx, ic, func(resp *slackapi.ViewSubmissionResponse) {
 				if resp == nil {
 					ack()
 					return

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/commands"
@@ -46,41 +46,17 @@ func parseAction(s string) (commands.Action, int64, bool) {
 	return "", 0, false
 }
 
-func mrkdwn(s string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+func mrkdwn(s string) *slackapi.TextBlockObject {
+	return slackapi.NewTextBlockObject(slackapi.MarkdownType, s, false, false)
 }
 
-func plain(s string, n int) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, clip(s, n), false, false)
+func plain(s string, n int) *slackapi.TextBlockObject {
+	return slackapi.NewTextBlockObject(slackapi.PlainTextType, clip(s, n), false, false)
 }
 
 // section is a mrkdwn section; text must already be escaped.
-func section(text string) *slack.SectionBlock {
-	return slack.NewSectionBlock(mrkdwn(clip(text, maxSectionText)), nil, nil)
-}
-
-// channelActions are the actions a conversation's inbox-channel card
-// offers. Everyone sees the card, so it offers what makes sense for the
-// conversation's state; the command layer checks each clicker's rights.
-// Reply is offered only while replies are on (an outbound webhook is set).
-func channelActions(conv inboxbot.Conversation, replies bool) []commands.Action {
-	if conv.Status != inboxbot.StatusOpen {
-		return []commands.Action{commands.ActionReopen, commands.ActionShow, commands.ActionFollow}
-	}
-	var out []commands.Action
-	if !conv.Assigned() {
-		out = append(out, commands.ActionClaim, commands.ActionAssign)
-	} else {
-		out = append(out, commands.ActionAssign, commands.ActionUnassign)
-	}
-	if replies {
-		out = append(out, commands.ActionReply)
-	}
-	out = append(out, commands.ActionFollow)
-	if len(conv.Followers) > 0 {
-		out = append(out, commands.ActionUnfollow)
-	}
-	return append(out, commands.ActionClose, commands.ActionShow)
+func section(text string) *slackapi.SectionBlock {
+	return slackapi.NewSectionBlock(mrkdwn(clip(text, maxSectionText)), nil, nil)
 }
 
 // replyFailedText marks a card whose last reply did not reach the contact.
@@ -89,7 +65,7 @@ const replyFailedText = ":warning: The last reply to the contact was not deliver
 // cardBlocks shows one conversation in full: contact, channel, lead
 // source, tags, assignee, followers, the last message, and acts as buttons
 // (Assign as a users select).
-func cardBlocks(conv inboxbot.Conversation, acts []commands.Action) []slack.Block {
+func cardBlocks(conv inboxbot.Conversation, acts []commands.Action) []slackapi.Block {
 	head := fmt.Sprintf("*%s · %s* via %s", conv.Ref(), escape(conv.Contact.DisplayName()), escape(conv.Channel))
 	if conv.Status != inboxbot.StatusOpen {
 		head += " · *" + escape(string(conv.Status)) + "*"
@@ -99,28 +75,28 @@ func cardBlocks(conv inboxbot.Conversation, acts []commands.Action) []slack.Bloc
 	}
 	assignee := "_Team inbox_"
 	if conv.Assigned() {
-		assignee = escape(conv.AssigneeName)
+		assignee = escape(commands.Holder(conv))
 	}
-	fields := []*slack.TextBlockObject{
+	fields := []*slackapi.TextBlockObject{
 		field("Assignee", assignee),
 		field("Followers", orNone(followerNames(conv))),
 		field("Lead source", orNone(escape(conv.Contact.LeadSource))),
 		field("Tags", orNone(escape(strings.Join(conv.Contact.Tags, ", ")))),
 	}
-	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(clip(head, maxSectionText)), fields, nil)}
+	blocks := []slackapi.Block{slackapi.NewSectionBlock(mrkdwn(clip(head, maxSectionText)), fields, nil)}
 	if conv.Preview != "" {
 		blocks = append(blocks, section("> "+escape(oneLine(conv.Preview))))
 	}
 	if conv.ReplyFailed {
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(replyFailedText)))
+		blocks = append(blocks, slackapi.NewContextBlock("", mrkdwn(replyFailedText)))
 	}
 	if els := actionElements(conv, acts); len(els) > 0 {
-		blocks = append(blocks, slack.NewActionBlock("", els...))
+		blocks = append(blocks, slackapi.NewActionBlock("", els...))
 	}
 	return blocks
 }
 
-func field(name, value string) *slack.TextBlockObject {
+func field(name, value string) *slackapi.TextBlockObject {
 	return mrkdwn(clip("*"+name+"*\n"+value, maxFieldText))
 }
 
@@ -148,9 +124,9 @@ var buttonLabels = map[commands.Action]string{
 
 // actionElements are acts as interactive elements: buttons, and a users
 // select for Assign.
-func actionElements(conv inboxbot.Conversation, acts []commands.Action) []slack.BlockElement {
+func actionElements(conv inboxbot.Conversation, acts []commands.Action) []slackapi.BlockElement {
 	value := clip(strconv.FormatInt(conv.ID, 10), maxValue)
-	var els []slack.BlockElement
+	var els []slackapi.BlockElement
 	for _, a := range acts {
 		if len(els) == maxActionElements {
 			break
@@ -160,13 +136,13 @@ func actionElements(conv inboxbot.Conversation, acts []commands.Action) []slack.
 			if conv.Assigned() {
 				placeholder = "Reassign to…"
 			}
-			els = append(els, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain(placeholder, 150), actionID(a, conv.ID)))
+			els = append(els, slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeUser, plain(placeholder, 150), actionID(a, conv.ID)))
 			continue
 		}
-		b := slack.NewButtonBlockElement(actionID(a, conv.ID), value, plain(buttonLabels[a], maxButtonText))
+		b := slackapi.NewButtonBlockElement(actionID(a, conv.ID), value, plain(buttonLabels[a], maxButtonText))
 		switch a {
 		case commands.ActionClaim, commands.ActionReopen:
-			b = b.WithStyle(slack.StylePrimary)
+			b = b.WithStyle(slackapi.StylePrimary)
 		}
 		els = append(els, b)
 	}
@@ -176,11 +152,11 @@ func actionElements(conv inboxbot.Conversation, acts []commands.Action) []slack.
 // rowBlock shows a conversation in one section, for lists: the id,
 // contact, channel, who holds it and the start of the last message, with
 // its actions in an overflow menu (Assign needs a card: Show opens one).
-func rowBlock(c commands.Card) slack.Block {
+func rowBlock(c commands.Card) slackapi.Block {
 	conv := c.Conversation
 	who := "_Team inbox_"
 	if conv.Assigned() {
-		who = escape(conv.AssigneeName)
+		who = escape(commands.Holder(conv))
 	}
 	text := fmt.Sprintf("*%s* %s · %s · %s", conv.Ref(), escape(conv.Contact.DisplayName()), escape(conv.Channel), who)
 	if conv.Status != inboxbot.StatusOpen {
@@ -189,26 +165,26 @@ func rowBlock(c commands.Card) slack.Block {
 	if conv.Preview != "" {
 		text += "\n" + quote(clip(oneLine(conv.Preview), 150))
 	}
-	var opts []*slack.OptionBlockObject
+	var opts []*slackapi.OptionBlockObject
 	for _, a := range c.Actions {
 		if label, ok := buttonLabels[a]; ok && len(opts) < 5 {
-			opts = append(opts, slack.NewOptionBlockObject(actionID(a, conv.ID), plain(label, maxOptionText), nil))
+			opts = append(opts, slackapi.NewOptionBlockObject(actionID(a, conv.ID), plain(label, maxOptionText), nil))
 		}
 	}
-	var acc *slack.Accessory
+	var acc *slackapi.Accessory
 	switch {
 	case len(opts) == 1:
-		acc = slack.NewAccessory(slack.NewButtonBlockElement(opts[0].Value, strconv.FormatInt(conv.ID, 10), opts[0].Text))
+		acc = slackapi.NewAccessory(slackapi.NewButtonBlockElement(opts[0].Value, strconv.FormatInt(conv.ID, 10), opts[0].Text))
 	case len(opts) > 1:
-		acc = slack.NewAccessory(slack.NewOverflowBlockElement(rowMenu+":"+strconv.FormatInt(conv.ID, 10), opts...))
+		acc = slackapi.NewAccessory(slackapi.NewOverflowBlockElement(rowMenu+":"+strconv.FormatInt(conv.ID, 10), opts...))
 	}
-	return slack.NewSectionBlock(mrkdwn(clip(text, maxSectionText)), nil, acc)
+	return slackapi.NewSectionBlock(mrkdwn(clip(text, maxSectionText)), nil, acc)
 }
 
 // message is a rendered reply: fallback text and blocks.
 type message struct {
 	Text   string
-	Blocks []slack.Block
+	Blocks []slackapi.Block
 }
 
 // responseMessage renders a command's Response in Block Kit: the title, the
@@ -220,9 +196,9 @@ func responseMessage(r commands.Response) message {
 		if r.Usage != "" {
 			text += "\nUsage: `" + escape(r.Usage) + "`"
 		}
-		return message{Text: clip(escape(r.Error), maxMessageText), Blocks: []slack.Block{section(text)}}
+		return message{Text: clip(escape(r.Error), maxMessageText), Blocks: []slackapi.Block{section(text)}}
 	}
-	var blocks []slack.Block
+	var blocks []slackapi.Block
 	if r.Title != "" {
 		blocks = append(blocks, section("*"+escape(r.Title)+"*"))
 	}
@@ -244,12 +220,12 @@ func responseMessage(r commands.Response) message {
 }
 
 // fit keeps a message within Slack's 50 blocks, saying how many were left out.
-func fit(blocks []slack.Block) []slack.Block {
+func fit(blocks []slackapi.Block) []slackapi.Block {
 	if len(blocks) <= maxBlocks {
 		return blocks
 	}
 	left := len(blocks) - (maxBlocks - 1)
 	out := append(blocks[:maxBlocks-1:maxBlocks-1],
-		slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more not shown; narrow it with filters.", left))))
+		slackapi.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more not shown; narrow it with filters.", left))))
 	return out
 }

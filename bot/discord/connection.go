@@ -11,7 +11,7 @@ import (
 // to cards as notes) until ctx ends,
 // then closes the connection and waits for answers in progress. The
 // library reconnects by itself after a dropped connection.
-func (b *Bot) Run(ctx context.Context) error {
+func (b *Adapter) Run(ctx context.Context) error {
 	remove := b.session.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 		i := ic.Interaction
 		b.handle(ctx, i, "gateway", func(resp *discordgo.InteractionResponse) error {
@@ -20,11 +20,11 @@ func (b *Bot) Run(ctx context.Context) error {
 	})
 	defer remove()
 	removeMessages := b.session.AddHandler(func(s *discordgo.Session, mc *discordgo.MessageCreate) {
-		b.wg.Add(1)
-		defer b.wg.Done()
-		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
-		defer cancel()
-		b.metrics.message(b.onMessage(work, mc.Message))
+		b.deadline.Go(func() {
+			work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
+			defer cancel()
+			b.metrics.message(b.onMessage(work, mc.Message))
+		})
 	})
 	defer removeMessages()
 	if err := b.open(); err != nil {

@@ -3,10 +3,9 @@ package slack
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"time"
 
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
@@ -32,9 +31,9 @@ var permanentErrors = map[string]bool{
 // 429 becomes *bot.RateLimited, an error retrying cannot fix
 // *bot.Permanent, the rest stays retryable.
 func outcome(err error) error {
-	var rl *slack.RateLimitedError
-	var sc slack.StatusCodeError
-	var se slack.SlackErrorResponse
+	var rl *slackapi.RateLimitedError
+	var sc slackapi.StatusCodeError
+	var se slackapi.SlackErrorResponse
 	switch {
 	case err == nil:
 		return nil
@@ -50,7 +49,7 @@ func outcome(err error) error {
 
 // slackError is the error code of a Web API error, or "".
 func slackError(err error) string {
-	var se slack.SlackErrorResponse
+	var se slackapi.SlackErrorResponse
 	if errors.As(err, &se) {
 		return se.Err
 	}
@@ -62,10 +61,10 @@ func slackError(err error) string {
 func (a *Adapter) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.Card, error) {
 	card := job.Card
 	conv := job.Conversation
-	blocks := cardBlocks(conv, channelActions(conv, a.service.Replies))
-	opts := []slack.MsgOption{
-		slack.MsgOptionText(clip(cardText(conv), maxMessageText), false),
-		slack.MsgOptionBlocks(blocks...),
+	blocks := cardBlocks(conv, commands.CardActions(conv, a.service.Replies))
+	opts := []slackapi.MsgOption{
+		slackapi.MsgOptionText(clip(cardText(conv), maxMessageText), false),
+		slackapi.MsgOptionBlocks(blocks...),
 	}
 	if card.MessageID != "" {
 		_, _, _, err := a.api.UpdateMessageContext(ctx, card.Channel, card.MessageID, opts...)
@@ -89,68 +88,5 @@ func (a *Adapter) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.C
 
 // cardText is a card's notification text: what a phone shows.
 func cardText(conv inboxbot.Conversation) string {
-	who := "Team inbox"
-	if conv.Assigned() {
-		who = conv.AssigneeName
-	}
-	return escape(conv.Ref() + " " + conv.Contact.DisplayName() + " (" + conv.Channel + "): " + who)
-}
-
-// Send delivers a notification as a direct message (bot.Sender): the
-// notice worded once by bot.NoticeText, with buttons that work like the
-// card's. The DM channel of each user is cached. The DedupeKey travels as
-// message metadata and in the log, so a duplicate can be traced.
-func (a *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
-	ch, err := a.dmChannel(ctx, n.To)
-	if err != nil {
-		return err
-	}
-	text := bot.NoticeText(n.Notice, mrkdwnStyle)
-	_, _, err = a.api.PostMessageContext(ctx, ch,
-		slack.MsgOptionText(clip(text, maxMessageText), false),
-		slack.MsgOptionBlocks(dmBlocks(n.Notice, text, a.service.Replies)...),
-		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: "inboxbot_notification",
-			EventPayload: map[string]any{"dedupe_key": n.DedupeKey, "conversation_id": n.Notice.ConversationID}}))
-	if err != nil {
-		a.metrics.apiError("chat.postMessage", err)
-		if slackError(err) == "channel_not_found" {
-			a.forgetDM(n.To)
-		}
-		return outcome(err)
-	}
-	a.log.Debug("slack: DM sent", slog.String("dedupe_key", n.DedupeKey), "user", n.To)
-	return nil
-}
-
-// dmBlocks are the blocks of a DM: the notice, then the buttons that fit
-// the event (commands.NoticeActions).
-func dmBlocks(n inboxbot.Notice, text string, replies bool) []slack.Block {
-	acts := commands.NoticeActions(n, replies)
-	conv := inboxbot.Conversation{ID: n.ConversationID, Status: inboxbot.StatusOpen}
-	return []slack.Block{section(text), slack.NewActionBlock("", actionElements(conv, acts)...)}
-}
-
-// dmChannel returns the DM channel with a user, opening it once.
-func (a *Adapter) dmChannel(ctx context.Context, userID string) (string, error) {
-	a.mu.Lock()
-	ch, ok := a.dms[userID]
-	a.mu.Unlock()
-	if ok {
-		return ch, nil
-	}
-	c, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}, ReturnIM: true})
-	if err != nil {
-		a.metrics.apiError("conversations.open", err)
-		return "", outcome(err)
-	}
-	a.mu.Lock()
-	a.dms[userID] = c.ID
-	a.mu.Unlock()
-	return c.ID, nil
-}
-
-func (a *Adapter) forgetDM(userID string) {
-	a.mu.Lock()
-	delete(a.dms, userID)
-	a.mu.Unlock()
+	return escape(commands.Headline(conv))
 }

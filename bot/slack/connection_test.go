@@ -25,11 +25,11 @@ func TestSlack_SocketModeFeedsTheSameHandlers(t *testing.T) {
 	e.cards.Renderer = a
 	ctx, cancel := context.WithCancel(bg)
 	done := make(chan error, 1)
-	go func() { done <- a.RunSocketMode(ctx) }()
+	go func() { done <- a.Run(ctx) }()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("RunSocketMode: %v", err)
+			t.Errorf("Run: %v", err)
 		}
 		a.Wait()
 	}()
@@ -92,7 +92,7 @@ func TestSlack_SocketModeAnswersTheReplyFormInTheAck(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(bg)
 	done := make(chan error, 1)
-	go func() { done <- a.RunSocketMode(ctx) }()
+	go func() { done <- a.Run(ctx) }()
 	defer func() { cancel(); <-done; a.Wait() }()
 	waitFor(t, "the Socket Mode connection", fake.Connected)
 	e.member("lee", "U0LEE", inboxbot.RoleManager)

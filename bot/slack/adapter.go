@@ -15,9 +15,10 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/slack-go/slack"
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/commands"
 )
 
@@ -33,21 +34,19 @@ type Config struct {
 	InboxChannel string
 	// APIURL overrides the Web API base URL, such as http://127.0.0.1:9/api/.
 	APIURL string
-	// Service runs the commands; its Store is also read for members, the
-	// App Home and event ids.
+	// Service runs the commands and clicks; its Store is read only for
+	// the adapter's bookkeeping (event ids, the card of a thread, whether a
+	// user is a member yet).
 	Service *commands.Service
 	Log     *slog.Logger
 	// Registerer receives the adapter's metrics; nil registers none.
 	Registerer prometheus.Registerer
-	// Commands counts each command or button response by command and
-	// outcome (server.Metrics.Command); nil counts nothing.
-	Commands func(command, outcome string)
 	// Now is the clock of signature timestamps; nil means time.Now.
 	Now func() time.Time
-	// ReplyBudget is how long a slash command may run before the answer
-	// goes to response_url instead of the HTTP response; 0 means 2s, which
-	// leaves a second of Slack's three for the network.
-	ReplyBudget time.Duration
+	// Budget is how long a command, click or form may run before Slack is
+	// acknowledged and the answer follows at response_url; 0 means 2s,
+	// which leaves a second of Slack's three for the network.
+	Budget time.Duration
 	// HTTPClient makes every outgoing call; nil means a client with a 30s timeout.
 	HTTPClient *http.Client
 }
@@ -56,7 +55,7 @@ type Config struct {
 // loop, a card renderer and a DM sender, all over one Web API client.
 type Adapter struct {
 	cfg     Config
-	api     *slack.Client
+	api     *slackapi.Client
 	http    *http.Client
 	service *commands.Service
 	log     *slog.Logger
@@ -66,11 +65,11 @@ type Adapter struct {
 	// ids by user id. Both are only caches: losing them costs a call.
 	mu    sync.Mutex
 	names map[string]string
-	dms   map[string]string
+	dms   *bot.DMChannels
 
-	// inflight tracks work that continues after Slack was answered, so
-	// that shutdown waits for it.
-	inflight sync.WaitGroup
+	// deadline answers Slack in time and tracks the work that continues
+	// after Slack was answered, so that shutdown waits for it.
+	deadline *bot.Deadline
 }
 
 // New builds the adapter. It makes no network call.
@@ -84,8 +83,8 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	if cfg.ReplyBudget == 0 {
-		cfg.ReplyBudget = 2 * time.Second
+	if cfg.Budget == 0 {
+		cfg.Budget = 2 * time.Second
 	}
 	m := newMetrics(cfg.Registerer)
 	base := cfg.HTTPClient
@@ -94,23 +93,24 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	client := *base
 	client.Transport = m.transport(base.Transport)
-	opts := []slack.Option{slack.OptionHTTPClient(&client)}
+	opts := []slackapi.Option{slackapi.OptionHTTPClient(&client)}
 	if cfg.APIURL != "" {
 		// slack-go joins the method name to the base without a slash.
-		opts = append(opts, slack.OptionAPIURL(strings.TrimSuffix(cfg.APIURL, "/")+"/"))
+		opts = append(opts, slackapi.OptionAPIURL(strings.TrimSuffix(cfg.APIURL, "/")+"/"))
 	}
 	if cfg.AppToken != "" {
-		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+		opts = append(opts, slackapi.OptionAppLevelToken(cfg.AppToken))
 	}
 	return &Adapter{
-		cfg: cfg, api: slack.New(cfg.BotToken, opts...), http: &client, service: cfg.Service,
-		log: cfg.Log, metrics: m, names: map[string]string{}, dms: map[string]string{},
+		cfg: cfg, api: slackapi.New(cfg.BotToken, opts...), http: &client, service: cfg.Service,
+		log: cfg.Log, metrics: m, names: map[string]string{}, dms: bot.NewDMChannels(bot.DefaultDMChannels),
+		deadline: &bot.Deadline{Budget: cfg.Budget},
 	}, nil
 }
 
 // Wait blocks until work that continued after Slack was answered is done.
 // Serve calls it on shutdown, before closing the store.
-func (a *Adapter) Wait() { a.inflight.Wait() }
+func (a *Adapter) Wait() { a.deadline.Wait() }
 
 func (a *Adapter) now() time.Time {
 	if a.cfg.Now != nil {
@@ -119,35 +119,11 @@ func (a *Adapter) now() time.Time {
 	return time.Now()
 }
 
-// later runs fn after the caller has answered Slack, with a context that
-// outlives the request but not a minute, tracked for shutdown. It waits
-// up to the reply budget for fn, so that quick work is done when Slack is
-// answered, and reports whether fn finished.
-func (a *Adapter) later(ctx context.Context, fn func(ctx context.Context)) bool {
-	done := make(chan struct{})
-	a.inflight.Add(1)
-	go func() {
-		defer a.inflight.Done()
-		defer close(done)
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		fn(ctx)
-	}()
-	t := time.NewTimer(a.cfg.ReplyBudget)
-	defer t.Stop()
-	select {
-	case <-done:
-		return true
-	case <-t.C:
-		return false
-	}
-}
-
-// count records a command's outcome.
-func (a *Adapter) count(r commands.Response) {
-	if a.cfg.Commands != nil {
-		a.cfg.Commands(r.Command, string(r.Outcome))
-	}
+// later runs fn with a context that outlives the request (but not a
+// minute), tracked for shutdown, and waits for it up to the budget, so
+// that quick work is done when Slack is answered.
+func (a *Adapter) later(ctx context.Context, fn func(ctx context.Context)) {
+	bot.Answer(ctx, a.deadline, func(ctx context.Context) struct{} { fn(ctx); return struct{}{} }, nil, nil, nil)
 }
 
 // platform is the adapter's platform in the domain's words.

@@ -1,0 +1,62 @@
+package commands
+
+import (
+	"fmt"
+
+	"github.com/inboxbot/inboxbot"
+)
+
+// CardActions are the buttons of a conversation's card in an inbox
+// channel, which the whole team sees: they depend on the conversation's
+// state only, in this order. Open and unassigned: Show, Claim, Assign…,
+// Follow, Unfollow, Reply, Close; open and assigned: Show, Assign…
+// (reassign), Unassign, Follow, Unfollow, Reply, Close; closed: Show,
+// Reopen. Reply is offered only when the conversation can be answered
+// (replies is true while an outbound webhook delivers them). Who may
+// really do it is checked on the click, and a refusal is explained to the
+// clicker alone. Every surface renders this list, so the same card shows
+// the same buttons everywhere.
+func CardActions(conv inboxbot.Conversation, replies bool) []Action {
+	if conv.Status != inboxbot.StatusOpen {
+		return []Action{ActionShow, ActionReopen}
+	}
+	out := []Action{ActionShow, ActionClaim, ActionAssign}
+	if conv.Assigned() {
+		out = []Action{ActionShow, ActionAssign, ActionUnassign}
+	}
+	out = append(out, ActionFollow, ActionUnfollow)
+	if replies {
+		out = append(out, ActionReply)
+	}
+	return append(out, ActionClose)
+}
+
+// Holder names who has a conversation, for a card's field or a list row:
+// the assignee's name, or "Team inbox" while it waits there. Surfaces
+// escape it for their markup.
+func Holder(c inboxbot.Conversation) string {
+	if c.Assigned() {
+		return c.AssigneeName
+	}
+	return "Team inbox"
+}
+
+// Headline is a conversation in one short line, for a notification's
+// preview or a suggestion: "#12 Jane Doe (sms): dana". Plain text.
+func Headline(c inboxbot.Conversation) string {
+	return fmt.Sprintf("%s %s (%s): %s", c.Ref(), c.Contact.DisplayName(), c.Channel, Holder(c))
+}
+
+// Summary is a conversation in one line for texts, with its status:
+// "#12 Jane Doe (sms, open): assigned to dana". Plain text.
+func Summary(c inboxbot.Conversation) string {
+	return fmt.Sprintf("%s %s (%s, %s): %s", c.Ref(), c.Contact.DisplayName(), c.Channel, c.Status, holder(c))
+}
+
+// holder says who has a conversation, in a sentence.
+func holder(c inboxbot.Conversation) string {
+	if c.Assigned() {
+		return "assigned to " + c.AssigneeName
+	}
+	return "in the Team inbox"
+}
