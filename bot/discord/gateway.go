@@ -27,7 +27,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.metrics.message(b.onMessage(work, mc.Message))
 	})
 	defer removeMessages()
+	defer b.watchConnection()()
 	if err := b.open(); err != nil {
+		if r := refused(err, false); r != err {
+			return fmt.Errorf("discord gateway: %w", r)
+		}
 		return fmt.Errorf("discord gateway: %w", restError(err))
 	}
 	b.log().Info("discord: connected to the gateway", "shard", b.session.ShardID, "shards", b.session.ShardCount)

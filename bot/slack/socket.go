@@ -15,15 +15,18 @@ import (
 // RunSocketMode takes slash commands, interactions and events over a
 // Socket Mode websocket until ctx ends, feeding them to the same handlers
 // as HTTP mode, and acknowledges every envelope. slack-go reconnects when
-// Slack asks it to; RunSocketMode returns when it gives up.
-func (a *Adapter) RunSocketMode(ctx context.Context) error {
+// Slack asks it to (a disconnect envelope), when the connection drops and
+// while Slack cannot be reached; RunSocketMode returns when it gives up: a
+// refused app token is a *RefusedError naming SLACK_APP_TOKEN.
+func (a *Adapter) RunSocketMode(parent context.Context) error {
 	if a.cfg.AppToken == "" {
 		return errors.New("slack: Socket Mode needs an app-level token")
 	}
 	client := socketmode.New(a.api,
 		socketmode.OptionLog(log.New(&slogWriter{a.log}, "", 0)))
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
+	defer a.connected(false)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -43,10 +46,12 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 	err := client.RunContext(ctx)
 	cancel()
 	<-done
-	if ctx.Err() != nil {
+	// ctx was just cancelled here; only the caller's context ending is a
+	// clean stop.
+	if parent.Err() != nil {
 		return nil
 	}
-	return err
+	return fmt.Errorf("slack: Socket Mode: %w", refused(err, "SLACK_APP_TOKEN"))
 }
 
 // envelope handles one Socket Mode event. Requests are acknowledged first
@@ -62,10 +67,14 @@ func (a *Adapter) envelope(ctx context.Context, client *socketmode.Client, ev so
 	}
 	a.log.Debug("slack: socket mode event", "type", string(ev.Type), "data", fmt.Sprintf("%T", ev.Data))
 	switch ev.Type {
+	case socketmode.EventTypeConnecting:
+		a.connected(false)
 	case socketmode.EventTypeConnected:
 		a.log.Info("slack: Socket Mode connected")
-	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
-		a.log.Warn("slack: Socket Mode connection problem", "event", string(ev.Type))
+		a.connected(true)
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth, socketmode.EventTypeDisconnect,
+		socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
+		a.socketProblem(ev)
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := ev.Data.(slack.SlashCommand)
 		if !ok {
