@@ -35,6 +35,13 @@ func (a *Adapter) RunSocketMode(parent context.Context) error {
 			case <-ctx.Done():
 				return
 			case ev := <-client.Events:
+				if ev.Type != socketmode.EventTypeSlashCommand && ev.Type != socketmode.EventTypeInteractive &&
+					ev.Type != socketmode.EventTypeEventsAPI {
+					// Connection events are handled in order, so the
+					// last state reported is the current one.
+					a.envelope(ctx, client, ev)
+					continue
+				}
 				a.inflight.Add(1)
 				go func() {
 					defer a.inflight.Done()
