@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"log/slog"
+	"strings"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -23,7 +24,10 @@ func (a *Adapter) RunSocketMode(parent context.Context) error {
 		return errors.New("slack: Socket Mode needs an app-level token")
 	}
 	client := socketmode.New(a.api,
-		socketmode.OptionLog(log.New(&slogWriter{a.log}, "", 0)))
+		socketmode.OptionLog(log.New(&slogWriter{a.log}, "", 0)),
+		// slack-go says why it reconnects only in its debug lines, which
+		// also hold message text: on only when the log wants debug.
+		socketmode.OptionDebug(a.log.Enabled(parent, slog.LevelDebug)))
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	defer a.connected(false)
@@ -77,7 +81,11 @@ func (a *Adapter) envelope(ctx context.Context, client *socketmode.Client, ev so
 	case socketmode.EventTypeConnecting:
 		a.connected(false)
 	case socketmode.EventTypeConnected:
-		a.log.Info("slack: Socket Mode connected")
+		if c, ok := ev.Data.(*socketmode.ConnectedEvent); ok && c.ConnectionCount > 0 {
+			a.log.Info("slack: Socket Mode reconnected", "connections", c.ConnectionCount+1)
+		} else {
+			a.log.Info("slack: Socket Mode connected")
+		}
 		a.connected(true)
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth, socketmode.EventTypeDisconnect,
 		socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
@@ -128,10 +136,16 @@ func first(payload []any) any {
 	return payload[0]
 }
 
-// slogWriter turns slack-go's log lines into debug records.
+// slogWriter turns slack-go's log lines into debug records, but for the
+// reason of a reconnection, which is worth an info record.
 type slogWriter struct{ log *slog.Logger }
 
 func (w *slogWriter) Write(p []byte) (int, error) {
-	w.log.Debug("slack-go: " + string(p))
+	line := strings.TrimSpace(string(p))
+	if reason, ok := strings.CutPrefix(line, "Reconnecting due to "); ok {
+		w.log.Info("slack: Socket Mode reconnecting", "reason", reason)
+		return len(p), nil
+	}
+	w.log.Debug("slack-go: " + line)
 	return len(p), nil
 }

@@ -164,3 +164,35 @@ func logOnFailure(t *testing.T, logs *syncBuffer) {
 		}
 	})
 }
+
+func TestServe_ATokenRefusedAfterTheStartIsLoggedOnceAndStopsNothing(t *testing.T) {
+	fake := slacktest.New(t)
+	fake.SetReachable(false)
+	cfg := mustLoad(t, map[string]string{"DATABASE_URL": "sqlite::memory:", "INBOXBOT_HTTP_ADDR": "127.0.0.1:0",
+		"INBOXBOT_SHUTDOWN_DRAIN": "0", "SLACK_BOT_TOKEN": slacktest.BotToken, "SLACK_SIGNING_SECRET": "SIGNSECRET",
+		"SLACK_INBOX_CHANNEL": "C0INBOX", "SLACK_API_URL": fake.APIURL()})
+	cfg.retry = fastRetry
+	t.Chdir(t.TempDir())
+	base, logs, stop := startServeConfig(t, cfg)
+	defer stop()
+	logOnFailure(t, logs)
+	fake.Revoke(slacktest.BotToken)
+	fake.SetReachable(true)
+	waitFor(t, "the refusal in the log", func() bool { return strings.Contains(logs.String(), "Slack refused SLACK_BOT_TOKEN") })
+	calls := len(fake.Calls("auth.test"))
+	if ready := readyz(t, base); ready.Status != "ready" || ready.Platforms["slack"] != "down" {
+		t.Fatalf("/readyz after the refusal: %+v", ready)
+	}
+	if m := get(t, base+"/metrics"); !strings.Contains(m, `inboxbot_platform_connected{platform="slack"} 0`) {
+		t.Fatalf("metrics lack slack 0")
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	if n := strings.Count(logs.String(), "Slack refused SLACK_BOT_TOKEN"); n != 1 {
+		t.Errorf("the refusal was logged %d times, want once", n)
+	}
+	if n := len(fake.Calls("auth.test")); n != calls {
+		t.Errorf("auth.test was tried again after the refusal (%d calls, then %d)", calls, n)
+	}
+}
