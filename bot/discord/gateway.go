@@ -14,6 +14,9 @@ import (
 func (b *Bot) Run(ctx context.Context) error {
 	remove := b.session.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 		i := ic.Interaction
+		if !b.firstDelivery(ctx, "interaction", i.ID) {
+			return
+		}
 		b.handle(ctx, i, "gateway", func(resp *discordgo.InteractionResponse) error {
 			return b.session.InteractionRespond(i, resp, discordgo.WithContext(context.WithoutCancel(ctx)))
 		})
