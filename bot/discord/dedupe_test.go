@@ -48,14 +48,14 @@ func TestGateway_TwoSessionsHandleEachEventOnce(t *testing.T) {
 			}
 		}
 		route := "POST /interactions/" + i["id"].(string) + "/" + i["token"].(string) + "/callback"
-		waitFor(t, "the claim", 10*time.Second, func() bool {
-			c, _ := st.Conversation(ctx, conv.ID)
-			return c.AssigneeName == "lee"
-		})
+		waitFor(t, "the answer", 10*time.Second, func() bool { return len(one.fake.Calls(route)) > 0 })
 		one.bot.Wait()
 		two.bot.Wait()
 		if n := len(one.fake.Calls(route)); n != 1 {
 			t.Fatalf("the interaction was answered %d times, want once", n)
+		}
+		if c, _ := st.Conversation(ctx, conv.ID); c.AssigneeName != "lee" {
+			t.Fatalf("assignee %q after the claim", c.AssigneeName)
 		}
 	})
 }
