@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -51,6 +52,9 @@ type Config struct {
 	// HTTPClient is the base client of REST calls; nil means one with a
 	// 20 s timeout.
 	HTTPClient *http.Client
+	// Connected is told when the gateway connection comes up (true) and
+	// goes down (false); nil tells no one.
+	Connected func(up bool)
 }
 
 // Adapter is a running Discord adapter.
@@ -67,6 +71,9 @@ type Adapter struct {
 	// dms caches the DM channel of each user id: Discord returns the same
 	// channel every time, and asking costs a request per notification.
 	dms *bot.DMChannels
+
+	// identity is set by Check.
+	identity atomic.Pointer[Identity]
 
 	// workGate, when set (by tests only), holds every interaction's work
 	// until it is closed, so that "slower than the budget" needs no clock.

@@ -127,6 +127,9 @@ func (b *Adapter) Register(ctx context.Context) error {
 	_, err := b.session.ApplicationCommandBulkOverwrite(b.cfg.AppID, b.cfg.GuildID,
 		[]*discordgo.ApplicationCommand{Command()}, discordgo.WithContext(ctx))
 	if err != nil {
+		if r := refused(err, true); r != err {
+			return fmt.Errorf("register /inbox: %w", r)
+		}
 		return fmt.Errorf("register /inbox: %w", restError(err))
 	}
 	return nil

@@ -14,6 +14,9 @@ import (
 func (b *Adapter) Run(ctx context.Context) error {
 	remove := b.session.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 		i := ic.Interaction
+		if !b.firstDelivery(ctx, "interaction", i.ID) {
+			return
+		}
 		b.handle(ctx, i, "gateway", func(resp *discordgo.InteractionResponse) error {
 			return b.session.InteractionRespond(i, resp, discordgo.WithContext(context.WithoutCancel(ctx)))
 		})
@@ -27,7 +30,11 @@ func (b *Adapter) Run(ctx context.Context) error {
 		})
 	})
 	defer removeMessages()
+	defer b.watchConnection()()
 	if err := b.open(); err != nil {
+		if r := refused(err, false); r != err {
+			return fmt.Errorf("discord gateway: %w", r)
+		}
 		return fmt.Errorf("discord gateway: %w", restError(err))
 	}
 	b.log().Info("discord: connected to the gateway", "shard", b.session.ShardID, "shards", b.session.ShardCount)

@@ -30,6 +30,8 @@ const (
 	noteStored  = "note"
 	noteIgnored = "ignored"
 	noteRefused = "refused"
+	// noteDuplicate is a message already handled (another session's).
+	noteDuplicate = "duplicate"
 )
 
 // open connects to the gateway asking for the message intents, so that
@@ -72,6 +74,9 @@ func (b *Adapter) onMessage(ctx context.Context, m *discordgo.Message) string {
 	if err != nil {
 		b.log().Error("discord: finding the card of a reply failed", "message", m.ID, "err", err)
 		return noteRefused
+	}
+	if !b.firstDelivery(ctx, "message", m.ID) {
+		return noteDuplicate
 	}
 	req := commands.Request{Platform: inboxbot.PlatformDiscord, UserID: m.Author.ID, UserName: displayName(m.Author, m.Member)}
 	if r := b.cfg.Service.Note(ctx, req, conv, text); r.Outcome != commands.OK {

@@ -52,6 +52,9 @@ type Options struct {
 	// MaxInFlight and MaxConnections bound concurrent requests and open
 	// connections; 0 means DefaultMaxInFlight and DefaultMaxConnections.
 	MaxInFlight, MaxConnections int
+	// Platforms names each chat platform's state ("connected", "down")
+	// for /readyz's body; it does not change readiness. Nil shows none.
+	Platforms func() map[string]string
 }
 
 // Server serves inboxbot's HTTP routes.
@@ -59,6 +62,7 @@ type Server struct {
 	log             *slog.Logger
 	metrics         *Metrics
 	ready           func(ctx context.Context) error
+	platforms       func() map[string]string
 	shutdownTimeout time.Duration
 	drain           time.Duration
 	requestTimeout  time.Duration
@@ -77,7 +81,7 @@ type Server struct {
 
 // New returns a Server with the operations routes registered.
 func New(o Options) *Server {
-	s := &Server{log: o.Log, metrics: o.Metrics, ready: o.Ready, shutdownTimeout: o.ShutdownTimeout, drain: o.Drain,
+	s := &Server{log: o.Log, metrics: o.Metrics, ready: o.Ready, platforms: o.Platforms, shutdownTimeout: o.ShutdownTimeout, drain: o.Drain,
 		requestTimeout: o.RequestTimeout, maxInFlight: cmp.Or(o.MaxInFlight, DefaultMaxInFlight),
 		maxConnections: cmp.Or(o.MaxConnections, DefaultMaxConnections), mux: http.NewServeMux()}
 	if s.log == nil {
@@ -185,11 +189,22 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		if s.wasReady.Swap(false) {
 			s.log.Warn("not ready", "err", err)
 		}
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "not ready: " + publicReason(err)})
+		writeJSON(w, http.StatusServiceUnavailable, s.readyBody(map[string]any{"status": "unavailable", "error": "not ready: " + publicReason(err)}))
 		return
 	}
 	if !s.wasReady.Swap(true) {
 		s.log.Info("ready again")
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	writeJSON(w, http.StatusOK, s.readyBody(map[string]any{"status": "ready"}))
+}
+
+// readyBody adds the chat platforms' states to a /readyz body: which are
+// up is for the operator to see, not a reason to take traffic away.
+func (s *Server) readyBody(body map[string]any) map[string]any {
+	if s.platforms != nil {
+		if p := s.platforms(); len(p) > 0 {
+			body["platforms"] = p
+		}
+	}
+	return body
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -49,6 +50,9 @@ type Config struct {
 	Budget time.Duration
 	// HTTPClient makes every outgoing call; nil means a client with a 30s timeout.
 	HTTPClient *http.Client
+	// Connected is told when the Socket Mode connection comes up (true)
+	// and goes down (false); nil tells no one.
+	Connected func(up bool)
 }
 
 // Adapter is a running Slack integration: HTTP handlers, a Socket Mode
@@ -70,6 +74,9 @@ type Adapter struct {
 	// deadline answers Slack in time and tracks the work that continues
 	// after Slack was answered, so that shutdown waits for it.
 	deadline *bot.Deadline
+
+	// identity is set by Check.
+	identity atomic.Pointer[Identity]
 }
 
 // New builds the adapter. It makes no network call.

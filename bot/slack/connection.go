@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"log/slog"
+	"strings"
 
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -15,15 +16,21 @@ import (
 // Run takes slash commands, interactions and events over a
 // Socket Mode websocket until ctx ends, feeding them to the same handlers
 // as HTTP mode, and acknowledges every envelope. slack-go reconnects when
-// Slack asks it to; Run returns when it gives up.
-func (a *Adapter) Run(ctx context.Context) error {
+// Slack asks it to (a disconnect envelope), when the connection drops and
+// while Slack cannot be reached; Run returns when it gives up: a refused
+// app token is a *RefusedError naming SLACK_APP_TOKEN.
+func (a *Adapter) Run(parent context.Context) error {
 	if a.cfg.AppToken == "" {
 		return errors.New("slack: Socket Mode needs an app-level token")
 	}
 	client := socketmode.New(a.api,
-		socketmode.OptionLog(log.New(&slogWriter{a.log}, "", 0)))
-	ctx, cancel := context.WithCancel(ctx)
+		socketmode.OptionLog(log.New(&slogWriter{a.log}, "", 0)),
+		// slack-go says why it reconnects only in its debug lines, which
+		// also hold message text: on only when the log wants debug.
+		socketmode.OptionDebug(a.log.Enabled(parent, slog.LevelDebug)))
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
+	defer a.connected(false)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -32,6 +39,13 @@ func (a *Adapter) Run(ctx context.Context) error {
 			case <-ctx.Done():
 				return
 			case ev := <-client.Events:
+				if ev.Type != socketmode.EventTypeSlashCommand && ev.Type != socketmode.EventTypeInteractive &&
+					ev.Type != socketmode.EventTypeEventsAPI {
+					// Connection events are handled in order, so the
+					// last state reported is the current one.
+					a.envelope(ctx, client, ev)
+					continue
+				}
 				a.deadline.Go(func() { a.envelope(ctx, client, ev) })
 			}
 		}
@@ -39,10 +53,12 @@ func (a *Adapter) Run(ctx context.Context) error {
 	err := client.RunContext(ctx)
 	cancel()
 	<-done
-	if ctx.Err() != nil {
+	// ctx was just cancelled here; only the caller's context ending is a
+	// clean stop.
+	if parent.Err() != nil {
 		return nil
 	}
-	return err
+	return fmt.Errorf("slack: Socket Mode: %w", refused(err, "SLACK_APP_TOKEN"))
 }
 
 // envelope handles one Socket Mode event. Requests are acknowledged first
@@ -58,10 +74,18 @@ func (a *Adapter) envelope(ctx context.Context, client *socketmode.Client, ev so
 	}
 	a.log.Debug("slack: socket mode event", "type", string(ev.Type), "data", fmt.Sprintf("%T", ev.Data))
 	switch ev.Type {
+	case socketmode.EventTypeConnecting:
+		a.connected(false)
 	case socketmode.EventTypeConnected:
-		a.log.Info("slack: Socket Mode connected")
-	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
-		a.log.Warn("slack: Socket Mode connection problem", "event", string(ev.Type))
+		if c, ok := ev.Data.(*socketmode.ConnectedEvent); ok && c.ConnectionCount > 0 {
+			a.log.Info("slack: Socket Mode reconnected", "connections", c.ConnectionCount+1)
+		} else {
+			a.log.Info("slack: Socket Mode connected")
+		}
+		a.connected(true)
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth, socketmode.EventTypeDisconnect,
+		socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
+		a.socketProblem(ev)
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := ev.Data.(slackapi.SlashCommand)
 		if !ok {
@@ -108,10 +132,16 @@ func first(payload []any) any {
 	return payload[0]
 }
 
-// slogWriter turns slack-go's log lines into debug records.
+// slogWriter turns slack-go's log lines into debug records, but for the
+// reason of a reconnection, which is worth an info record.
 type slogWriter struct{ log *slog.Logger }
 
 func (w *slogWriter) Write(p []byte) (int, error) {
-	w.log.Debug("slack-go: " + string(p))
+	line := strings.TrimSpace(string(p))
+	if reason, ok := strings.CutPrefix(line, "Reconnecting due to "); ok {
+		w.log.Info("slack: Socket Mode reconnecting", "reason", reason)
+		return len(p), nil
+	}
+	w.log.Debug("slack-go: " + line)
 	return len(p), nil
 }

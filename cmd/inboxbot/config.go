@@ -110,6 +110,9 @@ type config struct {
 	Discord                     discordConfig
 	// Notes are warnings about the configuration, logged at start.
 	Notes []string
+	// retry is how a chat platform out of reach is tried again; the zero
+	// value means defaultBackoff (tests shorten it).
+	retry backoff
 }
 
 type slackConfig struct {

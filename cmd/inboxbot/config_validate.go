@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -148,6 +149,9 @@ func (v *validation) slack(sl slackConfig) {
 		}
 		if sl.InboxChannel == "" {
 			v.bad("SLACK_INBOX_CHANNEL is required when %s is set", botToken)
+		} else if !slackChannelID.MatchString(sl.InboxChannel) {
+			v.bad("%s must be a channel id such as C0123ABCDEF, not a name (got %q): in Slack, open the channel's details; the id is at the bottom of About",
+				v.name("SLACK_INBOX_CHANNEL"), sl.InboxChannel)
 		}
 	default:
 		if set := firstSet(map[string]string{v.name("SLACK_SIGNING_SECRET"): sl.SigningSecret, appToken: sl.AppToken,
@@ -264,6 +268,11 @@ func validPort(p string) bool {
 	n, err := strconv.Atoi(p)
 	return err == nil && n >= 0 && n <= 65535
 }
+
+// slackChannelID is a public (C...) or private (G...) channel id; a name
+// such as #inbox would be accepted by chat.postMessage but never match the
+// channel of the events Slack sends.
+var slackChannelID = regexp.MustCompile(`^[CG][A-Z0-9]+$`)
 
 func snowflake(s string) bool {
 	_, err := strconv.ParseUint(s, 10, 64)

@@ -21,11 +21,32 @@ func TestDeploy_ComposePassesEveryVariable(t *testing.T) {
 		Inboxbot struct {
 			Environment map[string]string `yaml:"environment"`
 		} `yaml:"x-inboxbot"`
+		Services map[string]struct {
+			Environment map[string]string `yaml:"environment"`
+		} `yaml:"services"`
 	}
 	if err := yaml.Unmarshal(data, &compose); err != nil {
 		t.Fatalf("docker-compose.yml: %v", err)
 	}
 	env := compose.Inboxbot.Environment
+	// Each replica its own gateway shard, the rest as x-inboxbot passes it.
+	shards := map[string]string{}
+	for name, svc := range compose.Services {
+		if !strings.HasPrefix(name, "inboxbot") {
+			continue
+		}
+		id := svc.Environment["DISCORD_SHARD_ID"]
+		if other, dup := shards[id]; dup || id == "" {
+			t.Errorf("docker-compose.yml: %s has DISCORD_SHARD_ID %q, as %s has", name, id, other)
+		}
+		shards[id] = name
+		if svc.Environment["SLACK_BOT_TOKEN"] != env["SLACK_BOT_TOKEN"] {
+			t.Errorf("docker-compose.yml: %s does not merge the shared environment", name)
+		}
+	}
+	if len(shards) != 2 {
+		t.Errorf("docker-compose.yml: %d inboxbot services, want 2", len(shards))
+	}
 	// Set by the compose file itself, not passed through.
 	own := map[string]bool{"DATABASE_URL": true, "INBOXBOT_HTTP_ADDR": true}
 	var s sharedEnv

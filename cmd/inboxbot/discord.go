@@ -5,20 +5,23 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"fmt"
-	"time"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/bot/discord"
 )
 
-// startDiscord builds the Discord adapter, registers /inbox (in
-// DISCORD_GUILD_ID when set, else globally; an idempotent overwrite, so
-// every replica may do it) and returns its DM sender, its HTTP route when
+// startDiscord builds the Discord adapter, checks the token (GET
+// /users/@me) and registers /inbox (in DISCORD_GUILD_ID when set, else
+// globally; an idempotent overwrite, so every replica may do it). A
+// refused token or application stops the start; Discord out of reach does
+// not: both are tried again in the background, and the gateway connects
+// once they succeed. It returns the DM sender, the HTTP route when
 // DISCORD_PUBLIC_KEY selects HTTP interactions, the inbox-card loop, and
 // the gateway connection otherwise.
 func startDiscord(env adapterEnv) (adapter, error) {
 	c := env.cfg.Discord
+	log := env.log.With("platform", "discord")
 	var pub ed25519.PublicKey
 	if c.HTTPInteractions() {
 		k, err := hex.DecodeString(c.PublicKey)
@@ -27,28 +30,49 @@ func startDiscord(env adapterEnv) (adapter, error) {
 		}
 		pub = k
 	}
-	b, err := discord.New(discord.Config{Token: c.BotToken, AppID: c.AppID, GuildID: c.GuildID,
+	cfg := discord.Config{Token: c.BotToken, AppID: c.AppID, GuildID: c.GuildID,
 		InboxChannel: c.InboxChannel, PublicKey: pub, APIURL: c.APIURL, ShardID: c.ShardID, ShardCount: c.ShardCount,
-		Service: env.service, Log: env.log, Registerer: env.metrics.Registry})
+		Service: env.service, Log: env.log, Registerer: env.metrics.Registry}
+	if !c.HTTPInteractions() {
+		cfg.Connected = env.health.setter(inboxbot.PlatformDiscord)
+	}
+	b, err := discord.New(cfg)
 	if err != nil {
 		return adapter{}, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := b.Register(ctx); err != nil {
+	up := func(ctx context.Context) error {
+		if _, err := b.Check(ctx); err != nil {
+			return err
+		}
+		return b.Register(ctx)
+	}
+	ready, err := env.retry.firstTry("Discord", log, up)
+	if err != nil {
 		return adapter{}, err
 	}
+	log.Info("to add the bot to a server (and give its role to a private inbox channel), open " +
+		discord.InviteURL(c.AppID, !c.HTTPInteractions()))
 	cards := &bot.Cards{Store: env.store, Platform: inboxbot.PlatformDiscord, Renderer: b, Owner: env.owner, Log: env.log}
 	a := adapter{sender: b, run: []func(context.Context) error{cards.Run}}
 	if c.HTTPInteractions() {
 		a.routes = b.Routes()
 		a.run = append(a.run, func(ctx context.Context) error {
+			// With HTTP interactions Discord is up once /inbox is registered.
+			if ready || env.retry.keepTrying(ctx, "Discord", log, up) == nil {
+				env.health.set(inboxbot.PlatformDiscord, true)
+			}
 			<-ctx.Done()
 			b.Wait()
 			return nil
 		})
-	} else {
-		a.run = append(a.run, b.Run)
+		return a, nil
 	}
+	a.run = append(a.run, func(ctx context.Context) error {
+		if !ready && env.retry.keepTrying(ctx, "Discord", log, up) != nil {
+			return nil
+		}
+		env.retry.keepRunning(ctx, "Discord gateway", log, b.Run)
+		return nil
+	})
 	return a, nil
 }

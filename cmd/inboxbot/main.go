@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/inboxbot/inboxbot/bot/discord"
 )
 
 func main() {
@@ -42,6 +44,8 @@ func run(args []string, stdin io.Reader, stdout io.Writer, stderr *os.File) int 
 		return 2
 	}
 	log := newLogger(stderr)
+	// discordgo logs through a package-level hook: set once, here.
+	discord.LogLibraryTo(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch sub {

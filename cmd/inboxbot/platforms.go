@@ -36,6 +36,10 @@ type adapterEnv struct {
 	metrics *server.Metrics
 	// owner names this process in leases.
 	owner string
+	// health is told which platforms are up.
+	health *platformHealth
+	// retry is how a platform out of reach is tried again.
+	retry backoff
 }
 
 // adapter is a running chat platform: how it delivers DMs, a handler for

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -36,14 +37,19 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 		log.Warn(note)
 	}
 	metrics := server.NewMetrics()
+	health := newPlatformHealth(metrics.Registry, cfg)
+	if cfg.retry == (backoff{}) {
+		cfg.retry = defaultBackoff
+	}
 	var current atomic.Pointer[store.Store]
-	srv := server.New(server.Options{Log: log, Metrics: metrics, Drain: cfg.ShutdownDrain, ShutdownTimeout: cfg.ShutdownTimeout, Ready: func(ctx context.Context) error {
-		st := current.Load()
-		if st == nil {
-			return &server.Unready{Reason: "starting: database not open and migrated yet"}
-		}
-		return server.StoreReady(st)(ctx)
-	}})
+	srv := server.New(server.Options{Log: log, Metrics: metrics, Drain: cfg.ShutdownDrain, ShutdownTimeout: cfg.ShutdownTimeout,
+		Platforms: health.report, Ready: func(ctx context.Context) error {
+			st := current.Load()
+			if st == nil {
+				return &server.Unready{Reason: "starting: database not open and migrated yet"}
+			}
+			return server.StoreReady(st)(ctx)
+		}})
 	gates := mountGates(srv, cfg)
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
@@ -70,7 +76,8 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	svc := commands.New(st, routing.Route)
 	svc.Replies = cfg.OutboundURL != ""
 	svc.Count = metrics.Command
-	env := adapterEnv{cfg: cfg, store: st, service: svc, log: log, metrics: metrics, owner: replicaName()}
+	env := adapterEnv{cfg: cfg, store: st, service: svc, log: log, metrics: metrics, owner: replicaName(),
+		health: health, retry: cfg.retry}
 	adapters, err := startAdapters(env)
 	if err != nil {
 		stopHTTP()
@@ -161,18 +168,34 @@ func waitWorkers(wg *sync.WaitGroup, timeout time.Duration, log *slog.Logger) {
 	}
 }
 
-// startAdapters builds the adapters of the configured platforms.
+// startAdapters builds the adapters of the configured platforms, at the
+// same time: each checks its platform first, and one out of reach must not
+// hold the other up for long.
 func startAdapters(env adapterEnv) (map[inboxbot.Platform]adapter, error) {
-	out := map[inboxbot.Platform]adapter{}
+	var (
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		out  = map[inboxbot.Platform]adapter{}
+		errs []error
+	)
 	for _, p := range platformsOf(env.cfg) {
 		if !p.configured {
 			continue
 		}
-		a, err := p.start(env)
-		if err != nil {
-			return nil, fmt.Errorf("start %s: %w", p.name, err)
-		}
-		out[p.name] = a
+		wg.Go(func() {
+			a, err := p.start(env)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("start %s: %w", p.name, err))
+				return
+			}
+			out[p.name] = a
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

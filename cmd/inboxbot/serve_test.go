@@ -20,7 +20,13 @@ func startServe(t *testing.T, env map[string]string) (string, *syncBuffer, func(
 	if _, set := env["INBOXBOT_SHUTDOWN_DRAIN"]; !set {
 		env = with(env, "INBOXBOT_SHUTDOWN_DRAIN", "0")
 	}
-	cfg := mustLoad(t, with(env, "INBOXBOT_HTTP_ADDR", "127.0.0.1:0"))
+	return startServeConfig(t, mustLoad(t, with(env, "INBOXBOT_HTTP_ADDR", "127.0.0.1:0")))
+}
+
+// startServeConfig is startServe with a loaded configuration, for tests
+// that set what no variable sets (the back-off of platforms out of reach).
+func startServeConfig(t *testing.T, cfg config) (string, *syncBuffer, func() error) {
+	t.Helper()
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{ReplaceAttr: hideSecrets}))
 	ctx, cancel := context.WithCancel(context.Background())

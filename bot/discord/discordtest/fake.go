@@ -55,6 +55,7 @@ type Server struct {
 	rng        *rand.Rand
 	gateway    *gateway
 	identified []json.RawMessage
+	outage     outage
 }
 
 // New starts a fake that accepts the bot token token.
@@ -65,7 +66,7 @@ func New(t testing.TB, token string) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gw/", s.gateway.serve)
 	mux.HandleFunc("/", s.serve)
-	s.Server = httptest.NewServer(mux)
+	s.Server = httptest.NewServer(s.outage.wrap(mux))
 	t.Cleanup(func() {
 		s.gateway.close()
 		s.Server.Close()
@@ -162,6 +163,8 @@ func (s *Server) answer(r *http.Request, route string, body []byte, w http.Respo
 	}
 	p := strings.Split(strings.Trim(route, "/"), "/")
 	switch {
+	case r.Method == http.MethodGet && route == "/users/@me":
+		return http.StatusOK, map[string]any{"id": BotUserID, "username": "inboxbot", "bot": true}
 	case r.Method == http.MethodPut && p[0] == "applications" && p[len(p)-1] == "commands":
 		return s.overwriteCommands(body)
 	case r.Method == http.MethodPost && route == "/users/@me/channels":

@@ -124,7 +124,7 @@ func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
 			g.conns = append(g.conns, c)
 			g.mu.Unlock()
 			c.send(map[string]any{"op": 0, "t": "READY", "s": seq, "d": map[string]any{
-				"v": 9, "session_id": "fake-session", "user": map[string]any{"id": "100000000000000999", "username": "inboxbot", "bot": true},
+				"v": 9, "session_id": "fake-session", "user": map[string]any{"id": BotUserID, "username": "inboxbot", "bot": true},
 				"guilds": []any{}, "application": map[string]any{"id": "100000000000000998"}}})
 			g.once.Do(func() { close(g.ready) })
 		}
@@ -137,4 +137,5 @@ func (g *gateway) close() {
 	for _, c := range g.conns {
 		c.ws.Close()
 	}
+	g.conns = nil
 }

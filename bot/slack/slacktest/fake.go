@@ -60,6 +60,9 @@ type Server struct {
 	failRate  float64
 	failOn    map[string]bool
 	socket    *socket
+	// connections counts Socket Mode connections opened.
+	connections int
+	outage      outage
 }
 
 // New starts a fake Slack, closed when the test ends.
@@ -71,7 +74,7 @@ func New(t testing.TB) *Server {
 	mux.HandleFunc("POST /api/{method}", s.api)
 	mux.HandleFunc("POST /response/{id}", s.response)
 	mux.HandleFunc("GET /socket", s.serveSocket)
-	s.Server = httptest.NewServer(mux)
+	s.Server = httptest.NewServer(s.outage.wrap(mux))
 	t.Cleanup(s.Close)
 	return s
 }
@@ -137,7 +140,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case token == "":
 		fail = "not_authed"
-	case token != want:
+	case token != want || s.outage.revoked(token):
 		fail = "invalid_auth"
 	default:
 		out, fail = s.handle(method, call)
@@ -238,6 +241,8 @@ func (s *Server) handle(method string, c Call) (map[string]any, string) {
 		return map[string]any{"view": map[string]any{"id": "V1"}}, ""
 	case "views.open":
 		return s.openView(c)
+	case "auth.test", "bots.info":
+		return identity(method, f)
 	case "apps.connections.open":
 		return map[string]any{"url": "ws" + strings.TrimPrefix(s.URL, "http") + "/socket"}, ""
 	}

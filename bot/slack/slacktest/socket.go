@@ -2,6 +2,7 @@ package slacktest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/gorilla/websocket"
 )
+
+var errNoSocket = errors.New("no Socket Mode client connected")
 
 // socket is the fake's side of a Socket Mode connection.
 type socket struct {
@@ -38,7 +41,15 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	sk := &socket{conn: conn, acks: make(chan Ack, 100)}
 	s.mu.Lock()
 	s.socket = sk
+	s.connections++
 	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		if s.socket == sk {
+			s.socket = nil
+		}
+		s.mu.Unlock()
+	}()
 	sk.write(map[string]any{"type": "hello", "num_connections": 1,
 		"connection_info": map[string]any{"app_id": "A0TEST"}})
 	stop := make(chan struct{})
@@ -85,7 +96,7 @@ func (s *Server) Envelope(kind, id string, payload any) (Ack, error) {
 	sk := s.socket
 	s.mu.Unlock()
 	if sk == nil {
-		return Ack{}, fmt.Errorf("no Socket Mode client connected")
+		return Ack{}, errNoSocket
 	}
 	raw, err := json.Marshal(payload)
 	if err != nil {
