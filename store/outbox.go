@@ -262,6 +262,17 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[string]int, error) {
 	return out, nil
 }
 
+// PendingFor returns the number of notifications waiting to be delivered
+// on the platforms: what a deployment that delivers them has to do.
+func (s *Store) PendingFor(ctx context.Context, platforms []inboxbot.Platform) (int, error) {
+	if len(platforms) == 0 {
+		return 0, nil
+	}
+	n, err := s.db.NewSelect().Table("notifications").
+		Where("state = ? AND platform IN (?)", statePending, bun.List(platforms)).Count(ctx)
+	return int(n), wrap(err, "count pending notifications")
+}
+
 // AssignmentCounts returns the number of assignment events by the surface
 // they came through (slack, discord, api, shell, workflow, contact), for metrics.
 func (s *Store) AssignmentCounts(ctx context.Context) (map[string]int, error) {

@@ -39,7 +39,8 @@ func startDiscord(env adapterEnv) (adapter, error) {
 	if err := b.Register(ctx); err != nil {
 		return adapter{}, err
 	}
-	cards := &bot.Cards{Store: env.store, Platform: inboxbot.PlatformDiscord, Renderer: b, Owner: env.owner, Log: env.log}
+	cards := &bot.Cards{Store: env.store, Platform: inboxbot.PlatformDiscord, Renderer: b, Owner: env.owner, Log: env.log,
+		Grace: env.cfg.ShutdownTimeout}
 	a := adapter{sender: b, run: []func(context.Context) error{cards.Run}}
 	if c.HTTPInteractions() {
 		a.routes = map[string]http.Handler{discord.Pattern: b.Handler()}
