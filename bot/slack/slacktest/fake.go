@@ -279,6 +279,19 @@ func (s *Server) response(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "ok")
 }
 
+// Delete removes the message ts, as a person deleting it in Slack would:
+// chat.update on it answers message_not_found.
+func (s *Server) Delete(ts string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, m := range s.messages {
+		if m.TS == ts {
+			s.messages = append(s.messages[:i], s.messages[i+1:]...)
+			return
+		}
+	}
+}
+
 // Messages returns copies of the messages posted to channel ("" for all).
 func (s *Server) Messages(channel string) []Message {
 	s.mu.Lock()
