@@ -1,12 +1,14 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -276,3 +278,42 @@ func TestOutbox_AttemptsCountOnlyRealTries(t *testing.T) {
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestOutbox_OperatorFailureIsLoggedOnceAndNeverGivesTheDMUp: a refused
+// token is the operator's to fix: the hint is logged once (and at most
+// hourly after), the DM backs off, and it is not given up after the usual
+// 12 tries: it goes out once the token is fixed.
+func TestOutbox_OperatorFailureIsLoggedOnceAndNeverGivesTheDMUp(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	now := time.Now()
+	s.Now = func() time.Time { return now }
+	assignMany(t, s, 1)
+	fixed := false
+	tries := 0
+	rec := &recorder{fail: func(inboxbot.Notification) error {
+		tries++
+		if fixed {
+			return nil
+		}
+		return &bot.NeedsOperator{Cause: "slack invalid_auth", Hint: "check SLACK_BOT_TOKEN", Err: errors.New("invalid_auth")}
+	}}
+	var logs bytes.Buffer
+	o := &bot.Outbox{Store: s, Senders: map[inboxbot.Platform]bot.Sender{inboxbot.PlatformSlack: rec}, Owner: "r1", Now: s.Now,
+		Log: slog.New(slog.NewJSONHandler(&logs, nil))}
+	for range 15 { // 15 tries over 165 minutes
+		if _, err := o.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(11 * time.Minute) // past the capped back-off
+	}
+	if tries != 15 {
+		t.Fatalf("tried %d times, want 15", tries)
+	}
+	if got := strings.Count(logs.String(), "check SLACK_BOT_TOKEN"); got < 1 || got > 3 {
+		t.Fatalf("the hint was logged %d times in 165 minutes, want once an hour at most:\n%s", got, logs.String())
+	}
+	fixed = true
+	if n, err := o.Flush(ctx); n != 1 || err != nil {
+		t.Fatalf("after the fix: %d, %v; want the DM sent", n, err)
+	}
+}

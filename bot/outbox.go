@@ -145,9 +145,11 @@ func (o *Outbox) deliver(ctx, work context.Context, n inboxbot.Notification) (bo
 		o.hints = hints{}
 	}
 	attrs := []any{"notification", n.ID, "platform", n.Platform, "attempt", n.Attempts, "retry_in", wait.String()}
-	if !o.hints.report(o.log(), o.now(), err, attrs...) {
-		o.log().Warn("outbox: delivery failed; will retry", append(attrs, "err", err)...)
+	if o.hints.report(o.log(), o.now(), err, attrs...) {
+		// Not the message's fault: it waits for the fix, never given up.
+		return false, o.Store.Postpone(rec, n.ID, o.Owner, o.now().Add(wait), err)
 	}
+	o.log().Warn("outbox: delivery failed; will retry", append(attrs, "err", err)...)
 	return false, o.Store.Retry(rec, n.ID, o.Owner, o.now().Add(wait), err)
 }
 

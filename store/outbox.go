@@ -207,6 +207,16 @@ func (s *Store) Retry(ctx context.Context, id int64, owner string, next time.Tim
 	})
 }
 
+// Postpone gives a leased notification back to be tried again at next,
+// however often it was tried: the failure is the operator's to fix (a
+// refused token, a missing scope), and the message should go out once it
+// is.
+func (s *Store) Postpone(ctx context.Context, id int64, owner string, next time.Time, cause error) error {
+	return s.finish(ctx, id, owner, cause, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("next_attempt_at = ?", next.UTC())
+	})
+}
+
 // GiveUp marks a leased notification failed for good, with the cause.
 func (s *Store) GiveUp(ctx context.Context, id int64, owner string, cause error) error {
 	return s.finish(ctx, id, owner, cause, func(q *bun.UpdateQuery) *bun.UpdateQuery {
