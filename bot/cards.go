@@ -160,11 +160,13 @@ func (c *Cards) render(ctx, work context.Context, job store.CardJob) (bool, time
 	if c.failures == nil {
 		c.failures, c.hints = map[int64]int{}, hints{}
 	}
-	c.failures[id]++
-	wait := Backoff(min(c.failures[id]-1, maxCardBackoff))
+	var wait time.Duration
 	var rl *RateLimited
 	if errors.As(err, &rl) {
-		wait = rl.After
+		wait = rl.After // the platform's pace, not this card's fault
+	} else {
+		c.failures[id]++
+		wait = Backoff(min(c.failures[id]-1, maxCardBackoff))
 	}
 	attrs := []any{"platform", c.Platform, "conversation", id, "tries", c.failures[id], "retry_in", wait.String()}
 	if !c.hints.report(c.log(), c.now(), err, attrs...) {
