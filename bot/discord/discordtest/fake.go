@@ -57,6 +57,7 @@ type Server struct {
 	identified []json.RawMessage
 	nonces     map[string]nonceSeen
 	latency    time.Duration
+	forbidden  map[string]bool
 }
 
 // nonceSeen is the message a nonce created, and when.
@@ -71,6 +72,18 @@ const NonceWindow = 5 * time.Minute
 
 // maxNonce is the longest nonce Discord takes.
 const maxNonce = 25
+
+// Forbid makes posts and edits in channel answer 403 Missing Permissions
+// (50013), as when the bot's role lacks Send Messages there, until
+// Forbid(channel, false).
+func (s *Server) Forbid(channel string, forbidden bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.forbidden == nil {
+		s.forbidden = map[string]bool{}
+	}
+	s.forbidden[channel] = forbidden
+}
 
 // Latency makes every REST answer take d (0: answer at once), like a
 // platform under load.
@@ -190,6 +203,12 @@ func (s *Server) answer(r *http.Request, route string, body []byte, w http.Respo
 		return st, out
 	}
 	p := strings.Split(strings.Trim(route, "/"), "/")
+	s.mu.Lock()
+	forbidden := len(p) >= 3 && p[0] == "channels" && p[2] == "messages" && s.forbidden[p[1]]
+	s.mu.Unlock()
+	if forbidden {
+		return http.StatusForbidden, apiError(50013, "Missing Permissions")
+	}
 	switch {
 	case r.Method == http.MethodPut && p[0] == "applications" && p[len(p)-1] == "commands":
 		return s.overwriteCommands(body)

@@ -1,11 +1,15 @@
 package discord_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/bot/discord/discordtest"
 	"github.com/inboxbot/inboxbot/store"
 	"github.com/inboxbot/inboxbot/store/storetest"
@@ -64,5 +68,40 @@ func TestDiscord_RetriedCreatesCarryOneNonceAndPostOnce(t *testing.T) {
 	}
 	if v := e.fake.Violations(); len(v) != 0 {
 		t.Fatalf("Discord would refuse: %q", strings.Join(v, "; "))
+	}
+}
+
+// A card the bot may not post (its role lacks a permission in the inbox
+// channel): the operator is told once which permissions to give, the card
+// is tried a few times in 30 s, and posted once the permission is given.
+// The clock is simulated: nothing waits.
+func TestDiscord_ForbiddenInboxIsLoggedOnceWithThePermissionAndBacksOff(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	e := newEnv(t, st)
+	now := time.Now()
+	clock := func() time.Time { return now }
+	st.Now = clock
+	e.inbound("jane", "Hello")
+	e.fake.Forbid(inboxCh, true)
+	var logs bytes.Buffer
+	cards := &bot.Cards{Store: st, Platform: inboxbot.PlatformDiscord, Renderer: e.bot, Owner: "r1", Now: clock,
+		Log: slog.New(slog.NewJSONHandler(&logs, nil))}
+	for range 60 { // 30 s in steps of half a second
+		if _, err := cards.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(500 * time.Millisecond)
+	}
+	tries := len(e.fake.Calls(`POST /channels/` + inboxCh + `/messages`))
+	if tries < 2 || tries > 8 {
+		t.Fatalf("the card was tried %d times in 30 s, want a few (at most 8)", tries)
+	}
+	if got := strings.Count(logs.String(), "Send Messages"); got != 1 {
+		t.Fatalf("the permission to give was logged %d times, want once:\n%s", got, logs.String())
+	}
+	e.fake.Forbid(inboxCh, false)
+	now = now.Add(3 * time.Minute)
+	if n, err := cards.Flush(ctx); n != 1 || err != nil {
+		t.Fatalf("after the fix: %d, %v; want the card posted", n, err)
 	}
 }
