@@ -188,7 +188,7 @@ func TestWebhook_SlowReceiverTwoReplicasPostEveryReplyOnce(t *testing.T) {
 	keys := map[string]int{}
 	var mu sync.Mutex
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(150 * time.Millisecond) // the receiver is slow; the client waits
+		time.Sleep(250 * time.Millisecond) // the receiver is slow; the client waits
 		mu.Lock()
 		keys[r.Header.Get("Idempotency-Key")]++
 		mu.Unlock()
@@ -200,7 +200,7 @@ func TestWebhook_SlowReceiverTwoReplicasPostEveryReplyOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for _, owner := range []string{"r1", "r2"} {
 		o := &bot.Outbox{Store: s, Senders: map[inboxbot.Platform]bot.Sender{inboxbot.PlatformWebhook: hook}, Owner: owner,
-			Lease: time.Second, Batch: n, Poll: 20 * time.Millisecond, Log: quiet()}
+			Lease: 2 * time.Second, Batch: n, Poll: 20 * time.Millisecond, Log: quiet()}
 		wg.Go(func() { o.Run(run) })
 	}
 	deadline := time.Now().Add(20 * time.Second)

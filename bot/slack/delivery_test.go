@@ -37,15 +37,17 @@ func TestSlack_SlowSlackTwoReplicasPostEveryCardAndDMOnce(t *testing.T) {
 			t.Fatalf("assign #%d: %s", c.ID, resp.Error)
 		}
 	}
-	// A batch of 20 at 150 ms a call takes longer than the lease of one
-	// second: rows at its end are taken over by the other replica, which
-	// leased nothing (the first took all).
-	fake.Latency(150 * time.Millisecond)
+	// A batch of 20 at 250 ms a call takes longer than the lease of two
+	// seconds: rows at its end are taken over by the other replica, which
+	// leased nothing (the first took all). A call still has four times its
+	// latency before it is given up (half the lease), so a loaded machine
+	// does not make the platform answer after the send was abandoned.
+	fake.Latency(250 * time.Millisecond)
 	ctx, cancel := context.WithCancel(bg)
 	var wg sync.WaitGroup
 	for _, r := range []*env{r1, r2} {
 		r.cards.Poll, r.outbox.Poll = 20*time.Millisecond, 20*time.Millisecond
-		r.cards.Lease, r.outbox.Lease = time.Second, time.Second
+		r.cards.Lease, r.outbox.Lease = 2*time.Second, 2*time.Second
 		r.cards.Batch, r.outbox.Batch = n, n
 		wg.Go(func() { r.cards.Run(ctx) })
 		wg.Go(func() { r.outbox.Run(ctx) })
