@@ -3,11 +3,11 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"time"
 
 	"github.com/inboxbot/inboxbot"
@@ -20,22 +20,13 @@ type Sender interface {
 	Send(ctx context.Context, n inboxbot.Notification) error
 }
 
-// RateLimited is the error a Sender returns when the platform asked to wait
-// (HTTP 429 with Retry-After): the notification is retried after After
-// instead of after the usual back-off.
-type RateLimited struct{ After time.Duration }
-
-func (e *RateLimited) Error() string { return fmt.Sprintf("rate limited: retry after %s", e.After) }
-
-// Permanent is the error a Sender returns when retrying cannot help (the
-// user does not exist, cannot receive DMs, left the workspace): the
-// notification is given up at once, with Reason recorded.
-type Permanent struct{ Reason string }
-
-func (e *Permanent) Error() string { return "permanent failure: " + e.Reason }
-
 // Outbox delivers queued notifications through one Sender per platform.
-// Several replicas may run one each: the store's leases keep them apart.
+// Several replicas may run one each: the store's leases keep them apart,
+// and a row is sent only while its lease holds (renewed just before the
+// send, which must answer within half the lease). A send the platform
+// accepted is remembered until its record is written, through a database
+// outage, and recorded before anything is leased again. Run and Flush are
+// not safe for concurrent use.
 type Outbox struct {
 	Store   *store.Store
 	Senders map[inboxbot.Platform]Sender
@@ -47,90 +38,137 @@ type Outbox struct {
 	// Poll is how often Run looks for due notifications; 0 means 1s.
 	Poll time.Duration
 	// Lease is how long a replica may hold a notification before others
-	// may take it over; 0 means one minute.
+	// may take it over; 0 means one minute. A send may take half of it.
 	Lease time.Duration
+	// Batch is how many notifications one lease takes; 0 means 10.
+	Batch int
+	// Grace is how long, once Run's or Flush's context ends, the send in
+	// flight and its record may still take (INBOXBOT_SHUTDOWN_TIMEOUT);
+	// 0 means 20s.
+	Grace time.Duration
+
+	// unrecorded are notifications the platform accepted whose record
+	// has not been written yet.
+	unrecorded []int64
+	hints      hints
 }
 
-// Run delivers notifications until ctx is done, then gives back its leases.
+// Run delivers notifications until ctx is done, then lets the send in
+// flight finish, records it and gives back its leases, within Grace.
 func (o *Outbox) Run(ctx context.Context) error {
-	poll := o.Poll
-	if poll == 0 {
-		poll = time.Second
-	}
-	t := time.NewTicker(poll)
+	work, stop := detach(ctx, cmp.Or(o.Grace, defaultGrace))
+	defer stop()
+	t := time.NewTicker(cmp.Or(o.Poll, time.Second))
 	defer t.Stop()
 	for {
-		if _, err := o.Flush(ctx); err != nil && ctx.Err() == nil {
+		if _, err := o.flush(ctx, work); err != nil && ctx.Err() == nil {
 			o.log().Warn("outbox: delivery round failed", "err", err)
 		}
 		select {
 		case <-ctx.Done():
-			return o.Store.Release(context.WithoutCancel(ctx), o.Owner)
+			return errors.Join(o.record(work), o.Store.Release(work, o.Owner))
 		case <-t.C:
 		}
 	}
 }
 
 // Flush delivers what is due now, in batches, and returns how many
-// notifications were sent.
+// notifications were sent. When ctx ends it stops leasing; the send in
+// flight is finished and recorded within Grace.
 func (o *Outbox) Flush(ctx context.Context) (int, error) {
+	work, stop := detach(ctx, cmp.Or(o.Grace, defaultGrace))
+	defer stop()
+	return o.flush(ctx, work)
+}
+
+func (o *Outbox) flush(ctx, work context.Context) (int, error) {
+	// What was sent before an outage is recorded before anything else:
+	// until then, it is still this replica's.
+	if err := o.record(work); err != nil {
+		return 0, err
+	}
 	platforms := make([]inboxbot.Platform, 0, len(o.Senders))
 	for p := range o.Senders {
 		platforms = append(platforms, p)
 	}
-	lease := o.Lease
-	if lease == 0 {
-		lease = time.Minute
-	}
 	sent := 0
 	for ctx.Err() == nil {
-		batch, err := o.Store.Lease(ctx, o.Owner, platforms, 50, lease)
+		batch, err := o.Store.Lease(ctx, o.Owner, platforms, cmp.Or(o.Batch, 10), o.lease())
 		if err != nil || len(batch) == 0 {
 			return sent, err
 		}
 		for _, n := range batch {
-			ok, err := o.deliver(ctx, n)
-			if err != nil {
-				return sent, err
+			if ctx.Err() != nil {
+				break // shutting down: Run gives the rest back
 			}
+			ok, err := o.deliver(ctx, work, n)
 			if ok {
 				sent++
 			}
+			if err != nil {
+				return sent, err
+			}
 		}
 	}
-	return sent, ctx.Err()
+	return sent, nil
 }
 
-// deliver sends one notification, records the outcome and reports whether
-// it was sent. Only a failure to record is returned: a failed send is
-// rescheduled.
-func (o *Outbox) deliver(ctx context.Context, n inboxbot.Notification) (bool, error) {
-	err := o.Senders[n.Platform].Send(ctx, n)
-	if err == nil {
-		return true, o.Store.Sent(ctx, n.ID, o.Owner)
+// deliver sends one notification if it is still this replica's to send,
+// records the outcome and reports whether it was sent. Only a failure of
+// the database is returned: a failed send is rescheduled.
+func (o *Outbox) deliver(ctx, work context.Context, n inboxbot.Notification) (bool, error) {
+	attempts, ours, err := o.Store.Hold(ctx, n.ID, o.Owner, o.lease())
+	if err != nil || !ours {
+		return false, err
 	}
+	n.Attempts = attempts
+	send, cancel := context.WithTimeout(work, o.lease()/2)
+	err = o.Senders[n.Platform].Send(send, n)
+	cancel()
+	if err == nil {
+		o.unrecorded = append(o.unrecorded, n.ID)
+		return true, o.record(work)
+	}
+	rec, cancel := context.WithTimeout(work, o.lease()/2)
+	defer cancel()
 	var perm *Permanent
 	if errors.As(err, &perm) {
 		o.log().Warn("outbox: delivery failed for good", "notification", n.ID, "platform", n.Platform, "err", err)
-		return false, o.Store.GiveUp(ctx, n.ID, o.Owner, err)
+		return false, o.Store.GiveUp(rec, n.ID, o.Owner, err)
 	}
-	next := o.now().Add(Backoff(n.Attempts))
+	wait := Backoff(n.Attempts)
 	var rl *RateLimited
 	if errors.As(err, &rl) {
-		next = o.now().Add(rl.After)
+		wait = rl.After
 	}
-	o.log().Warn("outbox: delivery failed; will retry", "notification", n.ID, "platform", n.Platform,
-		"attempt", n.Attempts, "retry_at", next, "err", err)
-	return false, o.Store.Retry(ctx, n.ID, o.Owner, next, err)
+	if o.hints == nil {
+		o.hints = hints{}
+	}
+	attrs := []any{"notification", n.ID, "platform", n.Platform, "attempt", n.Attempts, "retry_in", wait.String()}
+	if o.hints.report(o.log(), o.now(), err, attrs...) {
+		// Not the message's fault: it waits for the fix, never given up.
+		return false, o.Store.Postpone(rec, n.ID, o.Owner, o.now().Add(wait), err)
+	}
+	o.log().Warn("outbox: delivery failed; will retry", append(attrs, "err", err)...)
+	return false, o.Store.Retry(rec, n.ID, o.Owner, o.now().Add(wait), err)
 }
 
-// Backoff is the wait before retry number attempt: exponential from 2s,
-// capped at 10 minutes, with jitter so replicas do not retry in step.
-func Backoff(attempt int) time.Duration {
-	d := 2 * time.Second << min(attempt, 9)
-	d = min(d, 10*time.Minute)
-	return d/2 + rand.N(d/2+1)
+// record writes what was sent and not yet recorded; what it cannot write
+// stays for the next try.
+func (o *Outbox) record(work context.Context) error {
+	for len(o.unrecorded) > 0 {
+		ctx, cancel := context.WithTimeout(work, o.lease()/2)
+		err := o.Store.Sent(ctx, o.unrecorded[0])
+		cancel()
+		if err != nil {
+			return fmt.Errorf("record %d sent notifications: %w", len(o.unrecorded), err)
+		}
+		o.unrecorded = o.unrecorded[1:]
+	}
+	return nil
 }
+
+func (o *Outbox) lease() time.Duration { return cmp.Or(o.Lease, time.Minute) }
 
 func (o *Outbox) now() time.Time {
 	if o.Now != nil {

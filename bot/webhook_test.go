@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -170,4 +171,57 @@ func TestWebhook_ARefusalFailsTheReplyAndTellsItsAuthor(t *testing.T) {
 			t.Errorf("notice = %q", text)
 		}
 	})
+}
+
+// A receiver slower than a batch fits in the lease, two replicas: every
+// reply is posted once (counted at the receiver, by Idempotency-Key and in
+// all), not again by the replica that took over the end of the batch.
+func TestWebhook_SlowReceiverTwoReplicasPostEveryReplyOnce(t *testing.T) {
+	s := storetest.Open(t, "postgres")
+	const n = 20
+	bodies := make([]string, n)
+	for i := range bodies {
+		bodies[i] = fmt.Sprintf("reply %d", i)
+	}
+	replies(t, s, bodies...)
+	rc := &receiver{secret: "s3cret"}
+	keys := map[string]int{}
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(250 * time.Millisecond) // the receiver is slow; the client waits
+		mu.Lock()
+		keys[r.Header.Get("Idempotency-Key")]++
+		mu.Unlock()
+		rc.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	hook := &bot.Webhook{URL: srv.URL, Secret: "s3cret"}
+	run, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for _, owner := range []string{"r1", "r2"} {
+		o := &bot.Outbox{Store: s, Senders: map[inboxbot.Platform]bot.Sender{inboxbot.PlatformWebhook: hook}, Owner: owner,
+			Lease: 2 * time.Second, Batch: n, Poll: 20 * time.Millisecond, Log: quiet()}
+		wg.Go(func() { o.Run(run) })
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		c, err := s.OutboxCounts(ctx)
+		if err == nil && c["pending"] == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("replies still pending: %v", c)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	wg.Wait()
+	if rc.posts != n || len(keys) != n {
+		t.Fatalf("the receiver got %d posts with %d keys, want %d", rc.posts, len(keys), n)
+	}
+	for k, c := range keys {
+		if c > 1 {
+			t.Errorf("reply %s posted %d times", k, c)
+		}
+	}
 }

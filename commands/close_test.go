@@ -147,7 +147,7 @@ func TestReply_QueuedForTheWebhookNotesNever(t *testing.T) {
 		if m == nil || m.Body != body || m.AuthorName != "lee" || ns[0].Notice.ContactID != "jane" || ns[0].DedupeKey != fmt.Sprintf("reply:%d", m.ID) {
 			t.Fatalf("first webhook row = %+v, %+v", ns[0], m)
 		}
-		if err := e.st.Sent(ctx, ns[0].ID, "t"); err != nil {
+		if err := e.st.Sent(ctx, ns[0].ID); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.st.GiveUp(ctx, ns[1].ID, "t", fmt.Errorf("422: unknown contact")); err != nil {

@@ -155,7 +155,7 @@ func (e *env) outbox() []string {
 	var out []string
 	for _, n := range ns {
 		out = append(out, n.To+":"+n.Kind)
-		if err := e.st.Sent(ctx, n.ID, "test"); err != nil {
+		if err := e.st.Sent(ctx, n.ID); err != nil {
 			e.t.Fatal(err)
 		}
 	}

@@ -17,6 +17,10 @@ type CardJob struct {
 	Card         inboxbot.Card
 	Conversation inboxbot.Conversation
 	Version      int64
+	// Replaces is the message id of the card someone deleted, when this
+	// post replaces it (bot.ErrCardGone); "" otherwise. Together with the
+	// conversation it tells one post from another, the same on every try.
+	Replaces string
 }
 
 // cardColumn names the column of conversations that holds the version
@@ -114,8 +118,30 @@ func (s *Store) cardJobs(ctx context.Context, tx bun.Tx, platform inboxbot.Platf
 	return jobs, nil
 }
 
+// HoldCard renews owner's lease on a card just before it is posted or
+// edited, and returns the card as recorded now (a replica may have posted
+// it meanwhile). It reports false when the card is no longer owner's: the
+// caller must then leave it alone.
+func (s *Store) HoldCard(ctx context.Context, card inboxbot.Card, owner string, lease time.Duration) (inboxbot.Card, bool, error) {
+	var row cardRow
+	err := s.db.NewUpdate().Model(&row).
+		Set("lease_until = ?", s.now().Add(lease)).
+		Where("conversation_id = ? AND platform = ? AND lease_owner = ?", card.ConversationID, card.Platform, owner).
+		Returning("channel, message_id").Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return card, false, nil
+	}
+	if err != nil {
+		return card, false, wrap(err, "hold card")
+	}
+	card.Channel, card.MessageID = row.Channel, row.MessageID
+	return card, true, nil
+}
+
 // CardRendered records that owner posted or edited card to show version,
 // and gives the lease back. A change made meanwhile leaves the card due.
+// A record that comes late (after an outage) still counts unless another
+// replica holds the card now.
 func (s *Store) CardRendered(ctx context.Context, card inboxbot.Card, version int64, owner string) error {
 	col, err := cardColumn(card.Platform)
 	if err != nil {
@@ -126,7 +152,8 @@ func (s *Store) CardRendered(ctx context.Context, card inboxbot.Card, version in
 			Set("channel = ?", card.Channel).Set("message_id = ?", card.MessageID).
 			Set("version = ?", version).Set("updated_at = ?", s.now()).
 			Set("lease_owner = NULL").Set("lease_until = NULL").
-			Where("conversation_id = ? AND platform = ? AND lease_owner = ?", card.ConversationID, card.Platform, owner).Exec(ctx)
+			Where("conversation_id = ? AND platform = ?", card.ConversationID, card.Platform).
+			Where("(lease_owner = ? OR lease_owner IS NULL OR lease_until < ?)", owner, s.now()).Exec(ctx)
 		if err != nil {
 			return err
 		}

@@ -41,7 +41,7 @@ func outbox(t testing.TB, s *store.Store) []string {
 	var out []string
 	for _, n := range ns {
 		out = append(out, n.To+":"+n.Kind)
-		if err := s.Sent(ctx, n.ID, "test"); err != nil {
+		if err := s.Sent(ctx, n.ID); err != nil {
 			t.Fatalf("sent: %v", err)
 		}
 	}

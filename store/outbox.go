@@ -93,7 +93,8 @@ func (s *Store) notify(ctx context.Context, tx bun.Tx, rs []recipient, n inboxbo
 // Lease hands out up to n due notifications for the platforms to owner for
 // the lease duration. Replicas leasing at once never get the same row
 // (FOR UPDATE SKIP LOCKED); a lease that ran out, because its owner died,
-// makes the row due again.
+// makes the row due again. Leasing is not trying: Hold, just before the
+// send, counts the attempt.
 func (s *Store) Lease(ctx context.Context, owner string, platforms []inboxbot.Platform, n int, lease time.Duration) ([]inboxbot.Notification, error) {
 	now := s.now()
 	var rows []notificationRow
@@ -107,12 +108,16 @@ func (s *Store) Lease(ctx context.Context, owner string, platforms []inboxbot.Pl
 		}
 		return tx.NewUpdate().Table("notifications").
 			Set("lease_owner = ?", owner).Set("lease_until = ?", now.Add(lease)).
-			Set("attempts = attempts + 1").
 			Where("id IN (?)", sub).Returning("*").Scan(ctx, &rows)
 	})
 	if err != nil {
 		return nil, wrap(err, "lease notifications")
 	}
+	return notifications(rows)
+}
+
+// notifications decodes outbox rows.
+func notifications(rows []notificationRow) ([]inboxbot.Notification, error) {
 	out := make([]inboxbot.Notification, len(rows))
 	for i, r := range rows {
 		out[i] = inboxbot.Notification{
@@ -126,16 +131,56 @@ func (s *Store) Lease(ctx context.Context, owner string, platforms []inboxbot.Pl
 	return out, nil
 }
 
-// Sent marks a leased notification delivered, and a reply it carried.
-func (s *Store) Sent(ctx context.Context, id int64, owner string) error {
+// QueuedAfter returns up to n notifications for the platforms queued after
+// the one with id after, oldest first, whatever their state. It leases
+// nothing and changes nothing: the console shows what the service delivers.
+func (s *Store) QueuedAfter(ctx context.Context, after int64, platforms []inboxbot.Platform, n int) ([]inboxbot.Notification, error) {
+	var rows []notificationRow
+	err := s.db.NewSelect().Model(&rows).Where("id > ? AND platform IN (?)", after, bun.List(platforms)).
+		OrderExpr("id").Limit(int64(n)).Scan(ctx)
+	if err != nil {
+		return nil, wrap(err, "list queued notifications")
+	}
+	return notifications(rows)
+}
+
+// LastQueued returns the id of the newest notification, 0 when there is none.
+func (s *Store) LastQueued(ctx context.Context) (int64, error) {
+	var id sql.NullInt64
+	err := s.db.NewSelect().Table("notifications").ColumnExpr("max(id)").Scan(ctx, &id)
+	return id.Int64, wrap(err, "find the newest notification")
+}
+
+// Hold renews owner's lease on a notification just before it is sent and
+// counts the attempt. It reports false when the row is no longer owner's
+// to send (the lease ran out and another replica took it, or it was
+// delivered meanwhile): the caller must then not send it.
+func (s *Store) Hold(ctx context.Context, id int64, owner string, lease time.Duration) (attempts int, ok bool, err error) {
+	err = s.db.NewUpdate().Table("notifications").
+		Set("lease_until = ?", s.now().Add(lease)).Set("attempts = attempts + 1").
+		Where("id = ? AND lease_owner = ? AND state = ?", id, owner, statePending).
+		Returning("attempts").Scan(ctx, &attempts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, wrap(err, "hold notification")
+	}
+	return attempts, true, nil
+}
+
+// Sent marks a notification delivered, and a reply it carried. It holds
+// whoever leases the row now: the platform has the message, so a replica
+// that took the row over after an outage must not send it again.
+func (s *Store) Sent(ctx context.Context, id int64) error {
 	return s.tx(ctx, func(tx bun.Tx) error {
 		var msgID sql.NullInt64
 		err := tx.NewUpdate().Table("notifications").
 			Set("state = ?", stateSent).Set("sent_at = ?", s.now()).
 			Set("lease_owner = NULL").Set("lease_until = NULL").
-			Where("id = ? AND lease_owner = ?", id, owner).Returning("message_id").Scan(ctx, &msgID)
+			Where("id = ? AND state = ?", id, statePending).Returning("message_id").Scan(ctx, &msgID)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && !msgID.Valid) {
-			return nil // the lease ran out and another replica took it
+			return nil // recorded before, or not a reply
 		}
 		if err != nil {
 			return wrap(err, "mark notification sent")
@@ -159,6 +204,16 @@ func (s *Store) Retry(ctx context.Context, id int64, owner string, next time.Tim
 	return s.finish(ctx, id, owner, cause, func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("state = CASE WHEN attempts >= ? THEN ? ELSE ? END", maxAttempts, stateDead, statePending).
 			Set("next_attempt_at = ?", next.UTC())
+	})
+}
+
+// Postpone gives a leased notification back to be tried again at next,
+// however often it was tried: the failure is the operator's to fix (a
+// refused token, a missing scope), and the message should go out once it
+// is.
+func (s *Store) Postpone(ctx context.Context, id int64, owner string, next time.Time, cause error) error {
+	return s.finish(ctx, id, owner, cause, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("next_attempt_at = ?", next.UTC())
 	})
 }
 
@@ -194,7 +249,7 @@ func (s *Store) finish(ctx context.Context, id int64, owner string, cause error,
 // Release gives back every lease owner holds, for a graceful shutdown.
 func (s *Store) Release(ctx context.Context, owner string) error {
 	_, err := s.db.NewUpdate().Table("notifications").
-		Set("lease_owner = NULL").Set("lease_until = NULL").Set("attempts = attempts - 1").
+		Set("lease_owner = NULL").Set("lease_until = NULL").
 		Where("lease_owner = ? AND state = ?", owner, statePending).Exec(ctx)
 	return wrap(err, "release notifications")
 }
@@ -215,6 +270,17 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[string]int, error) {
 		out[r.State] = r.N
 	}
 	return out, nil
+}
+
+// PendingFor returns the number of notifications waiting to be delivered
+// on the platforms: what a deployment that delivers them has to do.
+func (s *Store) PendingFor(ctx context.Context, platforms []inboxbot.Platform) (int, error) {
+	if len(platforms) == 0 {
+		return 0, nil
+	}
+	n, err := s.db.NewSelect().Table("notifications").
+		Where("state = ? AND platform IN (?)", statePending, bun.List(platforms)).Count(ctx)
+	return int(n), wrap(err, "count pending notifications")
 }
 
 // AssignmentCounts returns the number of assignment events by the surface

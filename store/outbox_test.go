@@ -24,11 +24,14 @@ func TestOutbox_RetryWaitsAndLeasesExpire(t *testing.T) {
 		shell := []inboxbot.Platform{inboxbot.PlatformShell}
 
 		got, err := s.Lease(ctx, "a", shell, 10, time.Minute)
-		if err != nil || len(got) != 1 || got[0].Attempts != 1 || got[0].To != "lee" {
+		if err != nil || len(got) != 1 || got[0].Attempts != 0 || got[0].To != "lee" {
 			t.Fatalf("lease = %+v, %v", got, err)
 		}
 		if again, _ := s.Lease(ctx, "b", shell, 10, time.Minute); len(again) != 0 {
 			t.Fatalf("a leased notification was handed out again: %+v", again)
+		}
+		if n, ok, err := s.Hold(ctx, got[0].ID, "a", time.Minute); n != 1 || !ok || err != nil {
+			t.Fatalf("hold = %d, %v, %v; want the first attempt", n, ok, err)
 		}
 		if err := s.Retry(ctx, got[0].ID, "a", now.Add(30*time.Second), errors.New("slack is down")); err != nil {
 			t.Fatal(err)
@@ -38,22 +41,26 @@ func TestOutbox_RetryWaitsAndLeasesExpire(t *testing.T) {
 		}
 		now = now.Add(31 * time.Second)
 		second, _ := s.Lease(ctx, "b", shell, 10, time.Minute)
-		if len(second) != 1 || second[0].Attempts != 2 {
+		if len(second) != 1 || second[0].Attempts != 1 {
 			t.Fatalf("retry lease = %+v", second)
 		}
-		// b dies without answering: once its lease runs out, c takes over.
+		// b dies before trying: its lease runs out, c takes over, and the
+		// attempt b never made is not counted.
 		now = now.Add(2 * time.Minute)
 		third, _ := s.Lease(ctx, "c", shell, 10, time.Minute)
-		if len(third) != 1 {
-			t.Fatal("an expired lease was not taken over")
+		if len(third) != 1 || third[0].Attempts != 1 {
+			t.Fatalf("an expired lease was not taken over: %+v", third)
 		}
-		if err := s.Sent(ctx, third[0].ID, "b"); err != nil {
+		if _, ok, _ := s.Hold(ctx, third[0].ID, "b", time.Minute); ok {
+			t.Fatal("a replica that lost its lease may still send")
+		}
+		// b had sent it after all and records it late: c must not send it.
+		if err := s.Sent(ctx, third[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		if counts, _ := s.OutboxCounts(ctx); counts["sent"] != 0 {
-			t.Fatal("a replica that lost its lease marked the notification sent")
+		if _, ok, _ := s.Hold(ctx, third[0].ID, "c", time.Minute); ok {
+			t.Fatal("a notification recorded as sent may be sent again")
 		}
-		s.Sent(ctx, third[0].ID, "c")
 		if counts, _ := s.OutboxCounts(ctx); counts["sent"] != 1 || counts["pending"] != 0 {
 			t.Fatalf("counts %v", counts)
 		}
@@ -101,7 +108,7 @@ func TestOutbox_ReplicasNeverLeaseTheSameNotification(t *testing.T) {
 					}
 					seen[n.ID] = owner
 					mu.Unlock()
-					s.Sent(ctx, n.ID, owner)
+					s.Sent(ctx, n.ID)
 				}
 			}
 		}(fmt.Sprintf("replica%d", r))

@@ -53,3 +53,43 @@ func TestPruneOutbox_DeletesWhatIsDoneAndExpiresWhatNobodyDelivers(t *testing.T)
 		}
 	})
 }
+
+// TestPruneOutbox_NeverDeletesAPendingReplyButFailsIt: a reply still
+// pending at the retention age is not deleted without a trace, whichever
+// replica prunes (this one does not deliver replies): it is marked not
+// delivered and its author is told.
+func TestPruneOutbox_NeverDeletesAPendingReplyButFailsIt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+		s.Now = func() time.Time { return now }
+		dana := mustMember(t, s, "dana", inboxbot.RoleManager)
+		c := inbound(t, s, "jane", "sms", "hi").Conversation
+		if _, _, err := s.Claim(ctx, c.ID, dana.ID, inboxbot.ViaShell); err != nil {
+			t.Fatal(err)
+		}
+		outbox(t, s) // whatever the claim queued
+		if _, _, err := s.AddReply(ctx, inboxbot.Reply{ConversationID: c.ID, Direction: inboxbot.DirectionOutbound,
+			Author: dana.ID, Body: "We can deliver on Monday"}); err != nil {
+			t.Fatal(err)
+		}
+		// Young: neither pruned nor failed.
+		if n, err := s.PruneOutbox(ctx, now.Add(-7*24*time.Hour), nil); n != 0 || err != nil {
+			t.Fatalf("pruned %d, %v", n, err)
+		}
+		now = now.Add(8 * 24 * time.Hour)
+		if _, err := s.PruneOutbox(ctx, now.Add(-7*24*time.Hour), []inboxbot.Platform{inboxbot.PlatformSlack}); err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := s.Messages(ctx, c.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := msgs[len(msgs)-1]
+		if last.Body != "We can deliver on Monday" || last.Delivery != inboxbot.DeliveryFailed {
+			t.Fatalf("the reply after pruning: %+v; want it marked not delivered", last)
+		}
+		if got := outbox(t, s); len(got) != 1 || got[0] != "dana:"+string(inboxbot.EventReplyFailed.Kind()) {
+			t.Fatalf("outbox %v; want dana told her reply failed", got)
+		}
+	})
+}

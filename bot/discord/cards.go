@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/commands"
 	"github.com/inboxbot/inboxbot/store"
 )
@@ -167,7 +168,8 @@ func cardMessage(c inboxbot.Conversation, replies bool) message {
 }
 
 // RenderCard posts the conversation's card in the inbox channel, or edits
-// it when it was posted before. It is the bot.CardRenderer of Discord.
+// it when it was posted before. It is the bot.CardRenderer of Discord: a
+// card someone deleted is bot.ErrCardGone, and the card loop posts it anew.
 func (b *Adapter) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.Card, error) {
 	card := job.Card
 	m := cardMessage(job.Conversation, b.cfg.Service.Replies)
@@ -177,17 +179,17 @@ func (b *Adapter) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.C
 			channel = b.inbox
 		}
 		_, err := b.session.ChannelMessageEditComplex(m.edit(channel, card.MessageID), discordgo.WithContext(ctx))
-		if !unknownMessage(err) {
-			if err != nil {
-				return card, fmt.Errorf("edit card of %s: %w", job.Conversation.Ref(), restError(err))
-			}
-			return card, nil
+		switch {
+		case unknownMessage(err):
+			return card, fmt.Errorf("edit card of %s: %w", job.Conversation.Ref(), bot.ErrCardGone)
+		case err != nil:
+			return card, fmt.Errorf("edit card of %s: %w", job.Conversation.Ref(), cardError(err))
 		}
-		// Someone deleted the card: post it again rather than retry forever.
+		return card, nil
 	}
-	msg, err := b.session.ChannelMessageSendComplex(b.inbox, m.send(), discordgo.WithContext(ctx))
+	msg, err := b.sendOnce(ctx, b.inbox, m, cardNonce(job))
 	if err != nil {
-		return card, fmt.Errorf("post card of %s: %w", job.Conversation.Ref(), restError(err))
+		return card, fmt.Errorf("post card of %s: %w", job.Conversation.Ref(), cardError(err))
 	}
 	card.Channel, card.MessageID = msg.ChannelID, msg.ID
 	if card.Channel == "" {

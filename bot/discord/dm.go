@@ -21,7 +21,7 @@ func (b *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
 		return err
 	}
 	m := dmMessage(n, b.cfg.Service.Replies)
-	if _, err := b.session.ChannelMessageSendComplex(channel, m.send(), discordgo.WithContext(ctx)); err != nil {
+	if _, err := b.sendOnce(ctx, channel, m, dmNonce(n)); err != nil {
 		if unknownChannel(err) {
 			b.dms.Forget(n.To)
 		}

@@ -46,7 +46,7 @@ func restError(err error) error {
 			}
 		}
 		if re.Response != nil && (re.Response.StatusCode == http.StatusUnauthorized) {
-			return fmt.Errorf("discord refused the bot token (401): %w", err)
+			return &bot.NeedsOperator{Cause: "discord 401", Hint: "Discord refused the bot token: check DISCORD_BOT_TOKEN", Err: err}
 		}
 	}
 	return err
@@ -64,4 +64,39 @@ func unknownMessage(err error) bool {
 func unknownChannel(err error) bool {
 	var re *discordgo.RESTError
 	return errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeUnknownChannel
+}
+
+// inboxHints are what to do when Discord refuses a post or edit in the
+// inbox channel, by its JSON error code.
+var inboxHints = map[int]string{
+	discordgo.ErrCodeMissingAccess: "the bot cannot see DISCORD_INBOX_CHANNEL: give its role View Channel there " +
+		"(a private channel needs the role added)",
+	discordgo.ErrCodeMissingPermissions: "the bot lacks a permission in DISCORD_INBOX_CHANNEL: give its role " +
+		"View Channel, Send Messages, Embed Links and Read Message History there",
+	discordgo.ErrCodeUnknownChannel: "DISCORD_INBOX_CHANNEL names no channel the bot can see: check the id",
+}
+
+// cardError is restError for a call in the inbox channel: a 403 or 404 on
+// the channel is the operator's to fix (*bot.NeedsOperator, with what to
+// do), not a reason to give the card up.
+func cardError(err error) error {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		code := 0
+		if re.Message != nil {
+			code = re.Message.Code
+		}
+		hint, ok := inboxHints[code]
+		switch {
+		case ok:
+		case re.Response.StatusCode == http.StatusForbidden:
+			hint, ok = inboxHints[discordgo.ErrCodeMissingPermissions], true
+		case re.Response.StatusCode == http.StatusNotFound:
+			hint, ok = inboxHints[discordgo.ErrCodeUnknownChannel], true
+		}
+		if ok {
+			return &bot.NeedsOperator{Cause: fmt.Sprintf("discord %d %d on the inbox channel", re.Response.StatusCode, code), Hint: hint, Err: err}
+		}
+	}
+	return restError(err)
 }

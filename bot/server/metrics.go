@@ -64,8 +64,11 @@ func NewMetrics() *Metrics {
 // WatchStore adds the metrics read from st at scrape time: assignments by
 // surface, notifications by state, and the connection pool. Reading them
 // from the database gives every replica the same, whole-team numbers.
-func (m *Metrics) WatchStore(st *store.Store) {
-	c := &storeCollector{st: st}
+// inboxbot_outbox_pending counts only the rows of the platforms delivered
+// (all rows when delivered is nil, none when it is empty): DMs for a platform that is off are not
+// work this deployment has waiting.
+func (m *Metrics) WatchStore(st *store.Store, delivered ...inboxbot.Platform) {
+	c := &storeCollector{st: st, delivered: delivered}
 	c.figures = &cached[storeFigures]{ttl: time.Second, load: c.load}
 	m.Registry.MustRegister(c)
 }
@@ -106,7 +109,8 @@ func (m *Metrics) observeHTTP(route string, status int, elapsed time.Duration) {
 
 // storeCollector reads the database-backed metrics at scrape time.
 type storeCollector struct {
-	st *store.Store
+	st        *store.Store
+	delivered []inboxbot.Platform
 	// figures are the database's numbers, read at most once a second
 	// however often /metrics is asked.
 	figures *cached[storeFigures]
@@ -115,6 +119,8 @@ type storeCollector struct {
 // storeFigures are what a scrape reads from the database.
 type storeFigures struct {
 	assignments, notifications map[string]int
+	// pending is what this deployment has to deliver.
+	pending int
 	// waiting is the Team inbox's length; oldest when its oldest entered it.
 	waiting int
 	oldest  time.Time
@@ -137,6 +143,13 @@ func (c *storeCollector) load() (storeFigures, error) {
 		f.failed = descNotifications
 		return f, err
 	}
+	f.pending = f.notifications["pending"]
+	if c.delivered != nil {
+		if f.pending, err = c.st.PendingFor(ctx, c.delivered); err != nil {
+			f.failed = descPending
+			return f, err
+		}
+	}
 	if f.waiting, f.oldest, err = c.st.Waiting(ctx); err != nil {
 		f.failed = descWaiting
 	}
@@ -151,7 +164,7 @@ var (
 	descNotifications = prometheus.NewDesc("inboxbot_notifications",
 		"Direct messages in the outbox, by state (pending, sent, dead).", []string{"state"}, nil)
 	descPending = prometheus.NewDesc("inboxbot_outbox_pending",
-		"Direct messages waiting in the outbox to be delivered.", nil, nil)
+		"Direct messages and replies waiting in the outbox for a platform this deployment delivers.", nil, nil)
 	descWaiting = prometheus.NewDesc("inboxbot_team_inbox_waiting",
 		"Open conversations waiting unassigned in the Team inbox.", nil, nil)
 	descOldest = prometheus.NewDesc("inboxbot_team_inbox_oldest_wait_seconds",
@@ -211,7 +224,7 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	for state, n := range notifications {
 		ch <- prometheus.MustNewConstMetric(descNotifications, prometheus.GaugeValue, float64(n), state)
 	}
-	gauge(descPending, float64(notifications["pending"]))
+	gauge(descPending, float64(f.pending))
 	gauge(descWaiting, float64(f.waiting))
 	age := 0.0
 	if !f.oldest.IsZero() {

@@ -47,6 +47,9 @@ type Console struct {
 
 	outbox *bot.Outbox
 	dms    *printer
+	// seen is the newest notification shown; the console shows the DMs
+	// queued for Slack and Discord after it.
+	seen int64
 }
 
 // Run runs the session. A missing or invalid starting name (As) is an
@@ -67,11 +70,17 @@ func (c *Console) Run(ctx context.Context) error {
 	dms := &printer{}
 	c.outbox = &bot.Outbox{
 		Store: c.Service.Store, Owner: owner, Now: c.Service.Now,
-		// The console is the only surface, so it shows every DM, whatever
-		// platform the member is linked to.
-		Senders: map[inboxbot.Platform]bot.Sender{inboxbot.PlatformShell: dms, inboxbot.PlatformSlack: dms, inboxbot.PlatformDiscord: dms},
+		// The console delivers only the DMs of members on no platform: a
+		// Slack or Discord DM is the service's to deliver, even when the
+		// console runs on the database of a running serve.
+		Senders: map[inboxbot.Platform]bot.Sender{inboxbot.PlatformShell: dms},
 	}
 	c.dms = dms
+	seen, err := c.Service.Store.LastQueued(ctx)
+	if err != nil {
+		return err
+	}
+	c.seen = seen
 	// Contacts' names, subjects, tags and messages are printed here:
 	// whatever path they take, escape what a terminal would act on.
 	c.Out = bot.TerminalWriter(c.Out)
@@ -162,7 +171,9 @@ const shellHelp = `Type /inbox commands as the current member (/inbox help lists
                  to the contact
   help           this text
   quit, exit     leave
-Direct messages the bot sends, to anyone, are printed as [DM to NAME] ...
+Direct messages the bot sends, to anyone, are printed as [DM to NAME] ...;
+one that Slack or Discord delivers (the member is linked there) reads
+[DM to NAME, delivered by the service] ... and is left to inboxbot serve.
 `
 
 // note adds an internal note: note ID TEXT.
@@ -178,16 +189,26 @@ func (c *Console) note(ctx context.Context, args string) {
 	render(c.Out, r)
 }
 
-// deliver sends what the outbox holds and prints the DMs in the order they
-// were queued.
+// deliver sends the console's DMs, then prints them, and the DMs queued
+// meanwhile for the service to deliver on Slack or Discord, in the order
+// they were queued. The service's DMs are only shown: they stay pending
+// for the service.
 func (c *Console) deliver(ctx context.Context) error {
 	c.dms.sent = c.dms.sent[:0]
 	if _, err := c.outbox.Flush(ctx); err != nil {
 		return err
 	}
-	sort.SliceStable(c.dms.sent, func(i, j int) bool { return c.dms.sent[i].ID < c.dms.sent[j].ID })
+	byService, err := c.Service.Store.QueuedAfter(ctx, c.seen, []inboxbot.Platform{inboxbot.PlatformSlack, inboxbot.PlatformDiscord}, 1000)
+	if err != nil {
+		return err
+	}
+	if len(byService) > 0 {
+		c.seen = byService[len(byService)-1].ID
+	}
+	all := append(append([]inboxbot.Notification(nil), c.dms.sent...), byService...)
+	sort.SliceStable(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	seen := map[string]bool{}
-	for _, n := range c.dms.sent {
+	for _, n := range all {
 		// A member linked to Slack and Discord gets one DM on each; the
 		// console shows it once.
 		text := bot.NoticeText(n.Notice, bot.Terminal)
@@ -199,6 +220,9 @@ func (c *Console) deliver(ctx context.Context) error {
 		name := n.To
 		if m, err := c.Service.Store.Member(ctx, n.MemberID); err == nil {
 			name = m.Name
+		}
+		if n.Platform != inboxbot.PlatformShell {
+			name += ", delivered by the service"
 		}
 		fmt.Fprintf(c.Out, "[DM to %s] %s\n", name, text)
 	}

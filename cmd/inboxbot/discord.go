@@ -52,7 +52,8 @@ func startDiscord(env adapterEnv) (adapter, error) {
 	}
 	log.Info("to add the bot to a server (and give its role to a private inbox channel), open " +
 		discord.InviteURL(c.AppID, !c.HTTPInteractions()))
-	cards := &bot.Cards{Store: env.store, Platform: inboxbot.PlatformDiscord, Renderer: b, Owner: env.owner, Log: env.log}
+	cards := &bot.Cards{Store: env.store, Platform: inboxbot.PlatformDiscord, Renderer: b, Owner: env.owner, Log: env.log,
+		Grace: env.cfg.ShutdownTimeout}
 	a := adapter{sender: b, run: []func(context.Context) error{cards.Run}}
 	if c.HTTPInteractions() {
 		a.routes = b.Routes()

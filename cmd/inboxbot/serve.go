@@ -72,7 +72,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 		}
 		return err
 	}
-	metrics.WatchStore(st)
+	metrics.WatchStore(st, delivered(cfg)...)
 	svc := commands.New(st, routing.Route)
 	svc.Replies = cfg.OutboundURL != ""
 	svc.Count = metrics.Command
@@ -96,16 +96,23 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	log.Info("inboxbot is running", "config", cfg, "platforms", platformsOn(cfg))
 
 	var serveErr error
+	stopping := time.Now()
 	select {
 	case <-ctx.Done():
+		stopping = time.Now()
 		// A second signal now kills the process the default way.
 		stopSignals()
 		log.Info("shutting down")
 		serveErr = <-served
 	case serveErr = <-served:
+		stopping = time.Now()
 	}
 	stopWork()
-	waitWorkers(wg, cmp.Or(cfg.ShutdownTimeout, server.DefaultShutdownTimeout), log)
+	// HTTP and the workers share one INBOXBOT_SHUTDOWN_TIMEOUT after the
+	// drain, so that a frozen database cannot hold the exit past
+	// drain + timeout (the documented grace): what HTTP took, the workers
+	// do not get again.
+	waitWorkers(wg, time.Until(stopping.Add(cfg.ShutdownDrain+cmp.Or(cfg.ShutdownTimeout, server.DefaultShutdownTimeout))), log)
 	if err := st.Close(); err != nil {
 		log.Warn("closing the database", "err", err)
 	}
@@ -155,16 +162,18 @@ func (g gates) open(env adapterEnv, adapters map[inboxbot.Platform]adapter) {
 	}
 }
 
-// waitWorkers waits for the workers, which give back their leases as they
-// stop; a database that does not answer must not hold the exit past the
-// shutdown timeout (leases expire on their own).
+// waitWorkers waits for the workers, which finish the sends in flight,
+// record them and give back their leases as they stop; a database that
+// does not answer must not hold the exit past the shutdown timeout
+// (leases expire on their own; a send whose record could not be written
+// may be repeated by the next process).
 func waitWorkers(wg *sync.WaitGroup, timeout time.Duration, log *slog.Logger) {
 	stopped := make(chan struct{})
 	go func() { wg.Wait(); close(stopped) }()
 	select {
 	case <-stopped:
-	case <-time.After(timeout):
-		log.Warn("background work did not stop within INBOXBOT_SHUTDOWN_TIMEOUT; exiting anyway", "timeout", timeout.String())
+	case <-time.After(max(timeout, 0)):
+		log.Warn("background work did not stop within INBOXBOT_SHUTDOWN_TIMEOUT; exiting anyway", "waited", max(timeout, 0).String())
 	}
 }
 
@@ -226,7 +235,7 @@ func runWorkers(ctx context.Context, env adapterEnv, adapters map[inboxbot.Platf
 		senders[inboxbot.PlatformWebhook] = &bot.Webhook{URL: env.cfg.OutboundURL, Secret: env.cfg.OutboundSecret}
 	}
 	if len(senders) > 0 {
-		ob := &bot.Outbox{Store: env.store, Senders: senders, Owner: env.owner, Log: log}
+		ob := &bot.Outbox{Store: env.store, Senders: senders, Owner: env.owner, Log: log, Grace: env.cfg.ShutdownTimeout}
 		wg.Go(func() {
 			if err := ob.Run(ctx); err != nil {
 				log.Warn("outbox: giving back leases failed; they expire on their own", "err", err)
@@ -238,6 +247,21 @@ func runWorkers(ctx context.Context, env adapterEnv, adapters map[inboxbot.Platf
 	on := slices.Collect(maps.Keys(senders))
 	wg.Go(func() { pruneOutbox(ctx, env.store, env.cfg.OutboxRetention, on, log) })
 	return &wg
+}
+
+// delivered lists the platforms whose outbox rows this deployment
+// delivers: the chat platforms configured, and the outbound webhook.
+func delivered(cfg config) []inboxbot.Platform {
+	out := []inboxbot.Platform{} // none, not "all"
+	for _, p := range platformsOf(cfg) {
+		if p.configured {
+			out = append(out, p.name)
+		}
+	}
+	if cfg.OutboundURL != "" {
+		out = append(out, inboxbot.PlatformWebhook)
+	}
+	return out
 }
 
 // start opens the store, waiting for a database that is still starting,

@@ -39,7 +39,8 @@ func startSlack(env adapterEnv) (adapter, error) {
 	if err != nil {
 		return adapter{}, err
 	}
-	cards := &bot.Cards{Store: env.store, Platform: inboxbot.PlatformSlack, Renderer: a, Owner: env.owner, Log: env.log}
+	cards := &bot.Cards{Store: env.store, Platform: inboxbot.PlatformSlack, Renderer: a, Owner: env.owner, Log: env.log,
+		Grace: env.cfg.ShutdownTimeout}
 	out := adapter{sender: a, run: []func(context.Context) error{
 		cards.Run,
 		// Work that continued after Slack was answered finishes before

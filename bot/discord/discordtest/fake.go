@@ -56,11 +56,47 @@ type Server struct {
 	gateway    *gateway
 	identified []json.RawMessage
 	outage     outage
+	nonces     map[string]nonceSeen
+	latency    time.Duration
+	forbidden  map[string]bool
+}
+
+// nonceSeen is the message a nonce created, and when.
+type nonceSeen struct {
+	id string
+	at time.Time
+}
+
+// NonceWindow is how long the fake, like Discord, answers a create that
+// repeats an enforced nonce with the message created first.
+const NonceWindow = 5 * time.Minute
+
+// maxNonce is the longest nonce Discord takes.
+const maxNonce = 25
+
+// Forbid makes posts and edits in channel answer 403 Missing Permissions
+// (50013), as when the bot's role lacks Send Messages there, until
+// Forbid(channel, false).
+func (s *Server) Forbid(channel string, forbidden bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.forbidden == nil {
+		s.forbidden = map[string]bool{}
+	}
+	s.forbidden[channel] = forbidden
+}
+
+// Latency makes every REST answer take d (0: answer at once), like a
+// platform under load.
+func (s *Server) Latency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
 }
 
 // New starts a fake that accepts the bot token token.
 func New(t testing.TB, token string) *Server {
-	s := &Server{t: t, Token: token, messages: map[string]*Message{}, nextID: 900000000000000000,
+	s := &Server{t: t, Token: token, messages: map[string]*Message{}, nextID: 900000000000000000, nonces: map[string]nonceSeen{},
 		rng: rand.New(rand.NewPCG(1, 2))}
 	s.gateway = newGateway(s)
 	mux := http.NewServeMux()
@@ -136,6 +172,12 @@ var apiPrefix = regexp.MustCompile(`^/api/v\d+`)
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	route := apiPrefix.ReplaceAllString(r.URL.Path, "")
 	body, _ := io.ReadAll(r.Body)
+	s.mu.Lock()
+	latency := s.latency
+	s.mu.Unlock()
+	if latency > 0 && !strings.HasPrefix(route, "/gateway") {
+		time.Sleep(latency) // the platform is slow; the client waits
+	}
 	status, out := s.answer(r, route, body, w)
 	s.mu.Lock()
 	s.calls = append(s.calls, Call{Method: r.Method, Route: route, Body: body, Status: status})
@@ -162,6 +204,12 @@ func (s *Server) answer(r *http.Request, route string, body []byte, w http.Respo
 		return st, out
 	}
 	p := strings.Split(strings.Trim(route, "/"), "/")
+	s.mu.Lock()
+	forbidden := len(p) >= 3 && p[0] == "channels" && p[2] == "messages" && s.forbidden[p[1]]
+	s.mu.Unlock()
+	if forbidden {
+		return http.StatusForbidden, apiError(50013, "Missing Permissions")
+	}
 	switch {
 	case r.Method == http.MethodGet && route == "/users/@me":
 		return http.StatusOK, map[string]any{"id": BotUserID, "username": "inboxbot", "bot": true}
@@ -233,16 +281,38 @@ func (s *Server) refuse(v string) (int, any) {
 	return http.StatusBadRequest, apiError(50035, "Invalid Form Body: "+v)
 }
 
+// create posts a message. Like Discord, a create carrying a nonce with
+// enforce_nonce that the bot used within NonceWindow returns the message
+// that nonce created, and creates nothing.
 func (s *Server) create(channel string, body []byte) (int, any) {
 	if v := checkMessage(body); v != "" {
 		return s.refuse(v)
 	}
+	var n struct {
+		Nonce        any  `json:"nonce"`
+		EnforceNonce bool `json:"enforce_nonce"`
+	}
+	json.Unmarshal(body, &n)
+	nonce := ""
+	if n.Nonce != nil {
+		nonce = fmt.Sprint(n.Nonce)
+		if len(nonce) > maxNonce {
+			return s.refuse(errorf("nonce of %d characters, over %d", len(nonce), maxNonce))
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if seen, ok := s.nonces[nonce]; ok && n.EnforceNonce && time.Since(seen.at) < NonceWindow {
+		m := s.messages[seen.id]
+		return http.StatusOK, map[string]any{"id": m.ID, "channel_id": m.ChannelID}
+	}
 	s.nextID++
 	id := strconv.FormatInt(s.nextID, 10)
 	s.messages[id] = &Message{ID: id, ChannelID: channel, Body: body}
 	s.order = append(s.order, id)
+	if nonce != "" && n.EnforceNonce {
+		s.nonces[nonce] = nonceSeen{id: id, at: time.Now()}
+	}
 	return http.StatusOK, map[string]any{"id": id, "channel_id": channel}
 }
 

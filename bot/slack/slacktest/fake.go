@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Tokens the fake accepts.
@@ -59,6 +60,8 @@ type Server struct {
 	seq       int
 	failRate  float64
 	failOn    map[string]bool
+	refuse    map[string]string
+	latency   time.Duration
 	socket    *socket
 	// connections counts Socket Mode connections opened.
 	connections int
@@ -69,7 +72,7 @@ type Server struct {
 func New(t testing.TB) *Server {
 	s := &Server{t: t, views: map[string]json.RawMessage{}, users: map[string]string{}, failOn: map[string]bool{},
 		traits:   map[string]map[string]any{},
-		triggers: map[string]bool{}}
+		triggers: map[string]bool{}, refuse: map[string]string{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/{method}", s.api)
 	mux.HandleFunc("POST /response/{id}", s.response)
@@ -112,12 +115,34 @@ func (s *Server) Fail(rate float64, methods ...string) {
 	}
 }
 
+// Latency makes every Web API answer take d (0: answer at once), like
+// Slack under load. Calls are handled in the order they arrive, after d.
+func (s *Server) Latency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
+// Refuse makes every call to method answer Slack's error code, such as
+// "not_in_channel", until Refuse(method, "") lifts it.
+func (s *Server) Refuse(method, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuse[method] = code
+}
+
 func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	method := r.PathValue("method")
 	call, token, err := readCall(r, method)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
+	}
+	s.mu.Lock()
+	latency := s.latency
+	s.mu.Unlock()
+	if latency > 0 {
+		time.Sleep(latency) // Slack is slow; the client waits
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -142,6 +167,8 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		fail = "not_authed"
 	case token != want || s.outage.revoked(token):
 		fail = "invalid_auth"
+	case s.refuse[method] != "":
+		fail = s.refuse[method]
 	default:
 		out, fail = s.handle(method, call)
 	}
@@ -269,6 +296,19 @@ func (s *Server) response(w http.ResponseWriter, r *http.Request) {
 	s.responses = append(s.responses, body)
 	s.mu.Unlock()
 	io.WriteString(w, "ok")
+}
+
+// Delete removes the message ts, as a person deleting it in Slack would:
+// chat.update on it answers message_not_found.
+func (s *Server) Delete(ts string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, m := range s.messages {
+		if m.TS == ts {
+			s.messages = append(s.messages[:i], s.messages[i+1:]...)
+			return
+		}
+	}
 }
 
 // Messages returns copies of the messages posted to channel ("" for all).
