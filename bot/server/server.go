@@ -52,6 +52,9 @@ type Options struct {
 	// MaxInFlight and MaxConnections bound concurrent requests and open
 	// connections; 0 means DefaultMaxInFlight and DefaultMaxConnections.
 	MaxInFlight, MaxConnections int
+	// SignedBodyTimeout bounds the time a request mounted with
+	// HandleSigned has to send its body; 0 means DefaultSignedBodyTimeout.
+	SignedBodyTimeout time.Duration
 }
 
 // Server serves inboxbot's HTTP routes.
@@ -62,8 +65,12 @@ type Server struct {
 	shutdownTimeout time.Duration
 	drain           time.Duration
 	requestTimeout  time.Duration
-	maxInFlight     int
 	maxConnections  int
+	// slots are the in-flight slots: one taken per request being served.
+	slots chan struct{}
+	// signed are the patterns mounted with HandleSigned.
+	signed            map[string]bool
+	signedBodyTimeout time.Duration
 	// readiness is the Ready check, cached for a second.
 	readiness *cached[struct{}]
 	mux       *http.ServeMux
@@ -78,8 +85,9 @@ type Server struct {
 // New returns a Server with the operations routes registered.
 func New(o Options) *Server {
 	s := &Server{log: o.Log, metrics: o.Metrics, ready: o.Ready, shutdownTimeout: o.ShutdownTimeout, drain: o.Drain,
-		requestTimeout: o.RequestTimeout, maxInFlight: cmp.Or(o.MaxInFlight, DefaultMaxInFlight),
-		maxConnections: cmp.Or(o.MaxConnections, DefaultMaxConnections), mux: http.NewServeMux()}
+		requestTimeout: o.RequestTimeout, slots: make(chan struct{}, cmp.Or(o.MaxInFlight, DefaultMaxInFlight)),
+		maxConnections: cmp.Or(o.MaxConnections, DefaultMaxConnections), mux: http.NewServeMux(),
+		signed: map[string]bool{}, signedBodyTimeout: cmp.Or(o.SignedBodyTimeout, DefaultSignedBodyTimeout)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -108,7 +116,8 @@ func New(o Options) *Server {
 }
 
 // Handle mounts h on pattern (http.ServeMux syntax); the pattern is the
-// route label in logs and metrics.
+// route label in logs and metrics. Handle and HandleSigned are called
+// before Serve.
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // Handler returns the routes wrapped in the shared middleware, outermost
