@@ -145,6 +145,11 @@ func (b *Bot) command(ctx context.Context, i *discordgo.Interaction) message {
 			}
 		}
 	}
+	if cmd, err := commands.Parse(text); err == nil && cmd.Name == "reply" {
+		// The text goes to the contact: without Discord's markup.
+		cmd.Text = b.contactText(ctx, cmd.Text)
+		return renderResponse(b.cfg.Service.Exec(ctx, req, cmd))
+	}
 	return renderResponse(b.cfg.Service.Run(ctx, req))
 }
 

@@ -98,7 +98,7 @@ func (a *Adapter) slash(ctx context.Context, cmd slack.SlashCommand, reply func(
 	answer := make(chan *slack.Msg, 1)
 	inTime := a.later(ctx, func(ctx context.Context) {
 		name := a.userName(ctx, cmd.UserID, cmd.UserName)
-		resp := a.service.Run(ctx, commands.Request{Platform: platform, UserID: cmd.UserID, UserName: name, Text: cmd.Text})
+		resp := a.run(ctx, commands.Request{Platform: platform, UserID: cmd.UserID, UserName: name, Text: cmd.Text})
 		a.count(resp)
 		answer <- replyMsg(resp)
 	})
@@ -113,6 +113,18 @@ func (a *Adapter) slash(ctx context.Context, cmd slack.SlashCommand, reply func(
 		m := <-answer
 		a.respond(context.WithoutCancel(ctx), cmd.ResponseURL, m)
 	}()
+}
+
+// run runs a slash command. The text of /inbox reply goes to the contact,
+// so it is turned from Slack's wire format into plain text first; the rest
+// of the grammar reads Slack's mentions itself.
+func (a *Adapter) run(ctx context.Context, req commands.Request) commands.Response {
+	cmd, err := commands.Parse(req.Text)
+	if err != nil || cmd.Name != "reply" {
+		return a.service.Run(ctx, req)
+	}
+	cmd.Text = a.contactText(ctx, cmd.Text)
+	return a.service.Exec(ctx, req, cmd)
 }
 
 // replyMsg is a Response as a slash command or response_url message.
