@@ -51,7 +51,7 @@ func mrkdwn(s string) *slack.TextBlockObject {
 }
 
 func plain(s string, n int) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, clip(s, n), false, false)
+	return slack.NewTextBlockObject(slack.PlainTextType, clip(inboxbot.WithoutBidi(s), n), false, false)
 }
 
 // section is a mrkdwn section; text must already be escaped.
