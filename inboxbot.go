@@ -331,8 +331,9 @@ const MaxNameLength = 64
 // CheckMemberName returns nil when name can name a member, else an EINVALID
 // error that says why: a name is one word without @, <, > or commas (so
 // that @name, mentions and lists read unambiguously), at most MaxNameLength
-// characters, and not me or none (which mean the asker and nobody in lists
-// and the API).
+// characters, not me or none (which mean the asker and nobody in lists
+// and the API), and in one script (Latin with Chinese, Japanese or Korean
+// is one, as people write them; see CheckMemberNameAmong for look-alikes).
 func CheckMemberName(name string) error {
 	var why string
 	switch {
@@ -349,7 +350,12 @@ func CheckMemberName(name string) error {
 	case strings.EqualFold(name, "me") || strings.EqualFold(name, "none"):
 		why = strings.ToLower(name) + " is reserved"
 	default:
-		return nil
+		a, b, mixed := mixedScripts(name)
+		if !mixed {
+			return nil
+		}
+		// "dаna" with a Cyrillic а looks like dana and is not.
+		why = fmt.Sprintf("it mixes %s and %s letters", a, b)
 	}
 	if r := []rune(name); len(r) > 40 {
 		name = string(r[:39]) + "…"

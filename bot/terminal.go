@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/inboxbot/inboxbot"
 )
 
 // Terminal is the style of a terminal (the shell console): what people
@@ -59,7 +61,7 @@ func unsafeRune(r rune, multiline bool) bool {
 		return false
 	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
 		return true
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+	case inboxbot.BidiControl(r):
 		return true // bidi embeddings, overrides, isolates and marks
 	}
 	return false

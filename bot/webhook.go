@@ -25,7 +25,8 @@ type Webhook struct {
 	URL string
 	// Secret keys the HMAC-SHA256 signature of every request.
 	Secret string
-	// Client sends the requests; nil means one with a 10 s timeout.
+	// Client sends the requests; nil means one with a 10 s timeout. Its
+	// redirect policy is ignored: a redirect is never followed.
 	Client *http.Client
 	// Now is the clock of the signature's timestamp; nil means time.Now.
 	Now func() time.Time
@@ -58,6 +59,9 @@ func Sign(secret, timestamp string, body []byte) string {
 // Send POSTs one reply. A 2xx answer delivers it; 429 and 5xx, and any
 // failure to reach the receiver, are retried (after Retry-After when
 // given); any other answer fails it for good, with the receiver's words.
+// A redirect is not followed (it would re-send the signed body to another
+// host, or mark the reply sent when a page answered 200): it fails the
+// reply for good, naming the Location.
 func (w *Webhook) Send(ctx context.Context, n inboxbot.Notification) error {
 	m := n.Notice.Message
 	if m == nil {
@@ -85,10 +89,11 @@ func (w *Webhook) Send(ctx context.Context, n inboxbot.Notification) error {
 	req.Header.Set("X-Inboxbot-Timestamp", ts)
 	req.Header.Set("X-Inboxbot-Signature", Sign(w.Secret, ts, body))
 	req.Header.Set("Idempotency-Key", n.DedupeKey)
-	client := w.Client
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
+	client := http.Client{Timeout: 10 * time.Second}
+	if w.Client != nil {
+		client = *w.Client
 	}
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := client.Do(req)
 	if err != nil {
 		// Not the *url.Error itself: it quotes the URL, which may hold a
@@ -103,6 +108,8 @@ func (w *Webhook) Send(ctx context.Context, n inboxbot.Notification) error {
 	switch code := resp.StatusCode; {
 	case code >= 200 && code < 300:
 		return nil
+	case code >= 300 && code < 400:
+		return &Permanent{Reason: fmt.Sprintf("the receiver answered %d, a redirect to %q; redirects are not followed, set INBOXBOT_OUTBOUND_URL to the final address", code, resp.Header.Get("Location"))}
 	case code == http.StatusTooManyRequests || code >= 500:
 		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
 			return &RateLimited{After: time.Duration(s) * time.Second}

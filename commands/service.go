@@ -33,6 +33,10 @@ type Request struct {
 	// picked who never used the bot can join (see Person); nil means only
 	// existing members can be named.
 	People People
+	// ContactText turns the surface's wire format (entities, link and
+	// mention markup) into the plain text a contact reads; Run applies it
+	// to what /inbox reply sends. Nil sends the text as typed.
+	ContactText func(ctx context.Context, s string) string
 }
 
 // ActionRequest is a button press (or select) on a conversation card.
@@ -83,6 +87,9 @@ func (s *Service) Run(ctx context.Context, req Request) Response {
 	cmd, err := Parse(req.Text)
 	if err != nil {
 		return s.counted(s.fail(cmd.Name, err))
+	}
+	if cmd.Name == "reply" && req.ContactText != nil {
+		cmd.Text = req.ContactText(ctx, cmd.Text)
 	}
 	return s.counted(s.exec(ctx, req, cmd))
 }

@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -86,16 +85,19 @@ func (s *Service) viewList(ctx context.Context, c call) (Response, error) {
 }
 
 // viewDelete deletes one of the asker's own views; an admin who has none
-// of that name deletes the shared views of that name, whoever made them,
-// so that no shared view is beyond everyone's reach.
+// of that name deletes the shared view of that name, whoever made it, so
+// that no shared view is beyond everyone's reach.
 func (s *Service) viewDelete(ctx context.Context, c call) (Response, error) {
 	err := s.Store.DeleteView(ctx, c.Actor.ID, c.Cmd.View)
 	if inboxbot.ErrorCode(err) == inboxbot.ENOTFOUND && c.Actor.Role == inboxbot.RoleAdmin {
-		n, derr := s.Store.DeleteSharedViews(ctx, c.Cmd.View)
-		if derr != nil || n == 0 {
-			return Response{}, cmp.Or(derr, err)
+		v, derr := s.Store.DeleteSharedView(ctx, c.Cmd.View)
+		if inboxbot.ErrorCode(derr) == inboxbot.ENOTFOUND {
+			return Response{}, err
 		}
-		return reply(fmt.Sprintf("Deleted %s named %s", counted(n, "shared view"), inboxbot.Clip(c.Cmd.View)), ""), nil
+		if derr != nil {
+			return Response{}, derr
+		}
+		return reply(fmt.Sprintf("Deleted %s's shared view %s", v.OwnerName, inboxbot.Clip(v.Name)), ""), nil
 	}
 	if err != nil {
 		return Response{}, err

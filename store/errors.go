@@ -88,6 +88,7 @@ var uniqueColumns = map[string]string{
 	"messages_external_id_key": "messages.external_id",
 	"conversations_open_key":   "conversations.contact_id",
 	"members_name_key":         "index 'members_name_key'",
+	"views_shared_name_key":    "index 'views_shared_name_key'",
 	"members_slack_id_key":     "members.slack_id",
 	"members_discord_id_key":   "members.discord_id",
 	"views_owner_name_key":     "index 'views_owner_name_key'",

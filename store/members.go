@@ -146,13 +146,17 @@ func platformColumn(platform inboxbot.Platform) (string, error) {
 	return "", inboxbot.Errorf(inboxbot.EINVALID, "Unknown platform %q.", platform)
 }
 
-// CreateMember adds a member; a taken name or platform id is ECONFLICT.
+// CreateMember adds a member; a taken name or platform id, or a name that
+// looks like a member's, is ECONFLICT.
 func (s *Store) CreateMember(ctx context.Context, m inboxbot.Member) (inboxbot.Member, error) {
 	if err := validMember(m); err != nil {
 		return inboxbot.Member{}, err
 	}
 	if m.Role == "" {
 		m.Role = inboxbot.RoleAgent
+	}
+	if err := s.checkLookAlike(ctx, s.db, m.Name); err != nil {
+		return inboxbot.Member{}, err
 	}
 	r := memberRowOf(m)
 	r.CreatedAt = s.now()
@@ -161,6 +165,17 @@ func (s *Store) CreateMember(ctx context.Context, m inboxbot.Member) (inboxbot.M
 		return inboxbot.Member{}, memberConflict(err, m)
 	}
 	return r.domain(), nil
+}
+
+// checkLookAlike refuses (ECONFLICT) a new member's name that looks like
+// an existing member's (inboxbot.CheckMemberNameAmong). It is a check, not
+// a constraint: two look-alikes created in the same instant both pass.
+func (s *Store) checkLookAlike(ctx context.Context, db bun.IDB, name string) error {
+	var names []string
+	if err := db.NewSelect().Table("members").Column("name").Scan(ctx, &names); err != nil {
+		return wrap(err, "list member names")
+	}
+	return inboxbot.CheckMemberNameAmong(name, names)
 }
 
 // UpsertMember creates the member named m.Name or updates its role, links,
@@ -185,6 +200,9 @@ func (s *Store) upsertMember(ctx context.Context, tx bun.Tx, m inboxbot.Member) 
 	}
 	cur, err := s.memberWhere(ctx, tx, "lower(m.name) = lower(?)", m.Name)
 	if inboxbot.ErrorCode(err) == inboxbot.ENOTFOUND {
+		if err := s.checkLookAlike(ctx, tx, m.Name); err != nil {
+			return inboxbot.Member{}, err
+		}
 		r := memberRowOf(m)
 		r.CreatedAt = s.now()
 		if _, err := tx.NewInsert().Model(&r).Returning("id").Exec(ctx); err != nil {

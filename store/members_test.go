@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/inboxbot/inboxbot"
@@ -85,14 +86,16 @@ func TestViews_OwnFirstThenShared(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		dana := mustMember(t, s, "dana", inboxbot.RoleAgent)
 		lee := mustMember(t, s, "lee", inboxbot.RoleAgent)
+		// lee's private VIP came first; dana may still share one: it
+		// shadows nothing for anyone but lee, whose own comes first.
+		s.SaveView(ctx, inboxbot.View{OwnerID: lee.ID, Name: "VIP", Query: "mine tag:vip"})
 		s.SaveView(ctx, inboxbot.View{OwnerID: dana.ID, Name: "vip", Query: "team tag:vip", Shared: true})
 		s.SaveView(ctx, inboxbot.View{OwnerID: dana.ID, Name: "mine-sms", Query: "mine channel:sms"})
-		s.SaveView(ctx, inboxbot.View{OwnerID: lee.ID, Name: "VIP", Query: "mine tag:vip"})
-		if _, err := s.SaveView(ctx, inboxbot.View{OwnerID: lee.ID, Name: "vip", Query: "all tag:vip"}); err != nil {
-			t.Fatal(err)
-		}
+		// Saving over it now would take a name the team uses.
+		_, err := s.SaveView(ctx, inboxbot.View{OwnerID: lee.ID, Name: "vip", Query: "all tag:vip"})
+		wantCode(t, err, inboxbot.ECONFLICT)
 		v, err := s.View(ctx, lee.ID, "Vip")
-		if err != nil || v.OwnerID != lee.ID || v.Query != "all tag:vip" {
+		if err != nil || v.OwnerID != lee.ID || v.Query != "mine tag:vip" {
 			t.Fatalf("lee's vip = %+v, %v", v, err)
 		}
 		vs, _ := s.Views(ctx, lee.ID)
@@ -112,6 +115,89 @@ func TestViews_OwnFirstThenShared(t *testing.T) {
 		}
 		_, err = s.SaveView(ctx, inboxbot.View{OwnerID: lee.ID, Name: " "})
 		wantCode(t, err, inboxbot.EINVALID)
+	})
+}
+
+// TestViews_ANameSomeoneSharesIsRefusedNamingThem: a second "vip", shared
+// or not, made "list view:vip" fail for everyone (or only for its owner).
+func TestViews_ANameSomeoneSharesIsRefusedNamingThem(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		dana := mustMember(t, s, "dana", inboxbot.RoleAgent)
+		lee := mustMember(t, s, "lee", inboxbot.RoleAgent)
+		if _, err := s.SaveView(ctx, inboxbot.View{OwnerID: dana.ID, Name: "vip", Query: "team tag:vip", Shared: true}); err != nil {
+			t.Fatal(err)
+		}
+		for _, shared := range []bool{true, false} {
+			_, err := s.SaveView(ctx, inboxbot.View{OwnerID: lee.ID, Name: "VIP", Query: "all", Shared: shared})
+			wantCode(t, err, inboxbot.ECONFLICT)
+			if msg := inboxbot.ErrorMessage(err); !strings.Contains(msg, "dana already shares a view named \"vip\"") {
+				t.Errorf("shared=%v: %q does not name the owner", shared, msg)
+			}
+		}
+		if vs, _ := s.Views(ctx, lee.ID); len(vs) != 1 || vs[0].OwnerID != dana.ID {
+			t.Fatalf("lee's views after the refusals = %+v", vs)
+		}
+		// Its owner replaces it freely, and a name only kept private is free.
+		if _, err := s.SaveView(ctx, inboxbot.View{OwnerID: dana.ID, Name: "Vip", Query: "all tag:vip", Shared: true}); err != nil {
+			t.Fatal(err)
+		}
+		s.SaveView(ctx, inboxbot.View{OwnerID: dana.ID, Name: "sms", Query: "mine channel:sms"})
+		if _, err := s.SaveView(ctx, inboxbot.View{OwnerID: lee.ID, Name: "sms", Query: "team channel:sms", Shared: true}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestViews_ConcurrentSharesOfOneNameHaveOneWinner: the unique names hold
+// under a race, not only under the check.
+func TestViews_ConcurrentSharesOfOneNameHaveOneWinner(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		const n = 12
+		var ids []int64
+		for i := range n {
+			ids = append(ids, mustMember(t, s, fmt.Sprintf("m%d", i), inboxbot.RoleAgent).ID)
+		}
+		var wins atomic.Int32
+		var wg sync.WaitGroup
+		for _, id := range ids {
+			wg.Go(func() {
+				_, err := s.SaveView(ctx, inboxbot.View{OwnerID: id, Name: "hot", Query: "team tag:hot", Shared: true})
+				switch inboxbot.ErrorCode(err) {
+				case "":
+					wins.Add(1)
+				case inboxbot.ECONFLICT:
+				default:
+					t.Errorf("save: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		if wins.Load() != 1 {
+			t.Fatalf("%d members shared a view named hot, want 1", wins.Load())
+		}
+	})
+}
+
+// TestViews_AMemberKeepsAtMostMaxViews: saves were unbounded.
+func TestViews_AMemberKeepsAtMostMaxViews(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		dana := mustMember(t, s, "dana", inboxbot.RoleAgent)
+		for i := range store.MaxViews {
+			if _, err := s.SaveView(ctx, inboxbot.View{OwnerID: dana.ID, Name: fmt.Sprintf("v%d", i), Query: "mine"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := s.SaveView(ctx, inboxbot.View{OwnerID: dana.ID, Name: "one-more", Query: "mine"})
+		wantCode(t, err, inboxbot.EINVALID)
+		if !strings.Contains(inboxbot.ErrorMessage(err), "You have 50 views, the most one member may keep") {
+			t.Fatalf("refusal = %q", inboxbot.ErrorMessage(err))
+		}
+		if _, err := s.SaveView(ctx, inboxbot.View{OwnerID: dana.ID, Name: "V7", Query: "team", Shared: true}); err != nil {
+			t.Fatalf("replacing one of the 50: %v", err)
+		}
+		if vs, _ := s.Views(ctx, dana.ID); len(vs) != store.MaxViews {
+			t.Fatalf("%d views, want %d", len(vs), store.MaxViews)
+		}
 	})
 }
 
@@ -181,18 +267,22 @@ func TestMembers_ReservedAndOverlongNamesAreRefused(t *testing.T) {
 	})
 }
 
-func TestView_SeveralSharedOfOneNameIsAmbiguous(t *testing.T) {
+// TestDeleteSharedView_DeletesExactlyOne: an admin's delete removed every
+// shared view of the name; it removes the shared one and leaves a private
+// view of the same name alone.
+func TestDeleteSharedView_DeletesExactlyOne(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		a, b, c := mustMember(t, s, "ann", inboxbot.RoleAgent), mustMember(t, s, "bob", inboxbot.RoleAgent), mustMember(t, s, "cy", inboxbot.RoleAgent)
+		a, b := mustMember(t, s, "ann", inboxbot.RoleAgent), mustMember(t, s, "bob", inboxbot.RoleAgent)
+		s.SaveView(ctx, inboxbot.View{OwnerID: b.ID, Name: "hot", Query: "mine tag:hot"})
 		s.SaveView(ctx, inboxbot.View{OwnerID: a.ID, Name: "hot", Query: "team tag:hot", Shared: true})
-		s.SaveView(ctx, inboxbot.View{OwnerID: b.ID, Name: "hot", Query: "all tag:hot", Shared: true})
-		_, err := s.View(ctx, c.ID, "hot")
-		wantCode(t, err, inboxbot.EINVALID)
-		if !strings.Contains(err.Error(), "ann, bob") {
-			t.Fatalf("error %q does not name the owners", err)
+		v, err := s.DeleteSharedView(ctx, "HOT")
+		if err != nil || v.OwnerName != "ann" || v.Name != "hot" {
+			t.Fatalf("deleted %+v, %v", v, err)
 		}
-		if v, err := s.View(ctx, a.ID, "hot"); err != nil || v.OwnerID != a.ID {
-			t.Fatalf("ann's own view = %+v, %v", v, err)
+		if v, err := s.View(ctx, b.ID, "hot"); err != nil || v.OwnerID != b.ID {
+			t.Fatalf("bob's private hot = %+v, %v", v, err)
 		}
+		_, err = s.DeleteSharedView(ctx, "hot")
+		wantCode(t, err, inboxbot.ENOTFOUND)
 	})
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,20 +38,15 @@ const maxListLimit = 500
 func (h *Handler) conversations(w http.ResponseWriter, r *http.Request) {
 	// r.URL.Query drops what it cannot parse (open;limit=1, %zz) and
 	// would list everything unfiltered: refuse instead.
-	q, err := url.ParseQuery(r.URL.RawQuery)
+	q, err := query(r, "assignee", "follower", "status", "limit")
 	if err != nil {
-		h.fail(w, r, invalid("the query string is malformed: %s", inboxbot.Clip(strings.TrimPrefix(err.Error(), "invalid "))))
+		h.fail(w, r, err)
 		return
 	}
-	for k := range q {
-		switch k {
-		case "assignee", "follower", "status", "limit":
-			if len(q[k]) > 1 {
-				h.fail(w, r, invalid("%s is given %d times; give it once", k, len(q[k])))
-				return
-			}
-		default:
-			h.fail(w, r, invalid("unknown parameter %q (want assignee, follower, status, limit)", k))
+	// An empty member filter would silently list everything.
+	for _, k := range []string{"assignee", "follower"} {
+		if v, given := q[k]; given && strings.TrimSpace(v[0]) == "" {
+			h.fail(w, r, invalid("%s= is empty: name a member (or leave %s out to list everyone's)", k, k))
 			return
 		}
 	}
@@ -107,6 +103,30 @@ func (h *Handler) conversations(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// query parses the query string of r, refusing what it cannot parse,
+// parameters not in known (a typo would otherwise be ignored) and a
+// parameter given twice. With no known parameters, any query is refused.
+func query(r *http.Request, known ...string) (url.Values, error) {
+	// r.URL.Query drops what it cannot parse (open;limit=1, %zz) and
+	// would list everything unfiltered: refuse instead.
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, invalid("the query string is malformed: %s", inboxbot.Clip(strings.TrimPrefix(err.Error(), "invalid ")))
+	}
+	for k, v := range q {
+		if !slices.Contains(known, k) {
+			if len(known) == 0 {
+				return nil, invalid("unknown parameter %q: this endpoint takes no parameters", inboxbot.Clip(k))
+			}
+			return nil, invalid("unknown parameter %q (want %s)", inboxbot.Clip(k), strings.Join(known, ", "))
+		}
+		if len(v) > 1 {
+			return nil, invalid("%s is given %d times; give it once", k, len(v))
+		}
+	}
+	return q, nil
 }
 
 // memberParam finds the member a query parameter names; an unknown name

@@ -254,11 +254,38 @@ func TestConversations_BadQueriesAre400(t *testing.T) {
 		{"?limit=many", `limit must be a number from 1 to 500 (got "many")`},
 		{"?tag=vip", `unknown parameter "tag" (want assignee, follower, status, limit)`},
 		{"?status=open&status=closed", "status is given 2 times; give it once"},
+		{"?follower=", "follower= is empty: name a member (or leave follower out to list everyone's)"},
+		{"?assignee=%20", "assignee= is empty: name a member (or leave assignee out to list everyone's)"},
+		{"?assignee=&status=open", "assignee= is empty: name a member (or leave assignee out to list everyone's)"},
 	} {
 		r := e.do("GET", "/api/v1/conversations"+tc.query, "")
 		if r.status != http.StatusBadRequest || r.json(t)["error"] != tc.want {
 			t.Errorf("%s = %d %s; want 400 %q", tc.query, r.status, r.body, tc.want)
 		}
+	}
+}
+
+// TestConversation_UnknownParametersAre400AndChangeNothing: a typo such as
+// /close?notify=false must not be ignored while the action runs.
+func TestConversation_UnknownParametersAre400AndChangeNothing(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	e := newEnv(t, s).withTeam(team)
+	if r := e.do("POST", "/api/v1/inbound", inboundBody("jane", "google", "m-1", "hi")); r.status != http.StatusCreated {
+		t.Fatalf("inbound = %d %s", r.status, r.body)
+	}
+	for _, tc := range []struct{ method, path, want string }{
+		{"GET", "/api/v1/conversations/1/messages?limit=5", `unknown parameter "limit": this endpoint takes no parameters`},
+		{"POST", "/api/v1/conversations/1/close?notify=false", `unknown parameter "notify": this endpoint takes no parameters`},
+		{"POST", "/api/v1/conversations/1/close?%zz", "the query string is malformed: URL escape \"%zz\""},
+		{"POST", "/api/v1/conversations/1/reopen?x", `unknown parameter "x": this endpoint takes no parameters`},
+	} {
+		r := e.do(tc.method, tc.path, "")
+		if r.status != http.StatusBadRequest || r.json(t)["error"] != tc.want {
+			t.Errorf("%s %s = %d %s; want 400 %q", tc.method, tc.path, r.status, r.body, tc.want)
+		}
+	}
+	if c, _ := s.Conversation(bg, 1); c.Status != inboxbot.StatusOpen {
+		t.Fatalf("a refused close changed the conversation: %s", c.Status)
 	}
 }
 

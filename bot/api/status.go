@@ -23,6 +23,9 @@ type statusResponse struct {
 func (h *Handler) setStatus(status inboxbot.Status) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := pathID(r)
+		if err == nil {
+			_, err = query(r)
+		}
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -57,6 +60,9 @@ const maxMessages = 500
 // internal notes, oldest first: the latest 500.
 func (h *Handler) messages(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
+	if err == nil {
+		_, err = query(r)
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -124,6 +124,8 @@ func (b *Adapter) command(ctx context.Context, i *discordgo.Interaction) message
 	if d.Resolved != nil {
 		req.People = resolved{users: d.Resolved.Users, members: d.Resolved.Members}
 	}
+	// A reply's text goes to the contact without Discord's markup.
+	req.ContactText = b.contactText
 	return renderResponse(b.cfg.Service.Run(ctx, req))
 }
 

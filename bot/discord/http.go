@@ -1,21 +1,20 @@
 package discord
 
 import (
-	"bytes"
+	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/inboxbot/inboxbot/bot/server"
 )
 
-// maxBody is the largest interaction accepted; Discord's are a few KiB.
-const maxBody = 1 << 20
-
-// signatureWindow is how old a signed request may be. discordgo's
+// signatureWindow is how old (or how far ahead) a signed request may be.
 // VerifyInteraction checks the signature only, so a request captured once
 // could be replayed forever without this.
 const signatureWindow = 5 * time.Minute
@@ -24,7 +23,10 @@ const signatureWindow = 5 * time.Minute
 // each request is verified with the application's public key and a fresh
 // timestamp (else 401, and nothing happens), a PING gets a PONG, and the
 // rest are answered as over the gateway, with the first response as the
-// HTTP body.
+// HTTP body. Missing, malformed or stale signature headers are refused
+// before the body is read; the body must arrive within a few seconds (else
+// 408) and be at most 1 MiB (else 413); only a verified interaction takes
+// an in-flight slot (server.Admit).
 func (b *Adapter) Routes() map[string]http.Handler {
 	return map[string]http.Handler{"POST /discord/interactions": http.HandlerFunc(b.serveInteraction)}
 }
@@ -34,25 +36,35 @@ func (b *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "HTTP interactions are off: set DISCORD_PUBLIC_KEY", http.StatusNotFound)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "request body over 1 MiB", http.StatusRequestEntityTooLarge)
-			return
-		}
+	ts, sig, ok := b.signatureHeaders(r.Header)
+	if !ok {
+		// The body is not read, so it is not waited for either: without
+		// this, net/http would wait for it to reuse the connection.
+		w.Header().Set("Connection", "close")
+		http.Error(w, "missing, malformed or stale request signature", http.StatusUnauthorized)
+		return
+	}
+	body, err := server.ReadSignedBody(w, r)
+	switch {
+	case server.TooLarge(err):
+		http.Error(w, "request body over 1 MiB", http.StatusRequestEntityTooLarge)
+		return
+	case errors.Is(err, server.ErrSlowBody):
+		http.Error(w, "the request body was not sent in time", http.StatusRequestTimeout)
+		return
+	case err != nil:
 		http.Error(w, "could not read the request", http.StatusBadRequest)
 		return
 	}
-	if !b.fresh(r.Header.Get("X-Signature-Timestamp")) {
-		http.Error(w, "stale or missing signature timestamp", http.StatusUnauthorized)
-		return
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	if !discordgo.VerifyInteraction(r, b.cfg.PublicKey) {
+	if !ed25519.Verify(b.cfg.PublicKey, append([]byte(ts), body...), sig) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
+	release, ok := server.Admit(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	var i discordgo.Interaction
 	if err := json.Unmarshal(body, &i); err != nil {
 		http.Error(w, "not an interaction", http.StatusBadRequest)
@@ -69,13 +81,23 @@ func (b *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// fresh reports whether a signature timestamp (unix seconds) is within
-// the window of now, either way: clocks drift.
-func (b *Adapter) fresh(ts string) bool {
+// signatureHeaders checks what a request says of its signature before its
+// body is read: an X-Signature-Ed25519 of the right size and an
+// X-Signature-Timestamp within the window of now, either way (clocks
+// drift). discordgo's VerifyInteraction checks the signature only, so a
+// request captured once could be replayed forever without the window.
+func (b *Adapter) signatureHeaders(h http.Header) (ts string, sig []byte, ok bool) {
+	ts = h.Get("X-Signature-Timestamp")
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return false
+		return "", nil, false
 	}
-	d := b.cfg.Now().Sub(time.Unix(sec, 0))
-	return d < signatureWindow && d > -signatureWindow
+	if d := b.cfg.Now().Sub(time.Unix(sec, 0)); d >= signatureWindow || d <= -signatureWindow {
+		return "", nil, false
+	}
+	sig, err = hex.DecodeString(h.Get("X-Signature-Ed25519"))
+	if err != nil || len(sig) != ed25519.SignatureSize {
+		return "", nil, false
+	}
+	return ts, sig, true
 }

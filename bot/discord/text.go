@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
+	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
 )
 
@@ -12,8 +13,10 @@ import (
 // `@` gets a zero-width space so @everyone and @here ping nobody, and `<`
 // is escaped so <@123>, <@&123> and <#123> do not become mentions. Allowed
 // mentions are off on every message as well; escaping also keeps the text
-// looking as it was typed.
+// looking as it was typed. Bidi controls (U+202E and the like) are dropped.
 func escape(s string) string {
+	// Bidi controls would show the text in another order than written.
+	s = inboxbot.WithoutBidi(s)
 	var b strings.Builder
 	b.Grow(len(s) + 8)
 	lineStart := true

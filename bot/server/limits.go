@@ -23,22 +23,24 @@ const DefaultMaxConnections = 1024
 var opsRoutes = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
 
 // limitInFlight answers 503 with Retry-After when maxInFlight requests are
-// already being served.
+// already being served. Requests mounted with HandleSigned take their slot
+// themselves, after verification (see Admit).
 func (s *Server) limitInFlight(next http.Handler) http.Handler {
-	slots := make(chan struct{}, s.maxInFlight)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if opsRoutes[r.URL.Path] {
 			next.ServeHTTP(w, r)
 			return
 		}
-		select {
-		case slots <- struct{}{}:
-			defer func() { <-slots }()
-			next.ServeHTTP(w, r)
-		default:
-			w.Header().Set("Retry-After", "1")
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "too many requests at once; retry in a moment"})
+		if _, pattern := s.mux.Handler(r); s.signed[pattern] {
+			next.ServeHTTP(w, s.withAdmission(r))
+			return
 		}
+		release, ok := s.acquire(w)
+		if !ok {
+			return
+		}
+		defer release()
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -27,6 +27,8 @@ type Metrics struct {
 	commands *prometheus.CounterVec
 	sweeps   prometheus.Counter
 	swept    prometheus.Counter
+	inFlight prometheus.Gauge
+	reading  prometheus.Gauge
 }
 
 // NewMetrics returns a registry with the HTTP and command metrics and the
@@ -55,8 +57,16 @@ func NewMetrics() *Metrics {
 			Name: "inboxbot_sweep_assignments_total",
 			Help: "Waiting conversations this replica's sweeps assigned.",
 		}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "inboxbot_http_in_flight",
+			Help: "In-flight slots taken: requests being served (probes and scrapes excepted).",
+		}),
+		reading: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "inboxbot_http_signed_bodies_reading",
+			Help: "Slack and Discord requests whose body is being read, before verification; they hold no in-flight slot.",
+		}),
 	}
-	m.Registry.MustRegister(m.requests, m.duration, m.commands, m.sweeps, m.swept,
+	m.Registry.MustRegister(m.requests, m.duration, m.commands, m.sweeps, m.swept, m.inFlight, m.reading,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

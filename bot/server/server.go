@@ -55,6 +55,9 @@ type Options struct {
 	// Platforms names each chat platform's state ("connected", "down")
 	// for /readyz's body; it does not change readiness. Nil shows none.
 	Platforms func() map[string]string
+	// SignedBodyTimeout bounds the time a request mounted with
+	// HandleSigned has to send its body; 0 means DefaultSignedBodyTimeout.
+	SignedBodyTimeout time.Duration
 }
 
 // Server serves inboxbot's HTTP routes.
@@ -66,8 +69,12 @@ type Server struct {
 	shutdownTimeout time.Duration
 	drain           time.Duration
 	requestTimeout  time.Duration
-	maxInFlight     int
 	maxConnections  int
+	// slots are the in-flight slots: one taken per request being served.
+	slots chan struct{}
+	// signed are the patterns mounted with HandleSigned.
+	signed            map[string]bool
+	signedBodyTimeout time.Duration
 	// readiness is the Ready check, cached for a second.
 	readiness *cached[struct{}]
 	mux       *http.ServeMux
@@ -82,8 +89,9 @@ type Server struct {
 // New returns a Server with the operations routes registered.
 func New(o Options) *Server {
 	s := &Server{log: o.Log, metrics: o.Metrics, ready: o.Ready, platforms: o.Platforms, shutdownTimeout: o.ShutdownTimeout, drain: o.Drain,
-		requestTimeout: o.RequestTimeout, maxInFlight: cmp.Or(o.MaxInFlight, DefaultMaxInFlight),
-		maxConnections: cmp.Or(o.MaxConnections, DefaultMaxConnections), mux: http.NewServeMux()}
+		requestTimeout: o.RequestTimeout, slots: make(chan struct{}, cmp.Or(o.MaxInFlight, DefaultMaxInFlight)),
+		maxConnections: cmp.Or(o.MaxConnections, DefaultMaxConnections), mux: http.NewServeMux(),
+		signed: map[string]bool{}, signedBodyTimeout: cmp.Or(o.SignedBodyTimeout, DefaultSignedBodyTimeout)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -112,7 +120,8 @@ func New(o Options) *Server {
 }
 
 // Handle mounts h on pattern (http.ServeMux syntax); the pattern is the
-// route label in logs and metrics.
+// route label in logs and metrics. Handle and HandleSigned are called
+// before Serve.
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // Handler returns the routes wrapped in the shared middleware, outermost

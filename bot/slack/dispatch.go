@@ -35,7 +35,7 @@ func (a *Adapter) slash(ctx context.Context, cmd slackapi.SlashCommand, reply fu
 	bot.Answer(ctx, a.deadline, func(ctx context.Context) *slackapi.Msg {
 		name := a.userName(ctx, cmd.UserID, cmd.UserName)
 		return replyMsg(a.service.Run(ctx, commands.Request{Platform: platform, UserID: cmd.UserID, UserName: name, Text: cmd.Text,
-			Team: cmd.TeamID, People: a}))
+			Team: cmd.TeamID, People: a, ContactText: a.contactText}))
 	}, reply, func() error { reply(nil); return nil }, func(ctx context.Context, m *slackapi.Msg, _ error) {
 		a.respond(ctx, cmd.ResponseURL, m)
 	})

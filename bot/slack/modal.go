@@ -97,6 +97,9 @@ func replyModal(m replyMeta) slackapi.ModalViewRequest {
 }
 
 // replySubmission reads a submitted reply form: its metadata and the text.
+// A plain_text_input's value is the text as typed, not Slack's wire
+// format (no entities, no <...> markup), so unlike /inbox reply it goes to
+// the contact unchanged.
 func replySubmission(v slackapi.View) (replyMeta, string, error) {
 	m, err := parseReplyMeta(v.PrivateMetadata)
 	if err != nil {

@@ -51,7 +51,7 @@ func mrkdwn(s string) *slackapi.TextBlockObject {
 }
 
 func plain(s string, n int) *slackapi.TextBlockObject {
-	return slackapi.NewTextBlockObject(slackapi.PlainTextType, clip(s, n), false, false)
+	return slackapi.NewTextBlockObject(slackapi.PlainTextType, clip(inboxbot.WithoutBidi(s), n), false, false)
 }
 
 // section is a mrkdwn section; text must already be escaped.

@@ -2,8 +2,10 @@ package slack
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
+	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
 )
 
@@ -27,10 +29,44 @@ const (
 // escape makes text people wrote (contacts, members, messages) safe inside
 // mrkdwn: Slack reads <...> as links and mentions (<!channel>, <@U1>,
 // <https://evil|click>) and & as the start of an entity, so all three are
-// written as entities and the text shows as typed, pinging nobody.
+// written as entities and the text shows as typed, pinging nobody. Bidi
+// controls, which would show the text in another order, are dropped; and
+// as mrkdwn has no escape for *, _, ~ and `, a zero-width joiner beside
+// each one at a word's edge keeps it from opening or closing bold, italics,
+// strikethrough or code ("*urgent*" from a contact shows with its stars).
 func escape(s string) string {
-	return mrkdwnEscaper.Replace(s)
+	return inertFormatting(mrkdwnEscaper.Replace(inboxbot.WithoutBidi(s)))
 }
+
+// zwj is the zero-width joiner that breaks mrkdwn formatting.
+const zwj = "\u200d"
+
+// inertFormatting wraps each *, _, ~ or ` at a word's edge (nothing
+// alphanumeric on one side of it) in zero-width joiners, so that it can
+// neither open nor close formatting. Inside a word, as in snake_case, they
+// format nothing and are left alone, so names copy as they are.
+func inertFormatting(s string) string {
+	if !strings.ContainsAny(s, "*_~`") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	var prev rune
+	for i, r := range s {
+		next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
+		if strings.ContainsRune("*_~`", r) && !(alnum(prev) && alnum(next)) {
+			b.WriteString(zwj)
+			b.WriteRune(r)
+			b.WriteString(zwj)
+		} else {
+			b.WriteRune(r)
+		}
+		prev = r
+	}
+	return b.String()
+}
+
+func alnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 

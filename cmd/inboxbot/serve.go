@@ -140,9 +140,14 @@ func mountGates(srv *server.Server, cfg config) gates {
 		// which the API answers with its JSON errors.
 		g.api = append(api.Patterns(), "/api/v1/")
 	}
-	for _, p := range append(g.api, routePatterns(cfg)...) {
+	for _, p := range g.api {
 		g.routes[p] = &gate{}
 		srv.Handle(p, g.routes[p])
+	}
+	// The chat platforms' routes take their in-flight slot once verified.
+	for _, p := range routePatterns(cfg) {
+		g.routes[p] = &gate{}
+		srv.HandleSigned(p, g.routes[p])
 	}
 	return g
 }

@@ -78,10 +78,11 @@ func (p *parser) member(n *yaml.Node, path string) MemberEntry {
 	switch {
 	case m.Name == "":
 		p.addf(n, sub(path, "name"), "is required")
-	case inboxbot.CheckMemberName(m.Name) != nil:
-		p.addf(f.get("name"), sub(path, "name"), "%s", inboxbot.ErrorMessage(inboxbot.CheckMemberName(m.Name)))
 	case p.names[strings.ToLower(m.Name)]:
 		p.addf(f.get("name"), sub(path, "name"), "member %q appears twice", m.Name)
+	case inboxbot.CheckMemberNameAmong(m.Name, p.memberNames()) != nil:
+		// Also a name that looks like another member's, of the file or not.
+		p.addf(f.get("name"), sub(path, "name"), "%s", inboxbot.ErrorMessage(inboxbot.CheckMemberNameAmong(m.Name, p.memberNames())))
 	default:
 		p.names[strings.ToLower(m.Name)] = true
 	}

@@ -150,6 +150,19 @@ type parser struct {
 	links map[string]string
 }
 
+// memberNames are the names of the members there are and of those the
+// file has so far, for the look-alike check.
+func (p *parser) memberNames() []string {
+	out := make([]string, 0, len(p.known)+len(p.names))
+	for n := range p.known {
+		out = append(out, n)
+	}
+	for n := range p.names {
+		out = append(out, n)
+	}
+	return out
+}
+
 func (p *parser) addf(n *yaml.Node, path, format string, args ...any) {
 	if len(p.problems) > maxFileErrors {
 		return

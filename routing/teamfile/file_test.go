@@ -206,6 +206,8 @@ func TestParseFile_Errors(t *testing.T) {
 		{"member name with a space", "members:\n  - name: dana s\n", `line 2: members[0] "dana s" name: "dana s" cannot be a member name (it is more than one word)`},
 		{"reserved member name", "members:\n  - name: none\n", `line 2: members[0] "none" name: "none" cannot be a member name (none is reserved)`},
 		{"member twice", "members:\n  - name: dana\n  - name: Dana\n", `line 3: members[1] "Dana" name: member "Dana" appears twice`},
+		{"look-alike member", "members:\n  - name: cope\n  - name: \u0441\u043e\u0440\u0435\n", "line 3: members[1] \"\u0441\u043e\u0440\u0435\" name: \"\u0441\u043e\u0440\u0435\" cannot be a member name: it looks like the member co"},
+		{"mixed-script member", "members:\n  - name: d\u0430na\n", `(it mixes Latin and Cyrillic`},
 		{"unknown member key", "members:\n  - name: dana\n    email: d@x\n", `line 3: members[0] "dana": unknown key "email"`},
 		{"repeated key", "members:\n  - name: dana\n    role: agent\n    role: admin\n", `line 4: members[0] "dana": key "role" appears twice`},
 		{"unknown role", "members:\n  - name: dana\n    role: boss\n", `line 3: members[0] "dana" role: unknown role "boss" (want agent, manager, admin)`},
