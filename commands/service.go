@@ -55,6 +55,9 @@ type Service struct {
 	// Replies reports whether replies to contacts are on: an outbound
 	// webhook (INBOXBOT_OUTBOUND_URL) delivers them.
 	Replies bool
+	// Later runs what a change makes possible after the answer (offering
+	// the Team inbox to the rules again); nil runs it before answering.
+	Later *Later
 }
 
 // New returns a Service on st with the real clock and route as its rules

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -23,14 +21,18 @@ const (
 // by reassign_after) to the published rules again, oldest first, and
 // assigns those a rule can place now. A page of the queue is routed in
 // memory first, on facts read once per page, so that a long queue nobody
-// can take costs two statements per page; only conversations a rule
-// would place get a transaction, which locks the conversation, the
-// rule's round-robin turn and its members, and routes it again on fresh
-// facts: replicas draining at once place each conversation once, oldest
-// first, and fill no member past capacity. Nobody is alerted about a
-// conversation no one can take yet: it was alerted about when it arrived,
-// and the unassigned alerts cover its wait. With d.Member set, the drain
-// stops once that member is at capacity.
+// can take costs a few statements per page and locks nothing; the
+// conversations a rule would place are then locked in one transaction
+// per page, routed again on fresh facts and assigned there. A sweep
+// (d.Member 0) skips conversations another replica has locked, so
+// replicas sweeping at once share the queue; a drain for a member waits
+// for them instead, which keeps the queue's order. Either way each
+// conversation is placed once and no member past capacity. Nobody is
+// alerted about a conversation no one can take yet: it was alerted about
+// when it arrived, and the unassigned alerts cover its wait. With
+// d.Member set, the drain stops once that member is at capacity or no
+// rule of the page can pick them, and with d.Max after that many
+// placements.
 func (s *Store) Drain(ctx context.Context, d inboxbot.Drain, route inboxbot.RouteFunc) (inboxbot.DrainResult, error) {
 	res := inboxbot.DrainResult{Next: d.After}
 	limit := d.Limit
@@ -38,6 +40,9 @@ func (s *Store) Drain(ctx context.Context, d inboxbot.Drain, route inboxbot.Rout
 		limit = defaultDrainLimit
 	}
 	for res.Looked < limit {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
 		page, err := s.waitingPage(ctx, res.Next, min(drainPage, limit-res.Looked))
 		if err != nil || len(page) == 0 {
 			res.Done = err == nil
@@ -47,25 +52,34 @@ func (s *Store) Drain(ctx context.Context, d inboxbot.Drain, route inboxbot.Rout
 		if err != nil {
 			return res, err
 		}
+		var placeable []int64
+		stop := false
 		for _, conv := range page {
-			if d.Member != 0 && full(facts.Members, d.Member) {
-				return res, nil
+			if d.Member != 0 && !canTake(facts.Members, d.Member) || d.Max > 0 && len(placeable)+len(res.Placed) >= d.Max {
+				stop = true
+				break
 			}
 			res.Looked++
 			res.Next = inboxbot.DrainCursor{Since: conv.WaitingSince, ID: conv.ID}
 			in := facts
 			in.Conversation, in.Waiting = conv, &inboxbot.Waiting{For: in.Now.Sub(conv.WaitingSince), Cause: d.Cause}
-			if conv.ID == d.Skip || route(in).AssigneeID == 0 {
+			if conv.ID == d.Skip {
 				continue
 			}
-			placed, dec, err := s.drainOne(ctx, conv.ID, d.Cause, route)
-			if err != nil {
-				return res, fmt.Errorf("drain %s: %w", conv.Ref(), err)
-			}
-			if dec.AssigneeID != 0 {
-				res.Placed = append(res.Placed, placed)
+			if dec := route(in); dec.AssigneeID != 0 {
+				placeable = append(placeable, conv.ID)
 				facts = took(facts, dec)
 			}
+		}
+		if len(placeable) > 0 {
+			placed, err := s.drainPlace(ctx, placeable, d, route)
+			res.Placed = append(res.Placed, placed...)
+			if err != nil {
+				return res, fmt.Errorf("drain: %w", err)
+			}
+		}
+		if stop {
+			return res, nil
 		}
 	}
 	return res, nil
@@ -85,28 +99,34 @@ func (s *Store) waitingPage(ctx context.Context, after inboxbot.DrainCursor, n i
 // at once: the rules, the turns, and the members the rules name or the
 // page's contacts' custom fields name.
 func (s *Store) drainFacts(ctx context.Context, page []inboxbot.Conversation) (inboxbot.RouteInput, error) {
-	// routeInput reads the custom fields' values as candidate names; a
-	// stand-in conversation carries those of every contact on the page.
+	var in inboxbot.RouteInput
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		var err error
+		in, err = s.routeInput(ctx, tx, pageStandIn(page), inboxbot.OpeningTriggers, false)
+		return err
+	})
+	return in, err
+}
+
+// pageStandIn is a conversation carrying the custom fields of every
+// contact on a page: routeInput reads their values as candidate names.
+func pageStandIn(page []inboxbot.Conversation) inboxbot.Conversation {
 	custom := map[string]string{}
 	for i, c := range page {
 		for k, v := range c.Contact.Custom {
 			custom[fmt.Sprintf("%d.%s", i, k)] = v
 		}
 	}
-	var in inboxbot.RouteInput
-	err := s.tx(ctx, func(tx bun.Tx) error {
-		var err error
-		in, err = s.routeInput(ctx, tx, inboxbot.Conversation{Contact: inboxbot.Contact{Custom: custom}}, inboxbot.OpeningTriggers, false)
-		return err
-	})
-	return in, err
+	return inboxbot.Conversation{Contact: inboxbot.Contact{Custom: custom}}
 }
 
-// full reports whether member id, as the facts know them, is at capacity.
-func full(members []inboxbot.Member, id int64) bool {
+// canTake reports whether member id, as the facts know them, is one a
+// rule could pick and below capacity. A member no rule names cannot be
+// given anything by a drain, whatever room they have.
+func canTake(members []inboxbot.Member, id int64) bool {
 	for _, m := range members {
 		if m.ID == id {
-			return m.Capacity > 0 && m.OpenCount >= m.Capacity
+			return m.Capacity == 0 || m.OpenCount < m.Capacity
 		}
 	}
 	return false
@@ -134,47 +154,58 @@ func took(in inboxbot.RouteInput, d inboxbot.Decision) inboxbot.RouteInput {
 	return in
 }
 
-// drainOne offers one waiting conversation to the rules in a transaction
-// of its own, and assigns it when a rule places it. A conversation another
-// replica placed meanwhile, or that is no longer waiting, is left alone.
-func (s *Store) drainOne(ctx context.Context, id int64, cause string, route inboxbot.RouteFunc) (inboxbot.Conversation, inboxbot.Decision, error) {
-	var (
-		conv inboxbot.Conversation
-		d    inboxbot.Decision
-	)
+// drainPlace offers the waiting conversations ids, oldest first, to the
+// rules in one transaction, and assigns those a rule places. It locks
+// them first; one another replica placed meanwhile, or that is no longer
+// waiting, is left alone, and a sweep skips one another replica holds
+// locked. The rules run again on facts read under those locks.
+func (s *Store) drainPlace(ctx context.Context, ids []int64, d inboxbot.Drain, route inboxbot.RouteFunc) ([]inboxbot.Conversation, error) {
+	var placed []inboxbot.Conversation
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		d = inboxbot.Decision{}
-		var row conversationRow
-		q := tx.NewSelect().Model(&row).Column("id", "unassigned_since").
-			Where("id = ? AND status = ? AND assignee_id IS NULL AND passed_over IS NULL", id, inboxbot.StatusOpen)
-		// Waiting for a conversation another replica is placing, rather
-		// than skipping it, keeps the queue's order: when that replica is
-		// done, the row no longer matches and this one moves on.
-		err := s.forUpdate(q).Scan(ctx)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
+		placed = nil
+		convs, err := s.conversations(ctx, tx, false, func(q *bun.SelectQuery) *bun.SelectQuery {
+			q = q.Where("c.id IN (?) AND c.status = ? AND c.assignee_id IS NULL AND c.passed_over IS NULL",
+				bun.List(ids), inboxbot.StatusOpen).OrderExpr("c.unassigned_since, c.id")
+			switch {
+			case !s.pg:
+			case d.Member == 0:
+				q = q.For("UPDATE OF c SKIP LOCKED")
+			default:
+				q = q.For("UPDATE OF c")
+			}
+			return q
+		})
+		if err != nil || len(convs) == 0 {
+			return wrap(err, "lock waiting conversations")
 		}
+		in, err := s.routeInput(ctx, tx, pageStandIn(convs), inboxbot.OpeningTriggers, true)
 		if err != nil {
-			return wrap(err, "lock waiting conversation")
-		}
-		if conv, err = s.conversation(ctx, tx, id); err != nil {
 			return err
 		}
-		in, err := s.routeInput(ctx, tx, conv, inboxbot.OpeningTriggers, true)
-		if err != nil {
-			return err
+		for _, conv := range convs {
+			if d.Member != 0 && !canTake(in.Members, d.Member) {
+				return nil
+			}
+			in.Conversation, in.Waiting = conv, &inboxbot.Waiting{For: in.Now.Sub(conv.WaitingSince), Cause: d.Cause}
+			dec := route(in)
+			if dec.Rule == nil || dec.AssigneeID == 0 {
+				continue
+			}
+			if conv, err = s.applyChange(ctx, tx, conv, ruleChange(conv.ID, dec), byID(in.Members)); err != nil {
+				return err
+			}
+			if err := s.takeTurn(ctx, tx, dec); err != nil {
+				return err
+			}
+			placed = append(placed, conv)
+			in = took(in, dec)
 		}
-		in.Waiting = &inboxbot.Waiting{For: in.Now.Sub(row.UnassignedSince), Cause: cause}
-		if d = route(in); d.Rule == nil || d.AssigneeID == 0 {
-			d = inboxbot.Decision{}
-			return nil
-		}
-		if conv, err = s.applyChange(ctx, tx, conv, ruleChange(conv.ID, d), byID(in.Members)); err != nil {
-			return err
-		}
-		return s.takeTurn(ctx, tx, d)
+		return nil
 	})
-	return conv, d, err
+	if err != nil {
+		return nil, err
+	}
+	return placed, nil
 }
 
 // holdBy sets, on an update that gives a conversation to ch.To, the rule

@@ -299,3 +299,35 @@ func drainFairly(t *testing.T, replicas ...*store.Store) {
 		t.Errorf("round-robin counts %v (total %d, want 54), differ by more than one", counts, total)
 	}
 }
+
+func TestDrain_ForAMemberNoRuleCanPickStopsAtOnceAndMaxBoundsTheRest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		clock := newClock(monday(10, 0))
+		clock.use(s)
+		ms, ids := waitTeam(t, s, clock, []string{"dana", "lee"}, 0, 20, rrAll)
+		for _, m := range ms {
+			if err := s.SetAway(ctx, m.ID, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		boss, err := s.MemberByName(ctx, "boss")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The backlog is placeable, but boss is in no rule: boss having
+		// room places nothing, however long the queue.
+		res, err := s.Drain(ctx, inboxbot.Drain{Member: boss.ID, Cause: "boss had room"}, routing.Route)
+		if err != nil || len(res.Placed) != 0 || res.Looked != 0 {
+			t.Fatalf("a drain for boss placed %d and looked at %d: %v", len(res.Placed), res.Looked, err)
+		}
+		res, err = s.Drain(ctx, inboxbot.Drain{Member: ms[0].ID, Cause: "dana came back", Max: 3}, routing.Route)
+		if err != nil || len(res.Placed) != 3 {
+			t.Fatalf("a drain of at most 3 placed %d: %v", len(res.Placed), err)
+		}
+		for i, c := range res.Placed {
+			if c.ID != ids[i] {
+				t.Errorf("placed %s as number %d, want the oldest %s", c.Ref(), i+1, inboxbot.Ref(ids[i]))
+			}
+		}
+	})
+}

@@ -77,6 +77,9 @@ func commandsMain(ctx context.Context, args []string) error {
 	defer st.Close()
 	svc := commands.New(st, routing.Route)
 	svc.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	// As in serve: drains a command makes possible run after its answer.
+	svc.Later = commands.NewLater()
+	defer svc.Later.Stop()
 	// Claims go on from where the previous phase stopped (kept in the
 	// -claims file), so that each claims conversations nobody has yet.
 	claims := fs.Lookup("claims").Value.String()
