@@ -198,7 +198,7 @@ func TestReassignAfter_MovesUnansweredConversationsThenAlerts(t *testing.T) {
 		if got := e.conv(answered.ID).AssigneeName; got != "dana" {
 			t.Errorf("the answered conversation went to %q", got)
 		}
-		if got, want := e.lastReason(unanswered.ID), "lee did not answer within 15 min; round-robin among dana, lee: 1 of 2"; got != want {
+		if got, want := e.lastReason(unanswered.ID), "lee did not answer within 15 min; round-robin among dana, lee: 1 of 2, skipped lee (passed over)"; got != want {
 			t.Errorf("reason = %q, want %q", got, want)
 		}
 		dms := e.outbox()

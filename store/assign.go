@@ -91,6 +91,15 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 // again. known holds members already loaded (the assignee, say); the
 // others the change needs are loaded in one statement.
 func (s *Store) applyChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, ch inboxbot.Change, known map[int64]inboxbot.Member) (inboxbot.Conversation, error) {
+	if err := s.shiftOpenCount(ctx, tx, conv.AssigneeID, ch.To); err != nil {
+		return conv, err
+	}
+	return s.applyCounted(ctx, tx, conv, ch, known)
+}
+
+// applyCounted is applyChange when the open counts have moved already
+// (place reserved the assignee's place).
+func (s *Store) applyCounted(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, ch inboxbot.Change, known map[int64]inboxbot.Member) (inboxbot.Conversation, error) {
 	from := conv.AssigneeID
 	members, err := s.changeMembers(ctx, tx, from, ch, known)
 	if err != nil {
@@ -107,9 +116,6 @@ func (s *Store) applyChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conver
 	q = holdBy(q, ch, now)
 	if _, err := q.Exec(ctx); err != nil {
 		return conv, wrap(err, "update assignee")
-	}
-	if err := s.shiftOpenCount(ctx, tx, from, ch.To); err != nil {
-		return conv, err
 	}
 	conv.AssigneeID, conv.AssigneeName, conv.UpdatedAt = ch.To, members[ch.To].Name, now
 	_, err = s.recordChange(ctx, tx, conv, from, ch, members)

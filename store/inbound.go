@@ -172,11 +172,15 @@ func (s *Store) openConversation(ctx context.Context, tx bun.Tx, a arrival, rout
 		ch = inboxbot.Change{To: owner, Via: inboxbot.ViaContact, Reason: fmt.Sprintf("contact owner is %s", a.contact.OwnerName)}
 		d = inboxbot.Decision{AssigneeID: owner, AssigneeName: a.contact.OwnerName, Reason: ch.Reason}
 	} else if triggers := a.triggers(true); route != nil && len(triggers) > 0 {
-		in, err := s.routeInput(ctx, tx, conv, triggers, true)
+		in, err := s.routeInput(ctx, tx, conv, triggers, false)
 		if err != nil {
 			return inboxbot.InboundResult{}, err
 		}
-		if d = route(in); d.Rule != nil && d.AssigneeID != 0 {
+		// place reserves the assignee's place before the row is written.
+		if d, err = s.place(ctx, tx, &in, route, 0); err != nil {
+			return inboxbot.InboundResult{}, err
+		}
+		if d.Rule != nil && d.AssigneeID != 0 {
 			ch, known = ruleChange(0, d), byID(in.Members)
 		}
 	}
@@ -201,15 +205,13 @@ func (s *Store) openConversation(ctx context.Context, tx bun.Tx, a arrival, rout
 	switch {
 	case ch.To != 0:
 		conv.AssigneeID, conv.AssigneeName = ch.To, known[ch.To].Name
-		if err := s.shiftOpenCount(ctx, tx, 0, ch.To); err != nil {
-			return inboxbot.InboundResult{}, err
+		if d.Rule == nil {
+			// The contact's owner: no rule reserved their place.
+			if err := s.shiftOpenCount(ctx, tx, 0, ch.To); err != nil {
+				return inboxbot.InboundResult{}, err
+			}
 		}
-		if _, err := s.recordChange(ctx, tx, conv, 0, ch, known); err != nil {
-			return inboxbot.InboundResult{}, err
-		}
-		if d.Rule != nil {
-			err = s.takeTurn(ctx, tx, d)
-		}
+		_, err = s.recordChange(ctx, tx, conv, 0, ch, known)
 	case d.Rule != nil:
 		err = s.alertUnplaced(ctx, tx, conv, d, fmt.Sprintf("message:%d", msgID))
 	}

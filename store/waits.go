@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -21,18 +22,18 @@ const (
 // by reassign_after) to the published rules again, oldest first, and
 // assigns those a rule can place now. A page of the queue is routed in
 // memory first, on facts read once per page, so that a long queue nobody
-// can take costs a few statements per page and locks nothing; the
-// conversations a rule would place are then locked in one transaction
-// per page, routed again on fresh facts and assigned there. A sweep
-// (d.Member 0) skips conversations another replica has locked, so
-// replicas sweeping at once share the queue; a drain for a member waits
-// for them instead, which keeps the queue's order. Either way each
-// conversation is placed once and no member past capacity. Nobody is
-// alerted about a conversation no one can take yet: it was alerted about
-// when it arrived, and the unassigned alerts cover its wait. With
-// d.Member set, the drain stops once that member is at capacity or no
-// rule of the page can pick them, and with d.Max after that many
-// placements.
+// can take costs a few statements per page and locks nothing; each
+// conversation a rule would place then gets a short transaction of its
+// own, which locks it, takes the rule's turn and reserves the assignee's
+// place with a conditional update. A sweep (d.Member 0) skips a
+// conversation another replica has locked, so replicas sweeping at once
+// share the queue; a drain for a member waits for it instead, which
+// keeps the queue's order. Either way each conversation is placed once
+// and no member past capacity. Nobody is alerted about a conversation no
+// one can take yet: it was alerted about when it arrived, and the
+// unassigned alerts cover its wait. With d.Member set, the drain stops
+// once that member is at capacity or no rule of the page can pick them,
+// and with d.Max after that many placements.
 func (s *Store) Drain(ctx context.Context, d inboxbot.Drain, route inboxbot.RouteFunc) (inboxbot.DrainResult, error) {
 	res := inboxbot.DrainResult{Next: d.After}
 	limit := d.Limit
@@ -40,9 +41,6 @@ func (s *Store) Drain(ctx context.Context, d inboxbot.Drain, route inboxbot.Rout
 		limit = defaultDrainLimit
 	}
 	for res.Looked < limit {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
 		page, err := s.waitingPage(ctx, res.Next, min(drainPage, limit-res.Looked))
 		if err != nil || len(page) == 0 {
 			res.Done = err == nil
@@ -52,34 +50,29 @@ func (s *Store) Drain(ctx context.Context, d inboxbot.Drain, route inboxbot.Rout
 		if err != nil {
 			return res, err
 		}
-		var placeable []int64
-		stop := false
 		for _, conv := range page {
-			if d.Member != 0 && !canTake(facts.Members, d.Member) || d.Max > 0 && len(placeable)+len(res.Placed) >= d.Max {
-				stop = true
-				break
+			if err := ctx.Err(); err != nil {
+				return res, err
+			}
+			if d.Member != 0 && !canTake(facts.Members, d.Member) || d.Max > 0 && len(res.Placed) >= d.Max {
+				return res, nil
 			}
 			res.Looked++
 			res.Next = inboxbot.DrainCursor{Since: conv.WaitingSince, ID: conv.ID}
 			in := facts
 			in.Conversation, in.Waiting = conv, &inboxbot.Waiting{For: in.Now.Sub(conv.WaitingSince), Cause: d.Cause}
-			if conv.ID == d.Skip {
+			if conv.ID == d.Skip || route(in).AssigneeID == 0 {
 				continue
 			}
-			if dec := route(in); dec.AssigneeID != 0 {
-				placeable = append(placeable, conv.ID)
+			placed, after, dec, err := s.drainOne(ctx, conv.ID, in, d, route)
+			if err != nil {
+				return res, fmt.Errorf("drain %s: %w", conv.Ref(), err)
+			}
+			facts.Members, facts.Turn = after.Members, after.Turn
+			if dec.AssigneeID != 0 {
+				res.Placed = append(res.Placed, placed)
 				facts = took(facts, dec)
 			}
-		}
-		if len(placeable) > 0 {
-			placed, err := s.drainPlace(ctx, placeable, d, route)
-			res.Placed = append(res.Placed, placed...)
-			if err != nil {
-				return res, fmt.Errorf("drain: %w", err)
-			}
-		}
-		if stop {
-			return res, nil
 		}
 	}
 	return res, nil
@@ -96,13 +89,13 @@ func (s *Store) waitingPage(ctx context.Context, after inboxbot.DrainCursor, n i
 }
 
 // drainFacts reads what routing needs for a page of waiting conversations
-// at once: the rules, the turns, and the members the rules name or the
+// at once: the rules, the turns they would take next, and the members the rules name or the
 // page's contacts' custom fields name.
 func (s *Store) drainFacts(ctx context.Context, page []inboxbot.Conversation) (inboxbot.RouteInput, error) {
 	var in inboxbot.RouteInput
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		var err error
-		in, err = s.routeInput(ctx, tx, pageStandIn(page), inboxbot.OpeningTriggers, false)
+		in, err = s.routeInput(ctx, tx, pageStandIn(page), inboxbot.OpeningTriggers, true)
 		return err
 	})
 	return in, err
@@ -133,7 +126,8 @@ func canTake(members []inboxbot.Member, id int64) bool {
 }
 
 // took updates the facts of a page after a drain placed a conversation:
-// the assignee holds one more, and had the rule's last turn.
+// the assignee holds one more, and a round-robin rule's next turn is the
+// one after the turn it took.
 func took(in inboxbot.RouteInput, d inboxbot.Decision) inboxbot.RouteInput {
 	members := make([]inboxbot.Member, len(in.Members))
 	copy(members, in.Members)
@@ -144,28 +138,32 @@ func took(in inboxbot.RouteInput, d inboxbot.Decision) inboxbot.RouteInput {
 	}
 	in.Members = members
 	if d.Rule.Assign.Method == inboxbot.MethodRoundRobin {
-		turns := make(map[int64]int64, len(in.LastTurn)+1)
-		for k, v := range in.LastTurn {
-			turns[k] = v
+		turns := maps.Clone(in.Turn)
+		if turns == nil {
+			turns = map[int64]int64{}
 		}
-		turns[d.Rule.ID] = d.AssigneeID
-		in.LastTurn = turns
+		turns[d.Rule.ID]++
+		in.Turn = turns
 	}
 	return in
 }
 
-// drainPlace offers the waiting conversations ids, oldest first, to the
-// rules in one transaction, and assigns those a rule places. It locks
-// them first; one another replica placed meanwhile, or that is no longer
-// waiting, is left alone, and a sweep skips one another replica holds
-// locked. The rules run again on facts read under those locks.
-func (s *Store) drainPlace(ctx context.Context, ids []int64, d inboxbot.Drain, route inboxbot.RouteFunc) ([]inboxbot.Conversation, error) {
-	var placed []inboxbot.Conversation
+// drainOne offers one waiting conversation to the rules in a transaction
+// of its own, on the page's facts in, and assigns it when a rule places
+// it. A conversation another replica placed meanwhile, or that is no
+// longer waiting, is left alone; a sweep also leaves alone one another
+// replica holds locked. It returns the facts as place left them (a member
+// found full, the turn taken).
+func (s *Store) drainOne(ctx context.Context, id int64, in inboxbot.RouteInput, d inboxbot.Drain, route inboxbot.RouteFunc) (inboxbot.Conversation, inboxbot.RouteInput, inboxbot.Decision, error) {
+	var (
+		conv inboxbot.Conversation
+		dec  inboxbot.Decision
+	)
+	start := in
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		placed = nil
+		in, dec = start, inboxbot.Decision{}
 		convs, err := s.conversations(ctx, tx, false, func(q *bun.SelectQuery) *bun.SelectQuery {
-			q = q.Where("c.id IN (?) AND c.status = ? AND c.assignee_id IS NULL AND c.passed_over IS NULL",
-				bun.List(ids), inboxbot.StatusOpen).OrderExpr("c.unassigned_since, c.id")
+			q = q.Where("c.id = ? AND c.status = ? AND c.assignee_id IS NULL AND c.passed_over IS NULL", id, inboxbot.StatusOpen)
 			switch {
 			case !s.pg:
 			case d.Member == 0:
@@ -176,36 +174,19 @@ func (s *Store) drainPlace(ctx context.Context, ids []int64, d inboxbot.Drain, r
 			return q
 		})
 		if err != nil || len(convs) == 0 {
-			return wrap(err, "lock waiting conversations")
+			return wrap(err, "lock waiting conversation")
 		}
-		in, err := s.routeInput(ctx, tx, pageStandIn(convs), inboxbot.OpeningTriggers, true)
-		if err != nil {
+		conv = convs[0]
+		in.Conversation = conv
+		in.Waiting = &inboxbot.Waiting{For: in.Now.Sub(conv.WaitingSince), Cause: d.Cause}
+		if dec, err = s.place(ctx, tx, &in, route, 0); err != nil || dec.Rule == nil || dec.AssigneeID == 0 {
+			dec = inboxbot.Decision{}
 			return err
 		}
-		for _, conv := range convs {
-			if d.Member != 0 && !canTake(in.Members, d.Member) {
-				return nil
-			}
-			in.Conversation, in.Waiting = conv, &inboxbot.Waiting{For: in.Now.Sub(conv.WaitingSince), Cause: d.Cause}
-			dec := route(in)
-			if dec.Rule == nil || dec.AssigneeID == 0 {
-				continue
-			}
-			if conv, err = s.applyChange(ctx, tx, conv, ruleChange(conv.ID, dec), byID(in.Members)); err != nil {
-				return err
-			}
-			if err := s.takeTurn(ctx, tx, dec); err != nil {
-				return err
-			}
-			placed = append(placed, conv)
-			in = took(in, dec)
-		}
-		return nil
+		conv, err = s.applyCounted(ctx, tx, conv, ruleChange(conv.ID, dec), byID(in.Members))
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return placed, nil
+	return conv, in, dec, err
 }
 
 // holdBy sets, on an update that gives a conversation to ch.To, the rule

@@ -148,6 +148,12 @@ func seedSQL(pg bool, convs, members int) []string {
 		VALUES (1, 'sales', 'published', 'conversation.created', '` + action + `', ` + now + `)`,
 		`INSERT INTO rule_turns (rule_id, turns) SELECT id, 0 FROM rules`,
 	}
+	if pg {
+		// inboxbot counts a rule's round-robin turns in a sequence of its own.
+		out = append(out, `DO $$ DECLARE r record; BEGIN
+			FOR r IN SELECT id FROM rules LOOP EXECUTE format('CREATE SEQUENCE IF NOT EXISTS rule_turn_%s', r.id); END LOOP;
+		END $$`)
+	}
 	if convs == 0 {
 		return out
 	}
