@@ -31,6 +31,8 @@ var statementBudgets = map[string]int{
 var pgBudgets = map[string]int{
 	// One statement claims, counts and records; two read the result.
 	"claim": 3,
+	// The new conversation and its first message are written at once.
+	"inbound routed": 10,
 }
 
 // budgetTeam makes n agents and a manager, a published round-robin rule

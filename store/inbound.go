@@ -194,14 +194,11 @@ func (s *Store) openConversation(ctx context.Context, tx bun.Tx, a arrival, rout
 			row.ReassignDueAt = a.now.Add(ch.ReassignAfter)
 		}
 	}
-	if _, err := tx.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
-		return inboxbot.InboundResult{}, err
-	}
-	conv.ID, ch.ConversationID = row.ID, row.ID
-	msgID, err := s.insertMessage(ctx, tx, row.ID, a)
+	msgID, err := s.insertOpening(ctx, tx, &row, a)
 	if err != nil {
 		return inboxbot.InboundResult{}, err
 	}
+	conv.ID, ch.ConversationID = row.ID, row.ID
 	switch {
 	case ch.To != 0:
 		conv.AssigneeID, conv.AssigneeName = ch.To, known[ch.To].Name
@@ -256,6 +253,23 @@ func (s *Store) addMessage(ctx context.Context, tx bun.Tx, a arrival, conv inbox
 	}
 	_, err = q.Exec(ctx)
 	return conv, msgID, wrap(err, "update conversation")
+}
+
+// insertOpening writes a new conversation and its first message; on
+// PostgreSQL in one statement (the conversation's insert as a WITH). It
+// sets row.ID and returns the message's id.
+func (s *Store) insertOpening(ctx context.Context, tx bun.Tx, row *conversationRow, a arrival) (int64, error) {
+	if !s.pg {
+		if _, err := tx.NewInsert().Model(row).Returning("id").Exec(ctx); err != nil {
+			return 0, err
+		}
+		return s.insertMessage(ctx, tx, row.ID, a)
+	}
+	msg := messageRow{ExternalID: a.in.MessageID, Direction: inboxbot.DirectionInbound, Body: a.in.Body, SentAt: a.sentAt}
+	_, err := tx.NewInsert().With("c", tx.NewInsert().Model(row).Returning("id")).Model(&msg).
+		Value("conversation_id", "(SELECT id FROM c)").Returning("id, conversation_id").Exec(ctx)
+	row.ID = msg.ConversationID
+	return msg.ID, err
 }
 
 // insertMessage stores the arrival's message in conversation convID.
