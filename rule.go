@@ -148,10 +148,12 @@ type RouteInput struct {
 	// and for custom_field whoever the contact's fields name), with
 	// OpenCount filled in; not the whole team.
 	Members []Member
-	// LastTurn maps a round-robin rule's id to the member id that had the
-	// last turn (absent when nobody had one yet).
-	LastTurn map[int64]int64
-	Now      time.Time
+	// Turn maps a round-robin rule's id to the number of the turn the
+	// decision takes (1, 2, ...; absent counts as 1): turn n goes to the
+	// ((n-1) mod k)-th of the k members eligible now, in the rule's order.
+	// The store numbers a rule's turns one after another.
+	Turn map[int64]int64
+	Now  time.Time
 	// Holder is the member who held a conversation the contact's new
 	// message reopened; the decision keeps it with them when they are
 	// available, else the rules place it as a new conversation.

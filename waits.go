@@ -13,8 +13,12 @@ var OpeningTriggers = []Trigger{TriggerConversationCreated, TriggerFormSubmitted
 // sweep.
 type Drain struct {
 	// Member is the member who became available; the drain stops once
-	// they are at capacity. 0 for the sweep.
+	// they are at capacity, or when no rule of the queue can pick them.
+	// 0 for the sweep.
 	Member int64
+	// Max is the most conversations to place (the room the member
+	// gained); 0 means no bound but Limit.
+	Max int
 	// Cause is why, as the reasons say it: "lee came back". Empty for the
 	// sweep.
 	Cause string

@@ -33,7 +33,7 @@ func (s *Service) assign(ctx context.Context, c call) (Response, error) {
 	}
 	title := fmt.Sprintf("%s assigned %s to %s", c.Actor.Name, conv.Ref(), to.Name)
 	if before.Assigned() {
-		s.drainFor(ctx, before.AssigneeID, freedCause(before.AssigneeName, "reassigned", conv), 0)
+		s.freed(ctx, before.AssigneeID, freedCause(before.AssigneeName, "reassigned", conv), 0)
 		title = fmt.Sprintf("%s reassigned %s from %s to %s", c.Actor.Name, conv.Ref(), before.AssigneeName, to.Name)
 	}
 	r := announce(title, "")

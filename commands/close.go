@@ -35,7 +35,7 @@ func (s *Service) setStatus(ctx context.Context, c call, status inboxbot.Status,
 		return Response{}, err
 	}
 	if changed && status == inboxbot.StatusClosed && before.Assigned() {
-		s.drainFor(ctx, before.AssigneeID, freedCause(before.AssigneeName, "closed", conv), 0)
+		s.freed(ctx, before.AssigneeID, freedCause(before.AssigneeName, "closed", conv), 0)
 	}
 	if !changed {
 		r := reply(fmt.Sprintf(noop, conv.Ref()), "Nothing changed.")
@@ -60,7 +60,7 @@ func (s *Service) SetStatus(ctx context.Context, id int64, status inboxbot.Statu
 	conv, changed, err := s.Store.SetStatus(ctx, inboxbot.StatusChange{ConversationID: id, Status: status, Via: via, Reason: reason,
 		Check: func(cur inboxbot.Conversation) error { before = cur; return nil }})
 	if err == nil && changed && status == inboxbot.StatusClosed && before.Assigned() {
-		s.drainFor(ctx, before.AssigneeID, freedCause(before.AssigneeName, "closed", conv), 0)
+		s.freed(ctx, before.AssigneeID, freedCause(before.AssigneeName, "closed", conv), 0)
 	}
 	return conv, changed, err
 }

@@ -24,6 +24,9 @@ func (s *Service) contactAssign(ctx context.Context, c call) (Response, error) {
 	}
 	text := "No open conversation changed hands."
 	if len(moved) > 0 {
+		// Whoever held them may have room now: at most that many of the
+		// waiting conversations are offered to the rules, after the answer.
+		s.offer(ctx, len(moved))
 		refs := make([]string, len(moved))
 		for i, m := range moved {
 			refs[i] = m.Ref()

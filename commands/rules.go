@@ -181,6 +181,10 @@ func (s *Service) setRuleStatus(ctx context.Context, c call, status inboxbot.Rul
 	if !changed {
 		return reply(fmt.Sprintf("Rule %d %q is already %s.", r.ID, r.Name, status), "Nothing changed."), nil
 	}
+	if status == inboxbot.RulePublished {
+		// The new rule may place what waits: offered after the answer.
+		s.offer(ctx, 0)
+	}
 	return announce(fmt.Sprintf("%s set rule %d %q to %s", c.Actor.Name, r.ID, r.Name, status), describeRule(r)), nil
 }
 

@@ -74,6 +74,9 @@ type Service struct {
 	// surface, once: its command (Label bounds it) and outcome. It feeds
 	// inboxbot_commands_total; nil counts nothing.
 	Count func(command string, outcome Outcome)
+	// Later runs what a change makes possible after the answer (offering
+	// the Team inbox to the rules again); nil runs it before answering.
+	Later *Later
 }
 
 // New returns a Service on st with the real clock and route as its rules

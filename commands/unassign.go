@@ -28,7 +28,7 @@ func (s *Service) unassign(ctx context.Context, c call) (Response, error) {
 		return r, nil
 	}
 	// The one put back waits for the sweep, not straight back to its holder.
-	s.drainFor(ctx, before.AssigneeID, freedCause(before.AssigneeName, "unassigned", conv), conv.ID)
+	s.freed(ctx, before.AssigneeID, freedCause(before.AssigneeName, "unassigned", conv), conv.ID)
 	title := fmt.Sprintf("%s unassigned %s from %s; it is back in the Team inbox", c.Actor.Name, conv.Ref(), before.AssigneeName)
 	if before.AssigneeID == c.Actor.ID {
 		title = fmt.Sprintf("%s put %s back in the Team inbox", c.Actor.Name, conv.Ref())

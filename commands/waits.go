@@ -3,40 +3,93 @@ package commands
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/inboxbot/inboxbot"
 )
 
-// drainFor offers the Team inbox to the rules again, oldest first, after
-// member became able to take more: back from away, or a conversation
-// closed, unassigned or reassigned away from them. It runs in the request
-// that freed them, after that change committed, each placement in a short
-// transaction of its own. A failure is logged, not reported: the change
-// the member asked for is done, and the sweep offers the queue again
-// within a minute.
-func (s *Service) drainFor(ctx context.Context, member int64, cause string, skip int64) []inboxbot.Conversation {
-	if s.Route == nil || member == 0 {
-		return nil
+// later runs fn after the answer, on s.Later, or at once when there is
+// no runner (tests and tools that want the effect before the answer).
+func (s *Service) later(ctx context.Context, fn func(ctx context.Context)) {
+	if s.Later == nil {
+		fn(ctx)
+		return
 	}
-	res, err := s.Store.Drain(ctx, inboxbot.Drain{Member: member, Cause: cause, Skip: skip}, s.Route)
-	if err != nil {
-		s.log().Warn("drain after a member became available failed; the sweep will offer the Team inbox again",
-			"member", member, "cause", cause, "err", err)
-	}
-	return res.Placed
+	s.Later.Go(fn)
 }
 
-// Sweep offers waiting conversations to the published rules again,
-// oldest first, from after, looking at up to limit of them (0: the
-// store's default); it reports what it placed and where the next sweep
-// resumes. Every replica may run it: each conversation is placed by one.
-// It catches what no member's action announces, such as working hours
-// starting.
-func (s *Service) Sweep(ctx context.Context, after inboxbot.DrainCursor, limit int) (inboxbot.DrainResult, error) {
-	if s.Route == nil {
-		return inboxbot.DrainResult{Done: true}, nil
+// freed offers the Team inbox to the rules again, oldest first, after a
+// conversation left member (closed, unassigned or reassigned away), when
+// that gave them room they lacked: they were at capacity and are not any
+// more. A member without a capacity, or who had room anyway, frees
+// nothing the sweep would not already place. At most the one place freed
+// is filled. It runs after the answer; two conversations leaving a full
+// member at once may each see the other's room and leave it to the sweep.
+func (s *Service) freed(ctx context.Context, member int64, cause string, skip int64) {
+	if s.Route == nil || member == 0 {
+		return
 	}
-	return s.Store.Drain(ctx, inboxbot.Drain{After: after, Limit: limit}, s.Route)
+	s.later(ctx, func(ctx context.Context) {
+		m, err := s.Store.Member(ctx, member)
+		if err != nil {
+			s.drainFailed(member, cause, err)
+			return
+		}
+		if m.Capacity == 0 || m.OpenCount >= m.Capacity || m.OpenCount+1 < m.Capacity {
+			return
+		}
+		s.drain(ctx, inboxbot.Drain{Member: member, Cause: cause, Skip: skip, Max: 1})
+	})
+}
+
+// cameBack offers the Team inbox to the rules again after member came
+// back from away, filling at most the room they have (no bound but the
+// drain's own for a member without a capacity).
+func (s *Service) cameBack(ctx context.Context, member int64, cause string) {
+	if s.Route == nil {
+		return
+	}
+	s.later(ctx, func(ctx context.Context) {
+		m, err := s.Store.Member(ctx, member)
+		if err != nil {
+			s.drainFailed(member, cause, err)
+			return
+		}
+		room := 0
+		if m.Capacity > 0 {
+			if room = m.Capacity - m.OpenCount; room <= 0 {
+				return
+			}
+		}
+		s.drain(ctx, inboxbot.Drain{Member: member, Cause: cause, Max: room})
+	})
+}
+
+// offer offers the Team inbox to the rules again after the rules changed
+// (a rule published) or conversations changed hands (a contact assign),
+// placing at most max (0: as many as the sweep's budget allows).
+func (s *Service) offer(ctx context.Context, max int) {
+	if s.Route == nil {
+		return
+	}
+	s.later(ctx, func(ctx context.Context) {
+		if _, err := s.SweepFor(ctx, inboxbot.DrainCursor{}, SweepBudget, max); err != nil && ctx.Err() == nil {
+			s.log().Warn("offering the Team inbox to the rules failed; the sweep will offer it again", "err", err)
+		}
+	})
+}
+
+// drain runs a drain for a member and logs a failure: the change the
+// member asked for is done, and the sweep offers the queue again.
+func (s *Service) drain(ctx context.Context, d inboxbot.Drain) {
+	if _, err := s.Store.Drain(ctx, d, s.Route); err != nil && ctx.Err() == nil {
+		s.drainFailed(d.Member, d.Cause, err)
+	}
+}
+
+func (s *Service) drainFailed(member int64, cause string, err error) {
+	s.log().Warn("drain after a member became available failed; the sweep will offer the Team inbox again",
+		"member", member, "cause", cause, "err", err)
 }
 
 // ReassignOverdue moves on the conversations whose assignee let their
@@ -52,4 +105,64 @@ func (s *Service) ReassignOverdue(ctx context.Context) ([]inboxbot.Conversation,
 // freedCause says why a member has room again after conv left them.
 func freedCause(name, verb string, conv inboxbot.Conversation) string {
 	return fmt.Sprintf("%s had room after %s was %s", name, conv.Ref(), verb)
+}
+
+// SweepBudget is how long one sweep may keep placing conversations
+// before it leaves the rest to the next one.
+const SweepBudget = 40 * time.Second
+
+// sweepChunk is how many waiting conversations a sweep looks at between
+// checks of its budget; sweepIdle is how many it looks at without placing
+// any before it stops: a queue nobody can take is walked a part at a time.
+const (
+	sweepChunk = 200
+	sweepIdle  = 2000
+)
+
+// Swept is what a sweep did.
+type Swept struct {
+	// Placed and Looked count the conversations assigned and looked at.
+	Placed, Looked int
+	// Next is where the next sweep resumes; zero when this one reached
+	// the end of the queue.
+	Next inboxbot.DrainCursor
+}
+
+// SweepFor offers waiting conversations to the published rules again,
+// oldest first, from after: it keeps going while it places
+// conversations, until the queue ends, budget runs out, max are placed
+// (0: no bound) or sweepIdle in a row could not be placed. Every replica
+// may run it at once: each skips what another is placing.
+func (s *Service) SweepFor(ctx context.Context, after inboxbot.DrainCursor, budget time.Duration, max int) (Swept, error) {
+	if s.Route == nil {
+		return Swept{}, nil
+	}
+	deadline := time.Now().Add(budget)
+	out := Swept{Next: after}
+	idle := 0
+	for {
+		d := inboxbot.Drain{After: out.Next, Limit: sweepChunk}
+		if max > 0 {
+			d.Max = max - out.Placed
+		}
+		res, err := s.Store.Drain(ctx, d, s.Route)
+		out.Placed += len(res.Placed)
+		out.Looked += res.Looked
+		out.Next = res.Next
+		if err != nil {
+			return out, err
+		}
+		if len(res.Placed) > 0 {
+			idle = 0
+		} else {
+			idle += res.Looked
+		}
+		switch {
+		case res.Done:
+			out.Next = inboxbot.DrainCursor{}
+			return out, nil
+		case max > 0 && out.Placed >= max, idle >= sweepIdle, !time.Now().Before(deadline):
+			return out, nil
+		}
+	}
 }

@@ -55,9 +55,9 @@ func TestBackAndClose_DrainTheTeamInboxOldestFirstUpToCapacity(t *testing.T) {
 			ids = append(ids, e.inbound(who, "hello").ID)
 		}
 		c.Add(42 * time.Minute)
-		r := e.ok("lee", "back")
-		if !strings.Contains(r.Text, "2 waiting conversation(s)") || len(r.Cards) != 2 {
-			t.Fatalf("back: %q with %d cards", r.Text, len(r.Cards))
+		// The answer lists nothing: a DM tells lee of each conversation.
+		if r := e.ok("lee", "back"); !strings.Contains(r.Title, "Welcome back") || len(r.Cards) != 0 {
+			t.Fatalf("back: %q with %d cards", r.Title, len(r.Cards))
 		}
 		for i, id := range ids {
 			want := "lee"
@@ -198,7 +198,7 @@ func TestReassignAfter_MovesUnansweredConversationsThenAlerts(t *testing.T) {
 		if got := e.conv(answered.ID).AssigneeName; got != "dana" {
 			t.Errorf("the answered conversation went to %q", got)
 		}
-		if got, want := e.lastReason(unanswered.ID), "lee did not answer within 15 min; round-robin among dana, lee: 1 of 2"; got != want {
+		if got, want := e.lastReason(unanswered.ID), "lee did not answer within 15 min; round-robin among dana, lee: 1 of 2, skipped lee (passed over)"; got != want {
 			t.Errorf("reason = %q, want %q", got, want)
 		}
 		dms := e.outbox()
@@ -216,8 +216,8 @@ func TestReassignAfter_MovesUnansweredConversationsThenAlerts(t *testing.T) {
 			t.Errorf("DMs = %q, want the last holder told and the manager alerted", got)
 		}
 		// It waits for a person now: the sweep leaves it alone.
-		if res, err := e.svc.Sweep(ctx, inboxbot.DrainCursor{}, 0); err != nil || len(res.Placed) != 0 {
-			t.Fatalf("the sweep placed %d given-up conversations: %v", len(res.Placed), err)
+		if res, err := e.svc.SweepFor(ctx, inboxbot.DrainCursor{}, time.Minute, 0); err != nil || res.Placed != 0 {
+			t.Fatalf("the sweep placed %d given-up conversations: %v", res.Placed, err)
 		}
 		e.ok("lee", "claim "+unanswered.Ref())
 		c.Add(time.Hour)

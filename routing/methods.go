@@ -79,7 +79,7 @@ func (e *eligibility) nobody() picked {
 	return picked{reason: "no eligible member: " + strings.Join(parts, ", ")}
 }
 
-// passedOver names the members skipped on the way to a pick:
+// passedOver names the members a pick could not consider:
 // "skipped lee (away), sam (at capacity)"; "" when nobody was.
 func (e *eligibility) passedOver() string {
 	var parts []string
@@ -114,27 +114,28 @@ func (e *eligibility) user() picked {
 	return picked{member: m}
 }
 
-// roundRobin takes the next eligible member after the one who had the last
-// turn, in the rule's order, wrapping around. When the last one is no
-// longer in the list (left the rule, or never had a turn) the rotation
-// starts at the top: fairness over a run depends only on the turn row,
-// which the store keeps locked while the decision is applied.
-func (e *eligibility) roundRobin(last int64) picked {
+// roundRobin gives turn n of the rule (1, 2, ...; 0 counts as 1) to
+// the ((n-1) mod k)-th of the k members eligible now, in the rule's
+// order. The store numbers a rule's turns one after another without
+// holding a lock to commit, so over a run in which the same members stay
+// eligible their counts differ by at most one; members who cannot take
+// the conversation (away, off hours, at capacity, passed over) are not
+// counted among the k, and the reason names them.
+func (e *eligibility) roundRobin(turn int64) picked {
 	names := e.a.Members
-	start := 0
+	var eligible []int
 	for i, n := range names {
-		if m, ok := e.byName[strings.ToLower(strings.TrimSpace(n))]; ok && last != 0 && m.ID == last {
-			start = i + 1
+		if _, ok := e.lookup(n); ok {
+			eligible = append(eligible, i)
 		}
 	}
-	for k := range names {
-		i := (start + k) % len(names)
-		if m, ok := e.lookup(names[i]); ok {
-			return picked{member: m, reason: e.withSkips(fmt.Sprintf("round-robin among %s: %d of %d",
-				strings.Join(names, ", "), i+1, len(names)))}
-		}
+	if len(eligible) == 0 {
+		return e.nobody()
 	}
-	return e.nobody()
+	i := eligible[(max(turn, 1)-1)%int64(len(eligible))]
+	m := e.byName[strings.ToLower(strings.TrimSpace(names[i]))]
+	return picked{member: m, reason: e.withSkips(fmt.Sprintf("round-robin among %s: %d of %d",
+		strings.Join(names, ", "), i+1, len(names)))}
 }
 
 // leastLoaded takes the eligible member with the fewest open conversations;

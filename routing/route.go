@@ -169,7 +169,7 @@ func pick(r inboxbot.Rule, in inboxbot.RouteInput) picked {
 	case inboxbot.MethodUser:
 		return e.user()
 	case inboxbot.MethodRoundRobin:
-		return e.roundRobin(in.LastTurn[r.ID])
+		return e.roundRobin(in.Turn[r.ID])
 	case inboxbot.MethodCustomField:
 		return e.customField(in.Conversation.Contact)
 	case inboxbot.MethodLeastLoaded:

@@ -25,7 +25,7 @@ func rule(id int64, method inboxbot.Method, members ...string) inboxbot.Rule {
 
 func input(members []inboxbot.Member, rules ...inboxbot.Rule) inboxbot.RouteInput {
 	return inboxbot.RouteInput{Triggers: []inboxbot.Trigger{inboxbot.TriggerConversationCreated}, Conversation: lead(),
-		Rules: rules, Members: members, LastTurn: map[int64]int64{}, Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+		Rules: rules, Members: members, Turn: map[int64]int64{}, Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 }
 
 func TestRoute_FirstMatchingRuleDecidesAndEarlierOnesSayWhy(t *testing.T) {
@@ -92,20 +92,20 @@ func TestRoute_Methods(t *testing.T) {
 		name    string
 		members []inboxbot.Member
 		rule    inboxbot.Rule
-		last    int64
+		turn    int64
 		custom  map[string]string
 		want    string
 		reason  string
 	}{
 		{"user", team(), rule(1, inboxbot.MethodUser, "Sam"), 0, nil, "sam", "the rule assigns sam"},
 		{"round-robin starts at the top", team(), rule(1, inboxbot.MethodRoundRobin, "dana", "lee", "sam"), 0, nil, "dana", "round-robin among dana, lee, sam: 1 of 3"},
-		{"round-robin takes the next", team(), rule(1, inboxbot.MethodRoundRobin, "dana", "lee", "sam"), 1, nil, "lee", "round-robin among dana, lee, sam: 2 of 3"},
-		{"round-robin wraps", team(), rule(1, inboxbot.MethodRoundRobin, "dana", "lee", "sam"), 3, nil, "dana", "round-robin among dana, lee, sam: 1 of 3"},
-		{"round-robin follows the rule's order", team(), rule(1, inboxbot.MethodRoundRobin, "sam", "dana"), 3, nil, "dana", "round-robin among sam, dana: 2 of 2"},
-		{"round-robin after a member left the rule starts over", team(), rule(1, inboxbot.MethodRoundRobin, "dana", "sam"), 2, nil, "dana", "1 of 2"},
-		{"round-robin after an unknown last turn starts over", team(), rule(1, inboxbot.MethodRoundRobin, "lee", "sam"), 99, nil, "lee", "1 of 2"},
-		{"round-robin skips a name that is no member", team(), rule(1, inboxbot.MethodRoundRobin, "dana", "ghost", "sam"), 1, nil, "sam", "round-robin among dana, ghost, sam: 3 of 3, skipped ghost (not a member)"},
-		{"round-robin with a newcomer", append(team(), inboxbot.Member{ID: 4, Name: "kim"}), rule(1, inboxbot.MethodRoundRobin, "dana", "lee", "sam", "kim"), 3, nil, "kim", "4 of 4"},
+		{"round-robin takes the next", team(), rule(1, inboxbot.MethodRoundRobin, "dana", "lee", "sam"), 2, nil, "lee", "round-robin among dana, lee, sam: 2 of 3"},
+		{"round-robin wraps", team(), rule(1, inboxbot.MethodRoundRobin, "dana", "lee", "sam"), 4, nil, "dana", "round-robin among dana, lee, sam: 1 of 3"},
+		{"round-robin follows the rule's order", team(), rule(1, inboxbot.MethodRoundRobin, "sam", "dana"), 2, nil, "dana", "round-robin among sam, dana: 2 of 2"},
+		{"round-robin counts turns among the members it names", team(), rule(1, inboxbot.MethodRoundRobin, "dana", "sam"), 3, nil, "dana", "1 of 2"},
+		{"round-robin wraps any turn", team(), rule(1, inboxbot.MethodRoundRobin, "lee", "sam"), 99, nil, "lee", "1 of 2"},
+		{"round-robin skips a name that is no member", team(), rule(1, inboxbot.MethodRoundRobin, "dana", "ghost", "sam"), 2, nil, "sam", "round-robin among dana, ghost, sam: 3 of 3, skipped ghost (not a member)"},
+		{"round-robin with a newcomer", append(team(), inboxbot.Member{ID: 4, Name: "kim"}), rule(1, inboxbot.MethodRoundRobin, "dana", "lee", "sam", "kim"), 4, nil, "kim", "4 of 4"},
 		{"least loaded", loaded, rule(1, inboxbot.MethodLeastLoaded, "dana", "lee", "sam"), 0, nil, "lee", "least loaded: lee has 1 open"},
 		{"least loaded tie goes to the first listed", loaded, rule(1, inboxbot.MethodLeastLoaded, "dana", "sam", "lee"), 0, nil, "sam", "least loaded: sam has 1 open"},
 		{"custom field", team(), withField(rule(1, inboxbot.MethodCustomField), "rep"), 0, map[string]string{"rep": "Sam"}, "sam", "custom field rep names sam"},
@@ -118,7 +118,7 @@ func TestRoute_Methods(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := input(tc.members, tc.rule)
-			in.LastTurn[tc.rule.ID] = tc.last
+			in.Turn[tc.rule.ID] = tc.turn
 			in.Conversation.Contact.Custom = tc.custom
 			d := Route(in)
 			if d.Rule == nil || d.Rule.ID != tc.rule.ID {
@@ -203,8 +203,8 @@ func TestRoute_CustomFieldMemberMustBeEligible(t *testing.T) {
 	}
 }
 
-// TestRoute_RoundRobinIsFairOverARun feeds each decision's assignee back as
-// the last turn, as the store does, and checks that counts among eligible
+// TestRoute_RoundRobinIsFairOverARun numbers the turns one after another,
+// as the store does, and checks that counts among eligible
 // members never differ by more than one, also while members come and go.
 func TestRoute_RoundRobinIsFairOverARun(t *testing.T) {
 	ms := team()
@@ -214,9 +214,9 @@ func TestRoute_RoundRobinIsFairOverARun(t *testing.T) {
 	run := func(n int) map[string]int {
 		counts := map[string]int{}
 		for i := 0; i < n; i++ {
+			in.Turn[r.ID]++
 			d := Route(in)
 			counts[d.AssigneeName]++
-			in.LastTurn[r.ID] = d.AssigneeID
 		}
 		return counts
 	}

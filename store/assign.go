@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -50,11 +51,26 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 	)
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		now := s.now()
-		res, err := tx.NewUpdate().Table("conversations").
+		upd := tx.NewUpdate().Table("conversations").
 			Set("assignee_id = ?", actor).Set("updated_at = ?", now).Set("version = version + 1").
 			Set("unassigned_since = NULL").Set("alerted_at = NULL").
 			Set("assigned_rule_id = NULL").Set("reassign_due_at = NULL").Set("passed_over = NULL").
-			Where("id = ? AND status = ? AND assignee_id IS NULL", id, inboxbot.StatusOpen).Exec(ctx)
+			Where("id = ? AND status = ? AND assignee_id IS NULL", id, inboxbot.StatusOpen)
+		ch := inboxbot.Change{ConversationID: id, To: actor, Actor: actor, Via: via, Reason: "claimed"}
+		if s.pg && len(inboxbot.ChangeRecipients(0, actor, actor)) == 0 {
+			// One round trip writes the claim, the open count and the
+			// event; nobody is told of their own claim.
+			won, err := s.claimAtOnce(ctx, tx, upd, ch, now)
+			if err != nil {
+				return err
+			}
+			if conv, err = s.conversation(ctx, tx, id); err != nil || won {
+				changed = won
+				return err
+			}
+			return s.claimLost(ctx, tx, conv, actor)
+		}
+		res, err := upd.Exec(ctx)
 		if err != nil {
 			return wrap(err, "claim")
 		}
@@ -63,21 +79,13 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			switch {
-			case conv.Status != inboxbot.StatusOpen:
-				return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is closed.", conv.Ref())
-			case conv.AssigneeID == actor:
-				// Claiming one's own conversation by hand answers its
-				// reassign_after: it stays.
-				return s.acknowledge(ctx, tx, conv)
-			}
-			return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is already assigned to %s.", conv.Ref(), conv.AssigneeName)
+			return s.claimLost(ctx, tx, conv, actor)
 		}
 		changed = true
 		if err := s.shiftOpenCount(ctx, tx, 0, actor); err != nil {
 			return err
 		}
-		_, err = s.recordChange(ctx, tx, conv, 0, inboxbot.Change{ConversationID: id, To: actor, Actor: actor, Via: via, Reason: "claimed"}, nil)
+		_, err = s.recordChange(ctx, tx, conv, 0, ch, nil)
 		return err
 	})
 	if err != nil {
@@ -86,11 +94,47 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 	return conv, changed, nil
 }
 
+// claimAtOnce runs a claim's update, the claimer's open count and the
+// assignment event as one statement (PostgreSQL runs every
+// data-modifying WITH to completion, referenced or not); false when the
+// conversation was not there to claim.
+func (s *Store) claimAtOnce(ctx context.Context, tx bun.Tx, upd *bun.UpdateQuery, ch inboxbot.Change, now time.Time) (bool, error) {
+	var won int
+	err := tx.NewRaw(`WITH c AS (?), m AS (UPDATE members SET open_count = open_count + 1 WHERE id = ? AND EXISTS (SELECT 1 FROM c) RETURNING id),
+		e AS (INSERT INTO assignment_events (conversation_id, kind, to_id, actor_id, via, rule_name, reason, created_at)
+			SELECT c.id, ?, ?, ?, ?, '', ?, ? FROM c RETURNING id)
+		SELECT count(*) FROM c`,
+		upd.Returning("id"), ch.To, inboxbot.KindAssign, ch.To, ch.Actor, ch.Via, ch.Reason, now).Scan(ctx, &won)
+	return won > 0, wrap(err, "claim")
+}
+
+// claimLost says why a claim found nothing to claim: the conversation is
+// closed, or someone holds it; claiming one's own conversation by hand
+// answers its reassign_after, and changes nothing else.
+func (s *Store) claimLost(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, actor int64) error {
+	switch {
+	case conv.Status != inboxbot.StatusOpen:
+		return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is closed.", conv.Ref())
+	case conv.AssigneeID == actor:
+		return s.acknowledge(ctx, tx, conv)
+	}
+	return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is already assigned to %s.", conv.Ref(), conv.AssigneeName)
+}
+
 // applyChange moves a locked, open conversation to ch.To, records it and
 // returns the conversation as it is now, built from conv without reading it
 // again. known holds members already loaded (the assignee, say); the
 // others the change needs are loaded in one statement.
 func (s *Store) applyChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, ch inboxbot.Change, known map[int64]inboxbot.Member) (inboxbot.Conversation, error) {
+	if err := s.shiftOpenCount(ctx, tx, conv.AssigneeID, ch.To); err != nil {
+		return conv, err
+	}
+	return s.applyCounted(ctx, tx, conv, ch, known)
+}
+
+// applyCounted is applyChange when the open counts have moved already
+// (place reserved the assignee's place).
+func (s *Store) applyCounted(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, ch inboxbot.Change, known map[int64]inboxbot.Member) (inboxbot.Conversation, error) {
 	from := conv.AssigneeID
 	members, err := s.changeMembers(ctx, tx, from, ch, known)
 	if err != nil {
@@ -107,9 +151,6 @@ func (s *Store) applyChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conver
 	q = holdBy(q, ch, now)
 	if _, err := q.Exec(ctx); err != nil {
 		return conv, wrap(err, "update assignee")
-	}
-	if err := s.shiftOpenCount(ctx, tx, from, ch.To); err != nil {
-		return conv, err
 	}
 	conv.AssigneeID, conv.AssigneeName, conv.UpdatedAt = ch.To, members[ch.To].Name, now
 	_, err = s.recordChange(ctx, tx, conv, from, ch, members)

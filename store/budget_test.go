@@ -12,19 +12,27 @@ import (
 )
 
 // statementBudgets are the most statements (BEGIN and COMMIT not counted)
-// each operation may send, whatever the number of members and conversations.
+// each operation may send, whatever the number of members and
+// conversations; pgBudgets are lower where PostgreSQL does it in fewer.
 var statementBudgets = map[string]int{
-	"inbound routed":  12,
-	"inbound message": 8,
-	"claim":           6,
-	"assign":          8,
-	"follow":          4,
-	"list team inbox": 4,
-	"list mine":       4,
-	"list following":  4,
-	"list tag":        4,
-	"list channel":    4,
-	"show":            4,
+	"inbound routed":  11,
+	"inbound message": 7,
+	"claim":           5,
+	"assign":          7,
+	"follow":          3,
+	"list team inbox": 2,
+	"list mine":       2,
+	"list following":  2,
+	"list tag":        2,
+	"list channel":    2,
+	"show":            2,
+}
+
+var pgBudgets = map[string]int{
+	// One statement claims, counts and records; two read the result.
+	"claim": 3,
+	// The new conversation and its first message are written at once.
+	"inbound routed": 10,
 }
 
 // budgetTeam makes n agents and a manager, a published round-robin rule
@@ -124,6 +132,9 @@ func TestStatementBudget_DoesNotGrowWithTheTeamOrTheInbox(t *testing.T) {
 		small := budgetCounts(t, s, 5)
 		large := budgetCounts(t, storetest.Open(t, dialectOf(t)), 200)
 		for op, budget := range statementBudgets {
+			if b, ok := pgBudgets[op]; ok && dialectOf(t) == "postgres" {
+				budget = b
+			}
 			t.Logf("%-16s %2d statements with 5 members, %2d with 200 (budget %d)", op, len(small[op]), len(large[op]), budget)
 			if len(large[op]) > budget || len(small[op]) > budget {
 				t.Errorf("%s sent %d statements, budget %d:\n%s", op, len(large[op]), budget, strings.Join(large[op], "\n"))

@@ -76,16 +76,16 @@ func (s *Store) HandOver(ctx context.Context, member int64, why string, route in
 // Team inbox. It returns the conversation as it is now and the decision.
 func (s *Store) moveOn(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, r inboxbot.Rule, next inboxbot.Next, route inboxbot.RouteFunc) (inboxbot.Conversation, inboxbot.Decision, error) {
 	in := inboxbot.RouteInput{Conversation: conv, Rules: []inboxbot.Rule{r}, Now: s.now(), Next: &next}
-	if err := s.ruleFacts(ctx, tx, &in, in.Rules, true); err != nil {
+	if err := s.ruleFacts(ctx, tx, &in, in.Rules, false); err != nil {
 		return conv, inboxbot.Decision{}, err
 	}
-	d := route(in)
-	var err error
+	d, err := s.place(ctx, tx, &in, route, conv.AssigneeID)
+	if err != nil {
+		return conv, d, err
+	}
 	if d.Rule != nil && d.AssigneeID != 0 {
-		if conv, err = s.applyChange(ctx, tx, conv, ruleChange(conv.ID, d), byID(in.Members)); err != nil {
-			return conv, d, err
-		}
-		return conv, d, s.takeTurn(ctx, tx, d)
+		conv, err = s.applyCounted(ctx, tx, conv, ruleChange(conv.ID, d), byID(in.Members))
+		return conv, d, err
 	}
 	conv, err = s.applyChange(ctx, tx, conv, inboxbot.Change{ConversationID: conv.ID, Via: inboxbot.ViaWorkflow,
 		RuleID: r.ID, RuleName: r.Name, Reason: d.Reason + "; back to the Team inbox"}, byID(in.Members))

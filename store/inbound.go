@@ -172,11 +172,15 @@ func (s *Store) openConversation(ctx context.Context, tx bun.Tx, a arrival, rout
 		ch = inboxbot.Change{To: owner, Via: inboxbot.ViaContact, Reason: fmt.Sprintf("contact owner is %s", a.contact.OwnerName)}
 		d = inboxbot.Decision{AssigneeID: owner, AssigneeName: a.contact.OwnerName, Reason: ch.Reason}
 	} else if triggers := a.triggers(true); route != nil && len(triggers) > 0 {
-		in, err := s.routeInput(ctx, tx, conv, triggers, true)
+		in, err := s.routeInput(ctx, tx, conv, triggers, false)
 		if err != nil {
 			return inboxbot.InboundResult{}, err
 		}
-		if d = route(in); d.Rule != nil && d.AssigneeID != 0 {
+		// place reserves the assignee's place before the row is written.
+		if d, err = s.place(ctx, tx, &in, route, 0); err != nil {
+			return inboxbot.InboundResult{}, err
+		}
+		if d.Rule != nil && d.AssigneeID != 0 {
 			ch, known = ruleChange(0, d), byID(in.Members)
 		}
 	}
@@ -190,26 +194,21 @@ func (s *Store) openConversation(ctx context.Context, tx bun.Tx, a arrival, rout
 			row.ReassignDueAt = a.now.Add(ch.ReassignAfter)
 		}
 	}
-	if _, err := tx.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
-		return inboxbot.InboundResult{}, err
-	}
-	conv.ID, ch.ConversationID = row.ID, row.ID
-	msgID, err := s.insertMessage(ctx, tx, row.ID, a)
+	msgID, err := s.insertOpening(ctx, tx, &row, a)
 	if err != nil {
 		return inboxbot.InboundResult{}, err
 	}
+	conv.ID, ch.ConversationID = row.ID, row.ID
 	switch {
 	case ch.To != 0:
 		conv.AssigneeID, conv.AssigneeName = ch.To, known[ch.To].Name
-		if err := s.shiftOpenCount(ctx, tx, 0, ch.To); err != nil {
-			return inboxbot.InboundResult{}, err
+		if d.Rule == nil {
+			// The contact's owner: no rule reserved their place.
+			if err := s.shiftOpenCount(ctx, tx, 0, ch.To); err != nil {
+				return inboxbot.InboundResult{}, err
+			}
 		}
-		if _, err := s.recordChange(ctx, tx, conv, 0, ch, known); err != nil {
-			return inboxbot.InboundResult{}, err
-		}
-		if d.Rule != nil {
-			err = s.takeTurn(ctx, tx, d)
-		}
+		_, err = s.recordChange(ctx, tx, conv, 0, ch, known)
 	case d.Rule != nil:
 		err = s.alertUnplaced(ctx, tx, conv, d, fmt.Sprintf("message:%d", msgID))
 	}
@@ -254,6 +253,23 @@ func (s *Store) addMessage(ctx context.Context, tx bun.Tx, a arrival, conv inbox
 	}
 	_, err = q.Exec(ctx)
 	return conv, msgID, wrap(err, "update conversation")
+}
+
+// insertOpening writes a new conversation and its first message; on
+// PostgreSQL in one statement (the conversation's insert as a WITH). It
+// sets row.ID and returns the message's id.
+func (s *Store) insertOpening(ctx context.Context, tx bun.Tx, row *conversationRow, a arrival) (int64, error) {
+	if !s.pg {
+		if _, err := tx.NewInsert().Model(row).Returning("id").Exec(ctx); err != nil {
+			return 0, err
+		}
+		return s.insertMessage(ctx, tx, row.ID, a)
+	}
+	msg := messageRow{ExternalID: a.in.MessageID, Direction: inboxbot.DirectionInbound, Body: a.in.Body, SentAt: a.sentAt}
+	_, err := tx.NewInsert().With("c", tx.NewInsert().Model(row).Returning("id")).Model(&msg).
+		Value("conversation_id", "(SELECT id FROM c)").Returning("id, conversation_id").Exec(ctx)
+	row.ID = msg.ConversationID
+	return msg.ID, err
 }
 
 // insertMessage stores the arrival's message in conversation convID.

@@ -16,7 +16,11 @@ var migrationFiles embed.FS
 const migrationLockKey = 0x1b0b07
 
 // dialectTypes fill the templates of the SQL migrations.
-type dialectTypes struct{ ID, Time, JSON string }
+type dialectTypes struct {
+	ID, Time, JSON string
+	// PG is true on PostgreSQL, for what only it has (sequences).
+	PG bool
+}
 
 func (s *Store) migrator() (*migrate.Migrator, error) {
 	ms := migrate.NewMigrations()
@@ -25,7 +29,7 @@ func (s *Store) migrator() (*migrate.Migrator, error) {
 	}
 	types := dialectTypes{ID: "INTEGER PRIMARY KEY AUTOINCREMENT", Time: "TIMESTAMP", JSON: "TEXT"}
 	if s.pg {
-		types = dialectTypes{ID: "BIGSERIAL PRIMARY KEY", Time: "TIMESTAMPTZ", JSON: "JSONB"}
+		types = dialectTypes{ID: "BIGSERIAL PRIMARY KEY", Time: "TIMESTAMPTZ", JSON: "JSONB", PG: true}
 	}
 	return migrate.NewMigrator(s.db, ms,
 		migrate.WithTableName("inboxbot_migrations"),

@@ -110,13 +110,17 @@ func (s *Store) ApplyTeam(ctx context.Context, members []inboxbot.Member, rules 
 			if err != nil {
 				return wrap(err, "save rule "+r.Name)
 			}
-			if _, err := tx.NewInsert().Model(&ruleTurnRow{RuleID: row.ID}).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
-				return wrap(err, "save rule turns")
+			if err := s.createTurns(ctx, tx, row.ID); err != nil {
+				return err
 			}
 			keep = append(keep, r.Name)
 		}
-		_, err := tx.NewDelete().Model((*ruleRow)(nil)).Where("name NOT IN (?)", bun.List(keep)).Exec(ctx)
-		return wrap(err, "delete old rules")
+		var gone []int64
+		err := tx.NewDelete().Model((*ruleRow)(nil)).Where("name NOT IN (?)", bun.List(keep)).Returning("id").Scan(ctx, &gone)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return wrap(err, "delete old rules")
+		}
+		return s.dropTurns(ctx, tx, gone)
 	}), "apply team file")
 }
 
@@ -129,18 +133,21 @@ func (s *Store) RouteInput(ctx context.Context, convID int64, triggers []inboxbo
 		if err != nil {
 			return err
 		}
-		in, err = s.routeInput(ctx, tx, conv, triggers, false)
+		in, err = s.routeInput(ctx, tx, conv, triggers, true)
 		return err
 	})
 	return in, err
 }
 
-// routeInput gathers what routing sees for conv: the published rules, the
-// round-robin turns of the rules the triggers fire (locked with lock), and
-// the members those rules could pick, with their open counts: the members
-// they name and, for custom_field, whoever a custom field of the contact
-// names. Three statements, whatever the size of the team.
-func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, triggers []inboxbot.Trigger, lock bool) (inboxbot.RouteInput, error) {
+// routeInput gathers what routing sees for conv: the published rules and
+// the members the rules the triggers fire could pick, with their open
+// counts: the members they name and, for custom_field, whoever a custom
+// field of the contact names. With peek it also reads the round-robin
+// turn each of those rules would take next, for explaining and for
+// routing a page of the queue in memory; a decision takes its turn with
+// place. Two statements (three with peek), whatever the size of the
+// team; nothing is locked.
+func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, triggers []inboxbot.Trigger, peek bool) (inboxbot.RouteInput, error) {
 	in := inboxbot.RouteInput{Triggers: triggers, Conversation: conv, Now: s.now()}
 	var err error
 	if in.Rules, err = s.rules(ctx, tx, inboxbot.RulePublished); err != nil {
@@ -152,14 +159,14 @@ func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Convers
 			fired = append(fired, r)
 		}
 	}
-	return in, s.ruleFacts(ctx, tx, &in, fired, lock)
+	return in, s.ruleFacts(ctx, tx, &in, fired, peek)
 }
 
 // ruleFacts fills in what routing needs to run rules on in.Conversation:
-// their round-robin turns (locked with lock) and the members they could
-// pick, with open counts. Two statements at most.
-func (s *Store) ruleFacts(ctx context.Context, tx bun.Tx, in *inboxbot.RouteInput, rules []inboxbot.Rule, lock bool) error {
-	in.LastTurn = map[int64]int64{}
+// the members they could pick, with open counts, and with peek the
+// round-robin turns they would take next.
+func (s *Store) ruleFacts(ctx context.Context, tx bun.Tx, in *inboxbot.RouteInput, rules []inboxbot.Rule, peek bool) error {
+	in.Turn = map[int64]int64{}
 	var rr []int64
 	names := map[string]bool{}
 	for _, r := range rules {
@@ -177,44 +184,27 @@ func (s *Store) ruleFacts(ctx context.Context, tx bun.Tx, in *inboxbot.RouteInpu
 			}
 		}
 	}
-	if len(rr) > 0 {
-		// The turn rows stay locked until the assignment commits: this is
-		// what makes round-robin fair across replicas.
-		var turns []ruleTurnRow
-		q := tx.NewSelect().Model(&turns).Where("rule_id IN (?)", bun.List(rr)).OrderExpr("rule_id")
-		if lock {
-			q = s.forUpdate(q)
-		}
-		if err := q.Scan(ctx); err != nil {
-			return wrap(err, "lock round-robin turns")
-		}
-		for _, t := range turns {
-			if t.LastMemberID != 0 {
-				in.LastTurn[t.RuleID] = t.LastMemberID
-			}
+	if peek && len(rr) > 0 {
+		if err := s.peekTurns(ctx, tx, rr, in.Turn); err != nil {
+			return err
 		}
 	}
 	var err error
-	in.Members, err = s.membersNamed(ctx, tx, names, lock)
+	in.Members, err = s.membersNamed(ctx, tx, names)
 	return err
 }
 
 // membersNamed returns the members with the names (lower case), by name.
-// With lock their rows stay locked until tx ends, so that two
-// transactions cannot both give the last free place of a member's
-// capacity; they are locked in name order, the same in every transaction.
-func (s *Store) membersNamed(ctx context.Context, tx bun.Tx, names map[string]bool, lock bool) ([]inboxbot.Member, error) {
+// Nothing is locked: a decision reserves its assignee's place with a
+// conditional update (see reserve).
+func (s *Store) membersNamed(ctx context.Context, tx bun.Tx, names map[string]bool) ([]inboxbot.Member, error) {
 	delete(names, "")
 	if len(names) == 0 {
 		return nil, nil
 	}
 	var rows []memberRow
-	q := tx.NewSelect().Model(&rows).ModelTableExpr("members AS m").Column("m.*").
-		Where("lower(m.name) IN (?)", bun.List(slices.Sorted(maps.Keys(names)))).OrderExpr("lower(m.name)")
-	if lock {
-		q = s.forUpdate(q)
-	}
-	err := q.Scan(ctx)
+	err := tx.NewSelect().Model(&rows).ModelTableExpr("members AS m").Column("m.*").
+		Where("lower(m.name) IN (?)", bun.List(slices.Sorted(maps.Keys(names)))).OrderExpr("lower(m.name)").Scan(ctx)
 	if err != nil {
 		return nil, wrap(err, "load rule members")
 	}
@@ -233,37 +223,25 @@ func (s *Store) route(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation
 	if route == nil || len(triggers) == 0 {
 		return conv, inboxbot.Decision{}, nil
 	}
-	in, err := s.routeInput(ctx, tx, conv, triggers, true)
+	in, err := s.routeInput(ctx, tx, conv, triggers, false)
 	if err != nil {
 		return conv, inboxbot.Decision{}, err
 	}
-	d := route(in)
-	if d.Rule == nil {
-		return conv, d, nil
+	d, err := s.place(ctx, tx, &in, route, 0)
+	if err != nil || d.Rule == nil {
+		return conv, d, err
 	}
 	if d.AssigneeID == 0 {
 		return conv, d, s.alertUnplaced(ctx, tx, conv, d, key)
 	}
-	if conv, err = s.applyChange(ctx, tx, conv, ruleChange(conv.ID, d), byID(in.Members)); err != nil {
-		return conv, d, err
-	}
-	return conv, d, s.takeTurn(ctx, tx, d)
+	conv, err = s.applyCounted(ctx, tx, conv, ruleChange(conv.ID, d), byID(in.Members))
+	return conv, d, err
 }
 
 // ruleChange is the change a rule's decision makes.
 func ruleChange(convID int64, d inboxbot.Decision) inboxbot.Change {
 	return inboxbot.Change{ConversationID: convID, To: d.AssigneeID, Via: inboxbot.ViaWorkflow,
 		RuleID: d.Rule.ID, RuleName: d.Rule.Name, Reason: d.Reason, ReassignAfter: d.Rule.Assign.ReassignAfter}
-}
-
-// takeTurn records whose turn a round-robin decision was.
-func (s *Store) takeTurn(ctx context.Context, tx bun.Tx, d inboxbot.Decision) error {
-	if d.Rule.Assign.Method != inboxbot.MethodRoundRobin {
-		return nil
-	}
-	_, err := tx.NewUpdate().Table("rule_turns").Set("last_member_id = ?", d.AssigneeID).
-		Set("turns = turns + 1").Where("rule_id = ?", d.Rule.ID).Exec(ctx)
-	return wrap(err, "take round-robin turn")
 }
 
 // alertUnplaced tells the managers that d's rule matched conv but nobody

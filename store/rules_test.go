@@ -21,14 +21,7 @@ func rotate(in inboxbot.RouteInput) inboxbot.Decision {
 			if len(r.Assign.Members) == 0 {
 				return inboxbot.Decision{Rule: &rule, Reason: "no eligible member"}
 			}
-			next := 0
-			for i, name := range r.Assign.Members {
-				for _, m := range in.Members {
-					if m.Name == name && m.ID == in.LastTurn[r.ID] {
-						next = (i + 1) % len(r.Assign.Members)
-					}
-				}
-			}
+			next := int((max(in.Turn[r.ID], 1) - 1) % int64(len(r.Assign.Members)))
 			for _, m := range in.Members {
 				if m.Name == r.Assign.Members[next] {
 					return inboxbot.Decision{Rule: &rule, AssigneeID: m.ID, AssigneeName: m.Name, Reason: "turn"}

@@ -88,7 +88,7 @@ func (s *Store) placeReopened(ctx context.Context, tx bun.Tx, conv inboxbot.Conv
 	if route == nil {
 		return conv, inboxbot.Decision{AssigneeID: holder}, s.tellReopened(ctx, tx, conv, holder, key)
 	}
-	in, err := s.routeInput(ctx, tx, conv, []inboxbot.Trigger{inboxbot.TriggerConversationCreated}, true)
+	in, err := s.routeInput(ctx, tx, conv, []inboxbot.Trigger{inboxbot.TriggerConversationCreated}, false)
 	if err != nil {
 		return conv, inboxbot.Decision{}, err
 	}
@@ -102,7 +102,10 @@ func (s *Store) placeReopened(ctx context.Context, tx bun.Tx, conv inboxbot.Conv
 		}
 	}
 	in.Holder = holder
-	d := route(in)
+	d, err := s.place(ctx, tx, &in, route, holder)
+	if err != nil {
+		return conv, d, err
+	}
 	if holder != 0 && d.AssigneeID == holder {
 		return conv, d, s.tellReopened(ctx, tx, conv, holder, key)
 	}
@@ -110,9 +113,7 @@ func (s *Store) placeReopened(ctx context.Context, tx bun.Tx, conv inboxbot.Conv
 	case d.Rule != nil && d.AssigneeID != 0:
 		ch := ruleChange(conv.ID, d)
 		ch.Via = inboxbot.ViaInbound
-		if conv, err = s.applyChange(ctx, tx, conv, ch, known); err == nil {
-			err = s.takeTurn(ctx, tx, d)
-		}
+		conv, err = s.applyCounted(ctx, tx, conv, ch, known)
 	case holder != 0:
 		conv, err = s.applyChange(ctx, tx, conv, inboxbot.Change{ConversationID: conv.ID, Via: inboxbot.ViaInbound, Reason: d.Reason}, known)
 	}

@@ -2,9 +2,8 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -23,14 +22,18 @@ const (
 // by reassign_after) to the published rules again, oldest first, and
 // assigns those a rule can place now. A page of the queue is routed in
 // memory first, on facts read once per page, so that a long queue nobody
-// can take costs two statements per page; only conversations a rule
-// would place get a transaction, which locks the conversation, the
-// rule's round-robin turn and its members, and routes it again on fresh
-// facts: replicas draining at once place each conversation once, oldest
-// first, and fill no member past capacity. Nobody is alerted about a
-// conversation no one can take yet: it was alerted about when it arrived,
-// and the unassigned alerts cover its wait. With d.Member set, the drain
-// stops once that member is at capacity.
+// can take costs a few statements per page and locks nothing; each
+// conversation a rule would place then gets a short transaction of its
+// own, which locks it, takes the rule's turn and reserves the assignee's
+// place with a conditional update. A sweep (d.Member 0) skips a
+// conversation another replica has locked, so replicas sweeping at once
+// share the queue; a drain for a member waits for it instead, which
+// keeps the queue's order. Either way each conversation is placed once
+// and no member past capacity. Nobody is alerted about a conversation no
+// one can take yet: it was alerted about when it arrived, and the
+// unassigned alerts cover its wait. With d.Member set, the drain stops
+// once that member is at capacity or no rule of the page can pick them,
+// and with d.Max after that many placements.
 func (s *Store) Drain(ctx context.Context, d inboxbot.Drain, route inboxbot.RouteFunc) (inboxbot.DrainResult, error) {
 	res := inboxbot.DrainResult{Next: d.After}
 	limit := d.Limit
@@ -48,7 +51,10 @@ func (s *Store) Drain(ctx context.Context, d inboxbot.Drain, route inboxbot.Rout
 			return res, err
 		}
 		for _, conv := range page {
-			if d.Member != 0 && full(facts.Members, d.Member) {
+			if err := ctx.Err(); err != nil {
+				return res, err
+			}
+			if d.Member != 0 && !canTake(facts.Members, d.Member) || d.Max > 0 && len(res.Placed) >= d.Max {
 				return res, nil
 			}
 			res.Looked++
@@ -58,10 +64,11 @@ func (s *Store) Drain(ctx context.Context, d inboxbot.Drain, route inboxbot.Rout
 			if conv.ID == d.Skip || route(in).AssigneeID == 0 {
 				continue
 			}
-			placed, dec, err := s.drainOne(ctx, conv.ID, d.Cause, route)
+			placed, after, dec, err := s.drainOne(ctx, conv.ID, in, d, route)
 			if err != nil {
 				return res, fmt.Errorf("drain %s: %w", conv.Ref(), err)
 			}
+			facts.Members, facts.Turn = after.Members, after.Turn
 			if dec.AssigneeID != 0 {
 				res.Placed = append(res.Placed, placed)
 				facts = took(facts, dec)
@@ -82,38 +89,45 @@ func (s *Store) waitingPage(ctx context.Context, after inboxbot.DrainCursor, n i
 }
 
 // drainFacts reads what routing needs for a page of waiting conversations
-// at once: the rules, the turns, and the members the rules name or the
+// at once: the rules, the turns they would take next, and the members the rules name or the
 // page's contacts' custom fields name.
 func (s *Store) drainFacts(ctx context.Context, page []inboxbot.Conversation) (inboxbot.RouteInput, error) {
-	// routeInput reads the custom fields' values as candidate names; a
-	// stand-in conversation carries those of every contact on the page.
+	var in inboxbot.RouteInput
+	err := s.tx(ctx, func(tx bun.Tx) error {
+		var err error
+		in, err = s.routeInput(ctx, tx, pageStandIn(page), inboxbot.OpeningTriggers, true)
+		return err
+	})
+	return in, err
+}
+
+// pageStandIn is a conversation carrying the custom fields of every
+// contact on a page: routeInput reads their values as candidate names.
+func pageStandIn(page []inboxbot.Conversation) inboxbot.Conversation {
 	custom := map[string]string{}
 	for i, c := range page {
 		for k, v := range c.Contact.Custom {
 			custom[fmt.Sprintf("%d.%s", i, k)] = v
 		}
 	}
-	var in inboxbot.RouteInput
-	err := s.tx(ctx, func(tx bun.Tx) error {
-		var err error
-		in, err = s.routeInput(ctx, tx, inboxbot.Conversation{Contact: inboxbot.Contact{Custom: custom}}, inboxbot.OpeningTriggers, false)
-		return err
-	})
-	return in, err
+	return inboxbot.Conversation{Contact: inboxbot.Contact{Custom: custom}}
 }
 
-// full reports whether member id, as the facts know them, is at capacity.
-func full(members []inboxbot.Member, id int64) bool {
+// canTake reports whether member id, as the facts know them, is one a
+// rule could pick and below capacity. A member no rule names cannot be
+// given anything by a drain, whatever room they have.
+func canTake(members []inboxbot.Member, id int64) bool {
 	for _, m := range members {
 		if m.ID == id {
-			return m.Capacity > 0 && m.OpenCount >= m.Capacity
+			return m.Capacity == 0 || m.OpenCount < m.Capacity
 		}
 	}
 	return false
 }
 
 // took updates the facts of a page after a drain placed a conversation:
-// the assignee holds one more, and had the rule's last turn.
+// the assignee holds one more, and a round-robin rule's next turn is the
+// one after the turn it took.
 func took(in inboxbot.RouteInput, d inboxbot.Decision) inboxbot.RouteInput {
 	members := make([]inboxbot.Member, len(in.Members))
 	copy(members, in.Members)
@@ -124,57 +138,55 @@ func took(in inboxbot.RouteInput, d inboxbot.Decision) inboxbot.RouteInput {
 	}
 	in.Members = members
 	if d.Rule.Assign.Method == inboxbot.MethodRoundRobin {
-		turns := make(map[int64]int64, len(in.LastTurn)+1)
-		for k, v := range in.LastTurn {
-			turns[k] = v
+		turns := maps.Clone(in.Turn)
+		if turns == nil {
+			turns = map[int64]int64{}
 		}
-		turns[d.Rule.ID] = d.AssigneeID
-		in.LastTurn = turns
+		turns[d.Rule.ID]++
+		in.Turn = turns
 	}
 	return in
 }
 
 // drainOne offers one waiting conversation to the rules in a transaction
-// of its own, and assigns it when a rule places it. A conversation another
-// replica placed meanwhile, or that is no longer waiting, is left alone.
-func (s *Store) drainOne(ctx context.Context, id int64, cause string, route inboxbot.RouteFunc) (inboxbot.Conversation, inboxbot.Decision, error) {
+// of its own, on the page's facts in, and assigns it when a rule places
+// it. A conversation another replica placed meanwhile, or that is no
+// longer waiting, is left alone; a sweep also leaves alone one another
+// replica holds locked. It returns the facts as place left them (a member
+// found full, the turn taken).
+func (s *Store) drainOne(ctx context.Context, id int64, in inboxbot.RouteInput, d inboxbot.Drain, route inboxbot.RouteFunc) (inboxbot.Conversation, inboxbot.RouteInput, inboxbot.Decision, error) {
 	var (
 		conv inboxbot.Conversation
-		d    inboxbot.Decision
+		dec  inboxbot.Decision
 	)
+	start := in
 	err := s.tx(ctx, func(tx bun.Tx) error {
-		d = inboxbot.Decision{}
-		var row conversationRow
-		q := tx.NewSelect().Model(&row).Column("id", "unassigned_since").
-			Where("id = ? AND status = ? AND assignee_id IS NULL AND passed_over IS NULL", id, inboxbot.StatusOpen)
-		// Waiting for a conversation another replica is placing, rather
-		// than skipping it, keeps the queue's order: when that replica is
-		// done, the row no longer matches and this one moves on.
-		err := s.forUpdate(q).Scan(ctx)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
+		in, dec = start, inboxbot.Decision{}
+		convs, err := s.conversations(ctx, tx, false, func(q *bun.SelectQuery) *bun.SelectQuery {
+			q = q.Where("c.id = ? AND c.status = ? AND c.assignee_id IS NULL AND c.passed_over IS NULL", id, inboxbot.StatusOpen)
+			switch {
+			case !s.pg:
+			case d.Member == 0:
+				q = q.For("UPDATE OF c SKIP LOCKED")
+			default:
+				q = q.For("UPDATE OF c")
+			}
+			return q
+		})
+		if err != nil || len(convs) == 0 {
 			return wrap(err, "lock waiting conversation")
 		}
-		if conv, err = s.conversation(ctx, tx, id); err != nil {
+		conv = convs[0]
+		in.Conversation = conv
+		in.Waiting = &inboxbot.Waiting{For: in.Now.Sub(conv.WaitingSince), Cause: d.Cause}
+		if dec, err = s.place(ctx, tx, &in, route, 0); err != nil || dec.Rule == nil || dec.AssigneeID == 0 {
+			dec = inboxbot.Decision{}
 			return err
 		}
-		in, err := s.routeInput(ctx, tx, conv, inboxbot.OpeningTriggers, true)
-		if err != nil {
-			return err
-		}
-		in.Waiting = &inboxbot.Waiting{For: in.Now.Sub(row.UnassignedSince), Cause: cause}
-		if d = route(in); d.Rule == nil || d.AssigneeID == 0 {
-			d = inboxbot.Decision{}
-			return nil
-		}
-		if conv, err = s.applyChange(ctx, tx, conv, ruleChange(conv.ID, d), byID(in.Members)); err != nil {
-			return err
-		}
-		return s.takeTurn(ctx, tx, d)
+		conv, err = s.applyCounted(ctx, tx, conv, ruleChange(conv.ID, dec), byID(in.Members))
+		return err
 	})
-	return conv, d, err
+	return conv, in, dec, err
 }
 
 // holdBy sets, on an update that gives a conversation to ch.To, the rule

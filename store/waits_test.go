@@ -153,7 +153,7 @@ func TestDrain_ReturningMembersFillUpToCapacityOldestFirst(t *testing.T) {
 		assignedOnce(t, s, ids)
 		h, _ := s.History(ctx, ids[0])
 		last := h[len(h)-1]
-		if want := "was waiting 2 h 21 min; dana came back; round-robin among dana, lee, sam: 1 of 3"; last.Reason != want {
+		if want := "was waiting 2 h 21 min; dana came back; round-robin among dana, lee, sam: 1 of 3, skipped lee (away), sam (away)"; last.Reason != want {
 			t.Errorf("reason = %q, want %q", last.Reason, want)
 		}
 		n, oldest, err := s.Waiting(ctx)
@@ -176,15 +176,13 @@ func TestDrain_TwoReplicasPlaceEachConversationOnceUpToCapacity(t *testing.T) {
 		if err := a.SetAway(ctx, m.ID, false); err != nil {
 			t.Fatal(err)
 		}
-		// Both replicas drain for the member who came back, and sweep, at once.
+		// Both replicas drain for the member who came back at once: a
+		// drain for a member waits for what the other locked, so the
+		// queue keeps its order.
 		var wg sync.WaitGroup
-		for i, s := range []*store.Store{a, b, a, b} {
+		for _, s := range []*store.Store{a, b, a, b} {
 			wg.Go(func() {
-				d := inboxbot.Drain{Member: m.ID, Cause: m.Name + " came back"}
-				if i >= 2 {
-					d = inboxbot.Drain{}
-				}
-				if _, err := s.Drain(ctx, d, routing.Route); err != nil {
+				if _, err := s.Drain(ctx, inboxbot.Drain{Member: m.ID, Cause: m.Name + " came back"}, routing.Route); err != nil {
 					t.Error(err)
 				}
 			})
@@ -298,4 +296,77 @@ func drainFairly(t *testing.T, replicas ...*store.Store) {
 	if total := counts[0] + counts[1] + counts[2]; total != 30+24 || slices.Max(counts)-slices.Min(counts) > 1 {
 		t.Errorf("round-robin counts %v (total %d, want 54), differ by more than one", counts, total)
 	}
+}
+
+func TestDrain_ForAMemberNoRuleCanPickStopsAtOnceAndMaxBoundsTheRest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		clock := newClock(monday(10, 0))
+		clock.use(s)
+		ms, ids := waitTeam(t, s, clock, []string{"dana", "lee"}, 0, 20, rrAll)
+		for _, m := range ms {
+			if err := s.SetAway(ctx, m.ID, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		boss, err := s.MemberByName(ctx, "boss")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The backlog is placeable, but boss is in no rule: boss having
+		// room places nothing, however long the queue.
+		res, err := s.Drain(ctx, inboxbot.Drain{Member: boss.ID, Cause: "boss had room"}, routing.Route)
+		if err != nil || len(res.Placed) != 0 || res.Looked != 0 {
+			t.Fatalf("a drain for boss placed %d and looked at %d: %v", len(res.Placed), res.Looked, err)
+		}
+		res, err = s.Drain(ctx, inboxbot.Drain{Member: ms[0].ID, Cause: "dana came back", Max: 3}, routing.Route)
+		if err != nil || len(res.Placed) != 3 {
+			t.Fatalf("a drain of at most 3 placed %d: %v", len(res.Placed), err)
+		}
+		for i, c := range res.Placed {
+			if c.ID != ids[i] {
+				t.Errorf("placed %s as number %d, want the oldest %s", c.Ref(), i+1, inboxbot.Ref(ids[i]))
+			}
+		}
+	})
+}
+
+// Sweeps skip what another replica is placing: they share the queue
+// (its order holds within each, not strictly across them), and still
+// place each conversation once and nobody past capacity.
+func TestDrain_ReplicasSweepingAtOnceShareTheQueue(t *testing.T) {
+	url := storetest.URL(t, "postgres")
+	a, b := openReplica(t, url), openReplica(t, url)
+	if _, err := a.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clock := newClock(monday(10, 0))
+	clock.use(a, b)
+	ms, ids := waitTeam(t, a, clock, []string{"dana", "lee", "sam"}, 10, 100, rrAll)
+	for _, m := range ms {
+		if err := a.SetAway(ctx, m.ID, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	var placed atomic.Int64
+	for _, s := range []*store.Store{a, b, a, b} {
+		wg.Go(func() {
+			res, err := s.Drain(ctx, inboxbot.Drain{}, routing.Route)
+			if err != nil {
+				t.Error(err)
+			}
+			placed.Add(int64(len(res.Placed)))
+		})
+	}
+	wg.Wait()
+	got := holdings(t, a, ms)
+	for _, m := range ms {
+		if len(got[m.Name]) != 10 {
+			t.Errorf("%s holds %d conversations, want 10 (capacity)", m.Name, len(got[m.Name]))
+		}
+	}
+	if placed.Load() != 30 {
+		t.Errorf("the sweeps report %d placed, want 30", placed.Load())
+	}
+	assignedOnce(t, a, ids)
 }

@@ -7,6 +7,7 @@
 //	load seed -db URL -conversations N -members M
 //	load http -url URL -token T -op inbound-new -c 8 -d 10s [-rate 100] [-pid PID]
 //	load commands -db URL -op claim -c 8 -d 10s [-cpuprofile FILE]
+//	load backlog -db URL -op release|unpublish|alerts|drain
 //	load report -in results.jsonl
 package main
 
@@ -48,7 +49,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: load seed|http|commands|report [flags]")
+		fmt.Fprintln(os.Stderr, "usage: load seed|http|commands|backlog|report [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -59,6 +60,8 @@ func main() {
 		err = httpMain(ctx, os.Args[2:])
 	case "commands":
 		err = commandsMain(ctx, os.Args[2:])
+	case "backlog":
+		err = backlogMain(ctx, os.Args[2:])
 	case "report":
 		err = reportMain(os.Args[2:])
 	default:

@@ -96,10 +96,15 @@ func writeReport(w io.Writer, rs []result) {
 			fmt.Fprintf(w, "| %s | %s | %s | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %d | %.2f | %s | %s |\n",
 				r.Op, r.Path, r.Load, r.RPS, r.P50, r.P95, r.P99, r.Max, r.Errors, r.Rejected, r.CPU, dbcpu, ratio)
 		}
+		// serve may run more than once for a database: the highest peak.
+		var rss int64
 		for _, r := range rs {
 			if r.DB == db && r.Kind == "rss" {
-				fmt.Fprintf(w, "\nPeak RSS of `inboxbot serve` (VmHWM): **%.1f MB**.\n", float64(r.RSSKB)/1024)
+				rss = max(rss, r.RSSKB)
 			}
+		}
+		if rss > 0 {
+			fmt.Fprintf(w, "\nPeak RSS of `inboxbot serve` (VmHWM): **%.1f MB**.\n", float64(rss)/1024)
 		}
 		for _, r := range rs {
 			if r.DB == db && r.Kind == "op" && r.Text != "" {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -69,6 +70,7 @@ func commandsMain(ctx context.Context, args []string) error {
 	fs.StringVar(&f.db, "db", "", "DATABASE_URL")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the run here")
 	fs.String("claims", os.DevNull, "file keeping how many Team inbox conversations earlier phases claimed")
+	as := fs.String("as", "", "the operation's name in the report (default -op)")
 	fs.Parse(args)
 	st, err := store.Open(ctx, f.db)
 	if err != nil {
@@ -77,6 +79,9 @@ func commandsMain(ctx context.Context, args []string) error {
 	defer st.Close()
 	svc := commands.New(st, routing.Route)
 	svc.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	// As in serve: drains a command makes possible run after its answer.
+	svc.Later = commands.NewLater()
+	defer svc.Later.Stop()
 	// Claims go on from where the previous phase stopped (kept in the
 	// -claims file), so that each claims conversations nobody has yet.
 	claims := fs.Lookup("claims").Value.String()
@@ -98,7 +103,7 @@ func commandsMain(ctx context.Context, args []string) error {
 		defer pprof.StopCPUProfile()
 	}
 	r := measure(ctx, fn, f.load(), os.Getpid(), f.label == "postgres")
-	r.DB, r.Op, r.Path = f.label, f.op, "commands"
+	r.DB, r.Op, r.Path = f.label, cmp.Or(*as, f.op), "commands"
 	if f.op == "claim" && claims != os.DevNull {
 		os.WriteFile(claims, []byte(strconv.Itoa(start+r.N+r.Errors)), 0o644)
 	}
@@ -130,6 +135,12 @@ func commandOps(svc *commands.Service, convs, members, start int) map[string]op 
 		},
 		"assign": func(ctx context.Context, n int64) (bool, error) {
 			return run(ctx, "agent1", fmt.Sprintf("assign %d @%s", open(), agent()))
+		},
+		"unassign": func(ctx context.Context, n int64) (bool, error) {
+			return run(ctx, "agent1", fmt.Sprintf("unassign %d", open()))
+		},
+		"close": func(ctx context.Context, n int64) (bool, error) {
+			return run(ctx, "agent1", fmt.Sprintf("close %d", open()))
 		},
 		"follow": func(ctx context.Context, n int64) (bool, error) {
 			return run(ctx, agent(), fmt.Sprintf("follow %d", open()))

@@ -19,7 +19,9 @@ import (
 // tagged vip. The rule round-robins over ruleMembers agents. The Team
 // inbox's conversations were alerted about already, as they would have
 // been, so the unassigned alert does not run through them all during the
-// measurements.
+// measurements, and are marked passed over (as after reassign_after ran
+// out), so that the sweep of the HTTP phases leaves them to the claims;
+// `load backlog -op release` makes them a backlog the rule can place.
 const ruleMembers = 20
 
 // openDB opens a migrated inboxbot database by its DATABASE_URL.
@@ -148,6 +150,12 @@ func seedSQL(pg bool, convs, members int) []string {
 		VALUES (1, 'sales', 'published', 'conversation.created', '` + action + `', ` + now + `)`,
 		`INSERT INTO rule_turns (rule_id, turns) SELECT id, 0 FROM rules`,
 	}
+	if pg {
+		// inboxbot counts a rule's round-robin turns in a sequence of its own.
+		out = append(out, `DO $$ DECLARE r record; BEGIN
+			FOR r IN SELECT id FROM rules LOOP EXECUTE format('CREATE SEQUENCE IF NOT EXISTS rule_turn_%s', r.id); END LOOP;
+		END $$`)
+	}
 	if convs == 0 {
 		return out
 	}
@@ -158,12 +166,12 @@ func seedSQL(pg bool, convs, members int) []string {
 		SELECT 'seed-' || i, 'Contact ' || i, CASE WHEN i % 10 = 0 THEN 'ads' ELSE '' END, `+ago("i")+`, `+ago("i")+` FROM `+g,
 		`INSERT INTO contact_tags (contact_id, tag) SELECT id, 'vip' FROM contacts WHERE id % 10 = 0`,
 		w+`INSERT INTO conversations (contact_id, channel, subject, status, assignee_id, preview, last_message_at,
-			unassigned_since, alerted_at, version, slack_card_version, discord_card_version, created_at, updated_at)
+			unassigned_since, alerted_at, passed_over, version, slack_card_version, discord_card_version, created_at, updated_at)
 		SELECT i, CASE WHEN i % 2 = 0 THEN 'sms' ELSE 'email' END, '',
 			CASE WHEN i % 10 = 0 THEN 'open' ELSE 'closed' END,
 			CASE WHEN i % 100 = 0 THEN NULL ELSE 1 + (i / 10) % `+mod+` END,
 			'hello', `+ago("i")+`, CASE WHEN i % 100 = 0 THEN `+ago("i")+` END,
-			CASE WHEN i % 100 = 0 THEN `+now+` END, 1, 1, 1, `+ago("i")+`, `+ago("i")+` FROM `+g,
+			CASE WHEN i % 100 = 0 THEN `+now+` END, CASE WHEN i % 100 = 0 THEN '1' END, 1, 1, 1, `+ago("i")+`, `+ago("i")+` FROM `+g,
 		`INSERT INTO messages (conversation_id, direction, body, sent_at) SELECT id, 'inbound', 'hello', last_message_at FROM conversations`,
 		`INSERT INTO followers (conversation_id, member_id, created_at) SELECT id, 1, created_at FROM conversations WHERE id % 5000 = 0`,
 	)

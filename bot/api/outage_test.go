@@ -290,8 +290,10 @@ func TestOutage_CutMidFlightLeavesWholeConversationsOnly(t *testing.T) {
 		}
 		counts[c.AssigneeName]++
 	}
-	if len(convs) != n || abs(counts["dana"]-counts["lee"]) > 1 {
-		t.Fatalf("%d conversations, split %v", len(convs), counts)
+	// A transaction the cut rolled back may have spent a round-robin
+	// turn: each of those may tilt the split by one.
+	if len(convs) != n || abs(counts["dana"]-counts["lee"]) > 1+unavailable {
+		t.Fatalf("%d conversations, split %v with %d rolled back", len(convs), counts, unavailable)
 	}
 }
 

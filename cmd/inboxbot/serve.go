@@ -76,6 +76,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	svc := commands.New(st, routing.Route)
 	svc.Replies = cfg.OutboundURL != ""
 	svc.Count = metrics.Command
+	svc.Later = commands.NewLater()
 	env := adapterEnv{cfg: cfg, store: st, service: svc, log: log, metrics: metrics, owner: replicaName(),
 		health: health, retry: cfg.retry}
 	adapters, err := startAdapters(env)
@@ -249,6 +250,12 @@ func runWorkers(ctx context.Context, env adapterEnv, adapters map[inboxbot.Platf
 	}
 	wg.Go(func() { alertUnassigned(ctx, env.store, env.cfg.UnassignedAlertAfter, log) })
 	wg.Go(func() { sweepTeamInbox(ctx, env.service, env.metrics, log) })
+	// Drains a request started after its answer stop with the workers:
+	// a placement in flight rolls back, the sweep places it later.
+	wg.Go(func() {
+		<-ctx.Done()
+		env.service.Later.Stop()
+	})
 	on := slices.Collect(maps.Keys(senders))
 	wg.Go(func() { pruneOutbox(ctx, env.store, env.cfg.OutboxRetention, on, log) })
 	return &wg

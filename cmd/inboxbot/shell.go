@@ -39,6 +39,11 @@ func shellCommand(ctx context.Context, cfg config, args []string, stdin io.Reade
 	defer st.Close()
 	svc := commands.New(st, routing.Route)
 	svc.Log = log
+	// What a command makes possible (offering the Team inbox to the rules
+	// again) runs after its answer; leaving the console stops it, and the
+	// sweep of a running serve picks up what it left.
+	svc.Later = commands.NewLater()
+	defer svc.Later.Stop()
 	// The console queues replies; `inboxbot serve` on the same database
 	// delivers them to INBOXBOT_OUTBOUND_URL.
 	svc.Replies = cfg.OutboundURL != ""
@@ -50,6 +55,8 @@ func shellCommand(ctx context.Context, cfg config, args []string, stdin io.Reade
 	go func() { done <- shell.Run(ctx, svc, *as, stdin, stdout, interactive) }()
 	select {
 	case err := <-done:
+		// At the end of the input, what the last commands started ends first.
+		svc.Later.Wait()
 		// shell.Run refuses a bad starting name with EINVALID before it
 		// reads anything, and returns EINVALID for nothing else.
 		if inboxbot.ErrorCode(err) == inboxbot.EINVALID {

@@ -69,7 +69,7 @@ func TestExampleFile_RoutesAsItsCommentsSay(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := inboxbot.RouteInput{Triggers: tc.triggers, Rules: published, Members: members,
-				LastTurn: map[int64]int64{}, Now: at(t, "Europe/Berlin", tc.now),
+				Turn: map[int64]int64{}, Now: at(t, "Europe/Berlin", tc.now),
 				Conversation: inboxbot.Conversation{ID: 1, Channel: tc.channel, Contact: tc.contact}}
 			d := routing.Route(in)
 			rule := ""
