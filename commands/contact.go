@@ -26,7 +26,7 @@ func (s *Service) contactAssign(ctx context.Context, c call) (Response, error) {
 	if len(moved) > 0 {
 		// Whoever held them may have room now: at most that many of the
 		// waiting conversations are offered to the rules, after the answer.
-		s.offer(ctx, len(moved))
+		s.offer(ctx, len(moved), fmt.Sprintf("%s took over contact %s's conversations", owner.Name, c.Cmd.Contact))
 		refs := make([]string, len(moved))
 		for i, m := range moved {
 			refs[i] = m.Ref()

@@ -183,7 +183,7 @@ func (s *Service) setRuleStatus(ctx context.Context, c call, status inboxbot.Rul
 	}
 	if status == inboxbot.RulePublished {
 		// The new rule may place what waits: offered after the answer.
-		s.offer(ctx, 0)
+		s.offer(ctx, 0, fmt.Sprintf("rule %q was published", r.Name))
 	}
 	return announce(fmt.Sprintf("%s set rule %d %q to %s", c.Actor.Name, r.ID, r.Name, status), describeRule(r)), nil
 }

@@ -67,13 +67,14 @@ func (s *Service) cameBack(ctx context.Context, member int64, cause string) {
 
 // offer offers the Team inbox to the rules again after the rules changed
 // (a rule published) or conversations changed hands (a contact assign),
-// placing at most max (0: as many as the sweep's budget allows).
-func (s *Service) offer(ctx context.Context, max int) {
+// placing at most max (0: as many as the sweep's budget allows); cause
+// says why in the reasons.
+func (s *Service) offer(ctx context.Context, max int, cause string) {
 	if s.Route == nil {
 		return
 	}
 	s.later(ctx, func(ctx context.Context) {
-		if _, err := s.SweepFor(ctx, inboxbot.DrainCursor{}, SweepBudget, max); err != nil && ctx.Err() == nil {
+		if _, err := s.sweep(ctx, inboxbot.Drain{Max: max, Cause: cause}, SweepBudget); err != nil && ctx.Err() == nil {
 			s.log().Warn("offering the Team inbox to the rules failed; the sweep will offer it again", "err", err)
 		}
 	})
@@ -134,14 +135,21 @@ type Swept struct {
 // (0: no bound) or sweepIdle in a row could not be placed. Every replica
 // may run it at once: each skips what another is placing.
 func (s *Service) SweepFor(ctx context.Context, after inboxbot.DrainCursor, budget time.Duration, max int) (Swept, error) {
+	return s.sweep(ctx, inboxbot.Drain{After: after, Max: max}, budget)
+}
+
+// sweep is SweepFor from from.After, placing at most from.Max, with
+// from.Cause in the reasons.
+func (s *Service) sweep(ctx context.Context, from inboxbot.Drain, budget time.Duration) (Swept, error) {
 	if s.Route == nil {
 		return Swept{}, nil
 	}
+	max := from.Max
 	deadline := time.Now().Add(budget)
-	out := Swept{Next: after}
+	out := Swept{Next: from.After}
 	idle := 0
 	for {
-		d := inboxbot.Drain{After: out.Next, Limit: sweepChunk}
+		d := inboxbot.Drain{After: out.Next, Limit: sweepChunk, Cause: from.Cause}
 		if max > 0 {
 			d.Max = max - out.Placed
 		}
