@@ -31,7 +31,7 @@ func TestPruneOutbox_RunsAtStart(t *testing.T) {
 	if first, err := st.FirstDelivery(context.Background(), inboxbot.PlatformSlack, "Ev1"); err != nil || !first {
 		t.Fatal(first, err)
 	}
-	st.Now = nil
+	st.Now = time.Now
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
