@@ -75,7 +75,6 @@ func triggerKey(id string) string {
 	return "trigger:" + id
 }
 
-//
 // A form refused with errors stays open with the same id and hash, and the
 // person corrects it and sends it again: the values sent are part of the
 // key (as a digest), so a corrected submission runs while a replayed one,
