@@ -35,7 +35,7 @@ func (b *Adapter) handle(ctx context.Context, i *discordgo.Interaction, mode str
 		return
 	}
 	// Identity and replay, once for every kind of interaction.
-	if c := b.checks(ctx, i, mode == "http"); c.Outsider != "" || c.Repeat {
+	if c := b.checks(ctx, i, mode == "http"); c.Outsider != "" || c.Repeat || b.strangerSuggestions(ctx, i, c) {
 		if err := ack(b.refusal(ctx, i, c)); err != nil {
 			b.log().Warn("discord: answering an interaction failed", "interaction", i.ID, "err", bot.Redact(restError(err)))
 		}

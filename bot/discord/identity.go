@@ -93,3 +93,15 @@ func (b *Adapter) refusal(ctx context.Context, i *discordgo.Interaction, c comma
 	m.Ephemeral = true
 	return reply(m)
 }
+
+// strangerSuggestions reports whether i asks for suggestions (which name
+// contacts) on behalf of someone who may not join and is no member: they
+// get none. Autocomplete runs no command, so commands cannot refuse it.
+func (b *Adapter) strangerSuggestions(ctx context.Context, i *discordgo.Interaction, c commands.Checks) bool {
+	if c.NoJoin == "" || i.Type != discordgo.InteractionApplicationCommandAutocomplete {
+		return false
+	}
+	u, _ := invoker(i)
+	_, err := b.cfg.Service.Store.MemberByPlatform(ctx, inboxbot.PlatformDiscord, u)
+	return err != nil
+}

@@ -82,6 +82,13 @@ func TestDiscord_AgentRoleGatesJoiningNotExistingMembers(t *testing.T) {
 	if _, err := e.st.MemberByPlatform(ctx, inboxbot.PlatformDiscord, sam); inboxbot.ErrorCode(err) != inboxbot.ENOTFOUND {
 		t.Fatalf("someone without the role became a member: %v", err)
 	}
+	e.inbound("jane", "Hi")
+	ac := e.interaction(4, user(sam, "sam"), map[string]any{"id": "1000", "name": "inbox", "type": 1,
+		"options": []any{map[string]any{"name": "claim", "type": 1, "options": []any{
+			map[string]any{"name": "id", "type": 4, "value": "", "focused": true}}}}}, nil)
+	if out := e.do(ac); strings.Contains(mustJSON(out), "jane") {
+		t.Fatalf("someone without the role got suggestions: %s", mustJSON(out))
+	}
 	withRole := user(kim, "kim")
 	withRole["roles"] = []string{role}
 	if text, _ := content(e.do(e.slash(withRole, "list"))); strings.Contains(text, "agent role") {
