@@ -135,3 +135,32 @@ func TestDiscord_WithoutAGuildIDTheInboxChannelsGuildIsOurs(t *testing.T) {
 		t.Fatalf("our guild was refused: %q", text)
 	}
 }
+
+func TestDiscord_InboxIsRegisteredForTheServerOnlyAndHiddenFromMembers(t *testing.T) {
+	c := discord.Command()
+	if c.Contexts == nil || len(*c.Contexts) != 1 || (*c.Contexts)[0] != 0 {
+		t.Errorf("contexts = %v, want [0] (guild only)", c.Contexts)
+	}
+	if c.IntegrationTypes == nil || len(*c.IntegrationTypes) != 1 || (*c.IntegrationTypes)[0] != 0 {
+		t.Errorf("integration_types = %v, want [0] (guild install only)", c.IntegrationTypes)
+	}
+	if c.DefaultMemberPermissions == nil || *c.DefaultMemberPermissions == 0 {
+		t.Error("default_member_permissions unset: every member would see /inbox")
+	}
+}
+
+func TestDiscord_AgentRoleGatesWhoCanBePicked(t *testing.T) {
+	const role = "100000000000000555"
+	e := newEnvWith(t, storetest.Open(t, "sqlite"), func(c *discord.Config) { c.AgentRole = role })
+	e.st.CreateMember(ctx, inboxbot.Member{Name: "dana", Role: inboxbot.RoleManager, DiscordID: lee})
+	conv := e.inbound("jane", "Hi")
+	e.flush()
+	card := cardOf(t, e.fake, conv.ID)
+	out := e.do(e.pick(user(lee, "dana"), fmt.Sprintf("inbox:assign:%d", conv.ID), inboxCh, card.ID, sam, "sam"))
+	if text, _ := content(out); !strings.Contains(text, "agent role") {
+		t.Fatalf("picking someone without the role was answered %s", mustJSON(out))
+	}
+	if c, _ := e.st.Conversation(ctx, conv.ID); c.AssigneeID != 0 {
+		t.Fatal("someone without the agent role was given the conversation")
+	}
+}
