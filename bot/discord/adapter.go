@@ -31,8 +31,13 @@ type Config struct {
 	// GuildID, when set, registers /inbox in that guild only (at once)
 	// instead of globally.
 	GuildID string
-	// InboxChannel is where conversation cards are posted.
+	// InboxChannel is where conversation cards are posted; without
+	// GuildID, its guild is the one the bot serves.
 	InboxChannel string
+	// AgentRole, when set, is the role id a person needs to become an
+	// agent on first use (DISCORD_AGENT_ROLE); existing members keep
+	// acting without it.
+	AgentRole string
 	// PublicKey verifies HTTP interactions; nil in gateway mode.
 	PublicKey ed25519.PublicKey
 	// APIURL replaces https://discord.com in REST calls (tests point it at

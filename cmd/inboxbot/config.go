@@ -39,6 +39,7 @@ type sharedEnv struct {
 	DiscordPublicKey    string `envconfig:"DISCORD_PUBLIC_KEY" desc:"Discord application public key (hex); selects HTTP interactions instead of the gateway"`
 	DiscordGuildID      string `envconfig:"DISCORD_GUILD_ID" desc:"register /inbox in this guild only (else globally)"`
 	DiscordInboxChannel string `envconfig:"DISCORD_INBOX_CHANNEL" desc:"Discord channel id where conversation cards are posted"`
+	DiscordAgentRole    string `envconfig:"DISCORD_AGENT_ROLE" desc:"Discord role id a person needs to join as an agent on first use (else anyone in the guild can)"`
 	DiscordAPIURL       string `envconfig:"DISCORD_API_URL" desc:"Discord REST base URL (tests point it at a fake)"`
 	DiscordShardID      string `envconfig:"DISCORD_SHARD_ID" default:"0" desc:"gateway shard of this process, 0 to DISCORD_SHARD_COUNT-1"`
 	DiscordShardCount   string `envconfig:"DISCORD_SHARD_COUNT" default:"1" desc:"number of gateway shards"`
@@ -127,8 +128,8 @@ func (c slackConfig) On() bool { return c.BotToken != "" }
 func (c slackConfig) SocketMode() bool { return c.AppToken != "" }
 
 type discordConfig struct {
-	BotToken, AppID, PublicKey, GuildID, InboxChannel, APIURL string
-	ShardID, ShardCount                                       int
+	BotToken, AppID, PublicKey, GuildID, InboxChannel, APIURL, AgentRole string
+	ShardID, ShardCount                                                  int
 }
 
 // On reports whether Discord is configured.

@@ -31,7 +31,7 @@ func validate(s sharedEnv, o ownEnv, from map[string]string) (config, error) {
 		Slack: slackConfig{BotToken: s.SlackBotToken, SigningSecret: s.SlackSigningSecret, AppToken: s.SlackAppToken,
 			InboxChannel: s.SlackInboxChannel, APIURL: s.SlackAPIURL},
 		Discord: discordConfig{BotToken: s.DiscordBotToken, AppID: s.DiscordAppID, PublicKey: s.DiscordPublicKey,
-			GuildID: s.DiscordGuildID, InboxChannel: s.DiscordInboxChannel, APIURL: s.DiscordAPIURL},
+			GuildID: s.DiscordGuildID, InboxChannel: s.DiscordInboxChannel, APIURL: s.DiscordAPIURL, AgentRole: s.DiscordAgentRole},
 	}
 	v.general(&c, o)
 	v.slack(c.Slack)
@@ -180,13 +180,15 @@ func (v *validation) discord(c *config, s sharedEnv) {
 	default:
 		if set := firstSet(map[string]string{v.name("DISCORD_APP_ID"): d.AppID, v.name("DISCORD_PUBLIC_KEY"): d.PublicKey,
 			v.name("DISCORD_GUILD_ID"): d.GuildID, v.name("DISCORD_INBOX_CHANNEL"): d.InboxChannel, v.name("DISCORD_API_URL"): d.APIURL,
+			v.name("DISCORD_AGENT_ROLE"):  d.AgentRole,
 			v.name("DISCORD_SHARD_ID"):    v.explicit("DISCORD_SHARD_ID", s.DiscordShardID),
 			v.name("DISCORD_SHARD_COUNT"): v.explicit("DISCORD_SHARD_COUNT", s.DiscordShardCount)}); set != "" {
 			v.bad("DISCORD_BOT_TOKEN is required when %s is set (or unset %s to leave Discord off)", set, set)
 		}
 	}
 	for _, id := range []struct{ canonical, v string }{{"DISCORD_APP_ID", c.Discord.AppID},
-		{"DISCORD_GUILD_ID", c.Discord.GuildID}, {"DISCORD_INBOX_CHANNEL", c.Discord.InboxChannel}} {
+		{"DISCORD_GUILD_ID", c.Discord.GuildID}, {"DISCORD_INBOX_CHANNEL", c.Discord.InboxChannel},
+		{"DISCORD_AGENT_ROLE", c.Discord.AgentRole}} {
 		if id.v != "" && !snowflake(id.v) {
 			v.bad("%s must be a numeric Discord id (got %q)", v.name(id.canonical), id.v)
 		}
