@@ -106,6 +106,12 @@ func (s *Service) act(ctx context.Context, a ActionRequest) Response {
 	req := Request{Platform: a.Platform, UserID: a.UserID, UserName: a.UserName, Team: a.Team, People: a.People}
 	cmd := Command{Name: string(a.Action), ID: a.ConversationID}
 	switch a.Action {
+	case ActionWaiting:
+		list, err := Parse("list team")
+		if err != nil {
+			return s.fail("list", err)
+		}
+		return s.exec(ctx, req, list)
 	case ActionShow, ActionClaim, ActionUnassign, ActionFollow, ActionUnfollow, ActionClose, ActionReopen:
 	case ActionReply:
 		cmd.Text = a.Text
