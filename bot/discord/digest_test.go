@@ -71,7 +71,11 @@ func TestDiscord_ManagerAlertsAreOneMessageEditedInPlace(t *testing.T) {
 	}
 	var body struct {
 		Content    string
-		Components []struct{ Components []struct{ CustomID string `json:"custom_id"` } }
+		Components []struct {
+			Components []struct {
+				CustomID string `json:"custom_id"`
+			}
+		}
 	}
 	if err := json.Unmarshal(msgs[0].Body, &body); err != nil {
 		t.Fatal(err)
