@@ -216,6 +216,7 @@ var handlers = map[string]func(*Service, context.Context, call) (Response, error
 	"back":            (*Service).back,
 	"notify":          (*Service).notify,
 	"team":            (*Service).team,
+	"stats":           (*Service).stats,
 }
 
 // Label is the name inboxbot_commands_total counts a command under: its
