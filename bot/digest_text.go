@@ -38,7 +38,11 @@ func DigestText(d inboxbot.Digest, now time.Time) string {
 	if d.Total() == 1 && !d.More {
 		noun = "conversation needs"
 	}
-	return fmt.Sprintf("%s %s someone: %s.", count(d.Total(), d.More), noun, strings.Join(parts, "; "))
+	total := count(d.Total(), d.More)
+	if d.More {
+		total = "M" + total[1:] // the start of the sentence
+	}
+	return fmt.Sprintf("%s %s someone: %s.", total, noun, strings.Join(parts, "; "))
 }
 
 // count writes n with thousands separators, "more than n" when counting

@@ -67,3 +67,15 @@ func TestStats_PerMemberFiguresOverTheWindow(t *testing.T) {
 }
 
 func ref(c inboxbot.Conversation) string { return c.Ref() }
+
+// The alert digest's button lists the Team inbox for whoever clicks it.
+func TestAct_WaitingListsTheTeamInbox(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.member("dana", inboxbot.RoleManager)
+		c := e.inbound("jane", "hello")
+		r := e.svc.Act(ctx, commands.ActionRequest{Platform: inboxbot.PlatformShell, UserID: "dana", Action: commands.ActionWaiting})
+		if r.Outcome != commands.OK || r.Command != "list" || len(r.Cards) != 1 || r.Cards[0].Conversation.ID != c.ID {
+			t.Fatalf("waiting = %s %q, %d cards", r.Outcome, r.Error, len(r.Cards))
+		}
+	})
+}
