@@ -19,8 +19,8 @@ import (
 	"github.com/inboxbot/inboxbot/store/storetest"
 )
 
-// outage opens a PostgreSQL store whose writes to the outbox and the
-// cards fail while down is on: a trigger refuses them, as a database that
+// outage opens a PostgreSQL store whose writes to the outbox, the cards
+// and the alert messages fail while down is on: a trigger refuses them, as a database that
 // crashed or froze would. The store's other tables keep working, so the
 // test can set things up.
 type outage struct {
@@ -52,6 +52,7 @@ func openOutage(t *testing.T) *outage {
 			RETURN NEW; END $$ LANGUAGE plpgsql`,
 		`CREATE TRIGGER outage BEFORE UPDATE ON notifications FOR EACH ROW EXECUTE FUNCTION refuse_when_down()`,
 		`CREATE TRIGGER outage BEFORE UPDATE ON cards FOR EACH ROW EXECUTE FUNCTION refuse_when_down()`,
+		`CREATE TRIGGER outage BEFORE UPDATE ON alert_digests FOR EACH ROW EXECUTE FUNCTION refuse_when_down()`,
 	} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)

@@ -29,6 +29,7 @@ var usages = []struct{ name, line string }{
 	{"back", "/inbox back"},
 	{"notify", "/inbox notify [assigned|reassigned|following|alerts] [on|off]"},
 	{"team", "/inbox team"},
+	{"stats", "/inbox stats [7d|30d]"},
 }
 
 // groups are command words with subcommands: their usage is every line of

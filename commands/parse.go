@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -36,6 +37,8 @@ type Command struct {
 	Topic string
 	// Text is the message of reply, as typed after the id.
 	Text string
+	// Window is how far back stats looks (7 or 30 days).
+	Window time.Duration
 }
 
 // UsageError is a command the parser refused: what was wrong, and the
@@ -96,6 +99,8 @@ func Parse(text string) (Command, error) {
 		return Command{Name: verb}, nil
 	case "notify":
 		return parseNotify(args)
+	case "stats":
+		return parseStats(args)
 	}
 	return Command{}, &UsageError{
 		Message: fmt.Sprintf("Unknown command %q.%s", clip(words[0]), suggest(verb)),

@@ -34,6 +34,10 @@ const (
 	ActionReopen   Action = "reopen"
 	// ActionReply opens a form to write to the contact; Act takes its text.
 	ActionReply Action = "reply"
+	// ActionWaiting is the button of the managers' alert digest: it lists
+	// the Team inbox for the clicker (list team). It belongs to no one
+	// conversation: its ActionRequest carries no id.
+	ActionWaiting Action = "waiting"
 )
 
 // Response is the platform-neutral answer to a command or a button press.

@@ -152,6 +152,12 @@ func (s *Service) act(ctx context.Context, a ActionRequest) Response {
 	req := Request{Platform: a.Platform, UserID: a.UserID, UserName: a.UserName, Team: a.Team, People: a.People, Checks: a.Checks}
 	cmd := Command{Name: string(a.Action), ID: a.ConversationID}
 	switch a.Action {
+	case ActionWaiting:
+		list, err := Parse("list team")
+		if err != nil {
+			return s.fail("list", err)
+		}
+		return s.exec(ctx, req, list)
 	case ActionShow, ActionClaim, ActionUnassign, ActionFollow, ActionUnfollow, ActionClose, ActionReopen:
 	case ActionReply:
 		cmd.Text = a.Text
@@ -256,6 +262,7 @@ var handlers = map[string]func(*Service, context.Context, call) (Response, error
 	"back":            (*Service).back,
 	"notify":          (*Service).notify,
 	"team":            (*Service).team,
+	"stats":           (*Service).stats,
 }
 
 // Label is the name inboxbot_commands_total counts a command under: its

@@ -52,3 +52,14 @@ func (s *Store) CountStatements() *StatementCounter {
 	s.db.AddQueryHook(c)
 	return c
 }
+
+// SeedWaiting copies the open conversation id n times, each on a channel
+// of its own, into the Team inbox with the same wait: a large backlog in
+// one statement.
+func (s *Store) SeedWaiting(ctx context.Context, id int64, n int, tag string) error {
+	_, err := s.db.NewRaw(`WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
+		INSERT INTO conversations (contact_id, channel, status, last_message_at, unassigned_since, created_at, updated_at)
+		SELECT c.contact_id, ? || seq.i, 'open', c.last_message_at, c.unassigned_since, c.created_at, c.updated_at
+		FROM conversations AS c, seq WHERE c.id = ?`, n, tag+"-", id).Exec(ctx)
+	return err
+}

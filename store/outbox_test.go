@@ -3,7 +3,6 @@ package store_test
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -117,36 +116,4 @@ func TestOutbox_ReplicasNeverLeaseTheSameNotification(t *testing.T) {
 	if len(seen) != convs {
 		t.Fatalf("%d notifications delivered, want %d", len(seen), convs)
 	}
-}
-
-func TestAlertUnassigned_AlertsManagersOncePerWait(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-		s.Now = func() time.Time { return now }
-		mustMember(t, s, "dana", inboxbot.RoleManager)
-		mustMember(t, s, "root", inboxbot.RoleAdmin)
-		lee := mustMember(t, s, "lee", inboxbot.RoleAgent)
-		old := inbound(t, s, "jane", "sms", "hi").Conversation
-		now = now.Add(10 * time.Minute)
-		inbound(t, s, "joe", "sms", "hi")
-		now = now.Add(10 * time.Minute)
-
-		n, err := s.AlertUnassigned(ctx, now.Add(-15*time.Minute))
-		if err != nil || n != 1 {
-			t.Fatalf("alerted %d, %v; want 1", n, err)
-		}
-		if got := outbox(t, s); !slices.Equal(got, []string{"dana:alerts", "root:alerts"}) {
-			t.Fatalf("outbox %v", got)
-		}
-		if n, _ := s.AlertUnassigned(ctx, now.Add(-15*time.Minute)); n != 0 {
-			t.Fatal("the same wait was alerted twice")
-		}
-		// Claimed and given back: a new wait, a new alert once it is old.
-		s.Claim(ctx, old.ID, lee.ID, inboxbot.ViaShell)
-		s.Assign(ctx, inboxbot.Change{ConversationID: old.ID, Actor: lee.ID})
-		now = now.Add(20 * time.Minute)
-		if n, _ := s.AlertUnassigned(ctx, now.Add(-15*time.Minute)); n != 2 {
-			t.Fatalf("alerted %d, want 2 (the returned one and the other)", n)
-		}
-	})
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/commands"
 	"github.com/inboxbot/inboxbot/routing"
 	"github.com/inboxbot/inboxbot/store"
@@ -22,7 +23,7 @@ import (
 //
 //	release    makes it placeable again: a backlog the published rule can place
 //	unpublish  sets the rule back to draft
-//	alerts     counts the manager alerts the unassigned alerts queue for it
+//	alerts     counts the alert messages the managers' digest posts for it
 //	drain      publishes the rule through commands, as a manager would, and
 //	           reports how fast the backlog is placed (a running serve's
 //	           sweep shares the work)
@@ -89,16 +90,14 @@ func waiting(ctx context.Context, db *sql.DB) (int, error) {
 	return n, err
 }
 
-// countAlerts makes every waiting conversation due for an unassigned
-// alert, runs the alerts as serve does until none is left, and reports
-// how many direct messages they queued, and for how many managers.
+// countAlerts runs the managers' alert digest as serve does, for Slack
+// and Discord, with every waiting conversation past the alert age, and
+// reports how many alert messages it posts: one per manager and platform,
+// whatever the size of the backlog.
 func countAlerts(ctx context.Context, db *sql.DB, url, label string) error {
-	if _, err := db.ExecContext(ctx, `UPDATE conversations SET alerted_at = NULL
-		WHERE assignee_id IS NULL AND status = 'open'`); err != nil {
-		return err
-	}
-	var before int
-	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM notifications`).Scan(&before); err != nil {
+	var waitingNow int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM conversations
+		WHERE assignee_id IS NULL AND status = 'open'`).Scan(&waitingNow); err != nil {
 		return err
 	}
 	st, err := store.Open(ctx, url)
@@ -106,25 +105,38 @@ func countAlerts(ctx context.Context, db *sql.DB, url, label string) error {
 		return err
 	}
 	defer st.Close()
-	start, convs := time.Now(), 0
-	for {
-		n, err := st.AlertUnassigned(ctx, time.Now().Add(time.Second))
-		if err != nil {
+	start := time.Now()
+	posts := &countingRenderer{managers: map[int64]bool{}}
+	for _, p := range []inboxbot.Platform{inboxbot.PlatformSlack, inboxbot.PlatformDiscord} {
+		// An alert age of one nanosecond: every waiting conversation is due.
+		g := &bot.Digests{Store: st, Platform: p, Renderer: posts, Owner: "bench-alerts", After: time.Nanosecond,
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		if _, err := g.Flush(ctx); err != nil {
 			return err
-		}
-		if convs += n; n == 0 {
-			break
 		}
 	}
 	took := time.Since(start)
-	var dms, managers int
-	if err := db.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT member_id) FROM notifications WHERE id > $1`, before).
-		Scan(&dms, &managers); err != nil {
-		return err
-	}
-	note(label, fmt.Sprintf("Unassigned alerts for a backlog of %d waiting conversations: **%d direct messages** queued for %d managers (%.1f s).",
-		convs, dms, managers, took.Seconds()))
+	note(label, fmt.Sprintf("Manager alerts for a backlog of %d waiting conversations: **%d alert messages** for %d managers on Slack and Discord (one per manager and platform; %d ms).",
+		waitingNow, posts.posts, len(posts.managers), took.Milliseconds()))
 	return nil
+}
+
+// countingRenderer counts the alert messages the digest would post or
+// edit, and for whom, without a platform.
+type countingRenderer struct {
+	posts    int
+	managers map[int64]bool
+}
+
+// RenderDigest counts one alert message.
+func (c *countingRenderer) RenderDigest(_ context.Context, job store.DigestJob) (store.DigestMessage, error) {
+	c.managers[job.Message.MemberID] = true
+	msg := job.Message
+	if msg.MessageID == "" {
+		c.posts++
+		msg.Channel, msg.MessageID = "D"+job.To, fmt.Sprintf("bench-%d-%s", msg.MemberID, msg.Platform)
+	}
+	return msg, nil
 }
 
 // drainBacklog publishes the rule through commands.Service, whose offer

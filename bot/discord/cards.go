@@ -31,6 +31,9 @@ func parseCustomID(s string) (commands.Action, int64, bool) {
 	}
 	a, idText, ok := strings.Cut(rest, ":")
 	id, err := strconv.ParseInt(idText, 10, 64)
+	if ok && err == nil && id == 0 && a == string(commands.ActionWaiting) {
+		return commands.ActionWaiting, 0, true // the alert digest's button: no conversation
+	}
 	if !ok || err != nil || id <= 0 {
 		return "", 0, false
 	}
@@ -118,6 +121,7 @@ var actionLabels = map[commands.Action]struct {
 	commands.ActionReply:    {"Reply", discordgo.PrimaryButton},
 	commands.ActionClose:    {"Close", discordgo.SecondaryButton},
 	commands.ActionReopen:   {"Reopen", discordgo.SecondaryButton},
+	commands.ActionWaiting:  {"List them", discordgo.PrimaryButton},
 }
 
 // lifecycle reports whether a is about the conversation itself (answer it,

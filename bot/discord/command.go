@@ -125,6 +125,8 @@ func Command() *discordgo.ApplicationCommand {
 				stringOpt("kind", "Which notifications (default: all)", false, inboxbot.NotifyKinds...),
 				stringOpt("switch", "On or off (leave out to see your settings)", false, "on", "off")),
 			sub("team", "Members, availability and open counts"),
+			sub("stats", "The team's figures: assigned, replied, closed, first response (managers)",
+				stringOpt("window", "How far back (default: 7d)", false, "7d", "30d")),
 		},
 	}
 }
@@ -198,7 +200,7 @@ func commandText(d discordgo.ApplicationCommandInteractionData) (string, error) 
 			words = append(words, "shared")
 		}
 	default:
-		for _, name := range []string{"topic", optID, "conversation", "contact", optMember, "name", "kind", "switch"} {
+		for _, name := range []string{"topic", optID, "conversation", "contact", optMember, "name", "kind", "switch", "window"} {
 			add(name, "")
 		}
 	}

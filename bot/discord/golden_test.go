@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/commands"
 )
 
@@ -62,11 +63,20 @@ func payloads() map[string]any {
 		"dm_reply_failed": dmMessage(inboxbot.Notification{Notice: inboxbot.Notice{Event: inboxbot.EventReplyFailed, ConversationID: 1042, Contact: conv.Contact.Name,
 			Channel: "sms", Reason: "HTTP 500 <@&1>", Message: &inboxbot.Message{Body: "We can deliver on **Monday**"}}}, true).send(),
 		"modal":      replyModal(1042),
+		"dm_alerts":  digestMessage(bot.DigestText(sampleDigest, sampleDigestAt)).send(),
 		"dm_waiting": dmMessage(inboxbot.Notification{Notice: inboxbot.Notice{Event: inboxbot.EventWaiting, ConversationID: 7, Contact: "x", Channel: "sms", Waited: time.Hour}}, true).send(),
 	}
 }
 
 const inboxChannelSample = "100000000000000901"
+
+// sampleDigest is a managers' alert digest as of sampleDigestAt.
+var (
+	sampleDigestAt = time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	sampleDigest   = inboxbot.Digest{After: 15 * time.Minute, Unassigned: 9, Breached: 3, Oldest: []inboxbot.WaitingSince{
+		{ID: 1042, Since: sampleDigestAt.Add(-2 * time.Hour)}, {ID: 1050, Since: sampleDigestAt.Add(-40 * time.Minute)},
+		{ID: 1061, Since: sampleDigestAt.Add(-16 * time.Minute)}}}
+)
 
 // marshal is p as JSON the way a person reads it: <, > and & as they are.
 func marshal(t *testing.T, p any, indent string) []byte {

@@ -72,6 +72,8 @@ func actionHint(a commands.Action, conv inboxbot.Conversation) string {
 		return fmt.Sprintf("assign %d @member", conv.ID)
 	case commands.ActionReply:
 		return fmt.Sprintf("reply %d <text>", conv.ID)
+	case commands.ActionWaiting:
+		return "list team" // the alert digest's button, on no conversation
 	}
 	return fmt.Sprintf("%s %d", a, conv.ID)
 }

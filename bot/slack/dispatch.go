@@ -76,7 +76,7 @@ func (a *Adapter) interact(ctx context.Context, ic slackapi.InteractionCallback)
 		if !ok {
 			continue
 		}
-		if resp.Outcome == commands.OK && resp.Command != "show" {
+		if resp.Outcome == commands.OK && resp.Command != "show" && resp.Command != "list" {
 			resp = commands.Response{Outcome: commands.OK, Ephemeral: true, Title: resp.Title}
 		}
 		m := replyMsg(resp)

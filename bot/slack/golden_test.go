@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -59,7 +60,10 @@ func renderings() map[string][]slackapi.Block {
 		"list-25":           responseMessage(list).Blocks,
 		"dm-assigned":       dmBlocks(notice, bot.NoticeText(notice, mrkdwnStyle), true),
 		"dm-reopened":       dmBlocks(reopened, bot.NoticeText(reopened, mrkdwnStyle), true),
-		"home":              homeBlocks(commands.Home{Me: me, Mine: mine, Waiting: 3, Oldest: conversation(17, "Old Timer", "still waiting")}),
+		"dm-alerts": digestBlocks(bot.DigestText(inboxbot.Digest{After: 15 * time.Minute, Unassigned: 9, Breached: 3,
+			Oldest: []inboxbot.WaitingSince{{ID: 1042, Since: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)}}},
+			time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC))),
+		"home": homeBlocks(commands.Home{Me: me, Mine: mine, Waiting: 3, Oldest: conversation(17, "Old Timer", "still waiting")}),
 	}
 }
 

@@ -34,6 +34,9 @@ func parseAction(s string) (commands.Action, int64, bool) {
 		return "", 0, false
 	}
 	id, err := strconv.ParseInt(num, 10, 64)
+	if verb == string(commands.ActionWaiting) && err == nil && id == 0 {
+		return commands.ActionWaiting, 0, true // the alert digest's button: no conversation
+	}
 	if err != nil || id <= 0 {
 		return "", 0, false
 	}
@@ -120,6 +123,7 @@ var buttonLabels = map[commands.Action]string{
 	commands.ActionShow: "Show", commands.ActionClaim: "Claim", commands.ActionUnassign: "Unassign",
 	commands.ActionFollow: "Follow", commands.ActionUnfollow: "Unfollow",
 	commands.ActionClose: "Close", commands.ActionReopen: "Reopen", commands.ActionReply: "Reply",
+	commands.ActionWaiting: "List them",
 }
 
 // actionElements are acts as interactive elements: buttons, and a users

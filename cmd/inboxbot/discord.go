@@ -54,7 +54,9 @@ func startDiscord(env adapterEnv) (adapter, error) {
 		discord.InviteURL(c.AppID, !c.HTTPInteractions()))
 	cards := &bot.Cards{Store: env.store, Platform: inboxbot.PlatformDiscord, Renderer: b, Owner: env.owner, Log: env.log,
 		Grace: env.cfg.ShutdownTimeout}
-	a := adapter{sender: b, run: []func(context.Context) error{cards.Run}}
+	alerts := &bot.Digests{Store: env.store, Platform: inboxbot.PlatformDiscord, Renderer: b, Owner: env.owner, Log: env.log,
+		After: env.cfg.UnassignedAlertAfter, Grace: env.cfg.ShutdownTimeout}
+	a := adapter{sender: b, run: []func(context.Context) error{cards.Run, alerts.Run}}
 	if c.HTTPInteractions() {
 		a.routes = b.Routes()
 		a.run = append(a.run, func(ctx context.Context) error {

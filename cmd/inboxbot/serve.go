@@ -248,7 +248,6 @@ func runWorkers(ctx context.Context, env adapterEnv, adapters map[inboxbot.Platf
 			}
 		})
 	}
-	wg.Go(func() { alertUnassigned(ctx, env.store, env.cfg.UnassignedAlertAfter, log) })
 	wg.Go(func() { sweepTeamInbox(ctx, env.service, env.metrics, log) })
 	// Drains a request started after its answer stop with the workers:
 	// a placement in flight rolls back, the sweep places it later.
@@ -292,38 +291,6 @@ func start(ctx context.Context, cfg config, log *slog.Logger) (*store.Store, err
 		return nil, err
 	}
 	return st, nil
-}
-
-// alertUnassigned tells managers about conversations that have waited in
-// the Team inbox longer than after. Every replica runs it; the store makes
-// sure each conversation is alerted about once.
-func alertUnassigned(ctx context.Context, st *store.Store, after time.Duration, log *slog.Logger) {
-	// Checking at a fraction of the alert age keeps alerts at most that
-	// late without querying more than once a second.
-	t := time.NewTicker(max(min(after/4, time.Minute), time.Second))
-	defer t.Stop()
-	for {
-		for {
-			n, err := st.AlertUnassigned(ctx, time.Now().Add(-after))
-			if err != nil {
-				if ctx.Err() == nil {
-					log.Warn("unassigned alerts failed; retrying at the next tick", "err", err)
-				}
-				break
-			}
-			if n > 0 {
-				log.Info("alerted managers about waiting conversations", "conversations", n)
-			}
-			if n < 100 { // the store alerts in batches of 100
-				break
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // replicaName names this process in outbox leases: unique per process,

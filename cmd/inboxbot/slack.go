@@ -41,8 +41,10 @@ func startSlack(env adapterEnv) (adapter, error) {
 	}
 	cards := &bot.Cards{Store: env.store, Platform: inboxbot.PlatformSlack, Renderer: a, Owner: env.owner, Log: env.log,
 		Grace: env.cfg.ShutdownTimeout}
+	alerts := &bot.Digests{Store: env.store, Platform: inboxbot.PlatformSlack, Renderer: a, Owner: env.owner, Log: env.log,
+		After: env.cfg.UnassignedAlertAfter, Grace: env.cfg.ShutdownTimeout}
 	out := adapter{sender: a, run: []func(context.Context) error{
-		cards.Run,
+		cards.Run, alerts.Run,
 		// Work that continued after Slack was answered finishes before
 		// the store closes.
 		func(ctx context.Context) error { <-ctx.Done(); a.Wait(); return nil },

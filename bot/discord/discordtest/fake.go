@@ -231,6 +231,8 @@ func (s *Server) answer(r *http.Request, route string, body []byte, w http.Respo
 		return s.create(p[1], body)
 	case r.Method == http.MethodPatch && len(p) == 4 && p[0] == "channels" && p[2] == "messages":
 		return s.edit(p[1], p[3], body)
+	case r.Method == http.MethodDelete && len(p) == 4 && p[0] == "channels" && p[2] == "messages":
+		return s.remove(p[1], p[3])
 	case r.Method == http.MethodPut && len(p) == 7 && p[0] == "channels" && p[4] == "reactions" && p[6] == "@me":
 		return http.StatusNoContent, nil
 	case r.Method == http.MethodPost && len(p) == 4 && p[0] == "interactions" && p[3] == "callback":
@@ -306,8 +308,8 @@ func (s *Server) create(channel string, body []byte) (int, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if seen, ok := s.nonces[nonce]; ok && n.EnforceNonce && time.Since(seen.at) < NonceWindow {
-		m := s.messages[seen.id]
-		return http.StatusOK, map[string]any{"id": m.ID, "channel_id": m.ChannelID}
+		// The first message, even if it was deleted since.
+		return http.StatusOK, map[string]any{"id": seen.id, "channel_id": channel}
 	}
 	s.nextID++
 	id := strconv.FormatInt(s.nextID, 10)
@@ -331,6 +333,24 @@ func (s *Server) edit(channel, id string, body []byte) (int, any) {
 	}
 	m.Body, m.Edits = body, m.Edits+1
 	return http.StatusOK, map[string]any{"id": id, "channel_id": channel}
+}
+
+// remove deletes a message, as the bot (or a person) deleting it would.
+func (s *Server) remove(channel, id string) (int, any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.messages[id]
+	if !ok || m.ChannelID != channel {
+		return http.StatusNotFound, apiError(10008, "Unknown Message")
+	}
+	delete(s.messages, id)
+	for i, o := range s.order {
+		if o == id {
+			s.order = append(s.order[:i], s.order[i+1:]...)
+			break
+		}
+	}
+	return http.StatusNoContent, nil
 }
 
 func apiError(code int, msg string) map[string]any {

@@ -234,6 +234,14 @@ func (s *Server) handle(method string, c Call) (map[string]any, string) {
 			Blocks: json.RawMessage(f.Get("blocks")), Metadata: json.RawMessage(f.Get("metadata"))}
 		s.messages = append(s.messages, m)
 		return map[string]any{"channel": m.Channel, "ts": m.TS}, ""
+	case "chat.delete":
+		for i, m := range s.messages {
+			if m.Channel == f.Get("channel") && m.TS == f.Get("ts") {
+				s.messages = append(s.messages[:i], s.messages[i+1:]...)
+				return map[string]any{"channel": m.Channel, "ts": m.TS}, ""
+			}
+		}
+		return nil, "message_not_found"
 	case "conversations.open":
 		user := f.Get("users")
 		if user == "" {
