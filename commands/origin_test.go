@@ -65,3 +65,42 @@ func TestThreadReply_RecordedOnceAndAnswersTheConversation(t *testing.T) {
 		}
 	})
 }
+
+func TestRules_RouteChatConversationsByChannelAndIntakeChannel(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.member("lee", inboxbot.RoleAgent)
+		e.member("dana", inboxbot.RoleAgent)
+		err := e.st.ApplyTeam(ctx, nil, []inboxbot.Rule{
+			{Name: "Acme's channel", Status: inboxbot.RulePublished, Trigger: inboxbot.TriggerConversationCreated,
+				When: []inboxbot.Condition{{Field: "channel", Op: "eq", Value: "slack"},
+					{Field: "custom.intake_channel_id", Op: "eq", Value: "C0ACME"}},
+				Assign: inboxbot.Assignment{Method: inboxbot.MethodUser, Members: []string{"lee"}}},
+			{Name: "Support channels", Status: inboxbot.RulePublished, Trigger: inboxbot.TriggerConversationCreated,
+				When:   []inboxbot.Condition{{Field: "custom.intake_channel", Op: "prefix", Value: "help-"}},
+				Assign: inboxbot.Assignment{Method: inboxbot.MethodUser, Members: []string{"dana"}}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		open := func(user, channelID, name string) string {
+			res, err := e.st.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Channel: "slack", Body: "help",
+				Contact: inboxbot.Contact{ExternalID: "slack:T2:" + user,
+					Custom: map[string]string{"intake_channel_id": channelID, "intake_channel": name}},
+				MessageID: "slack:" + channelID + ":" + user,
+				Origin:    &inboxbot.Origin{Platform: inboxbot.PlatformSlack, Channel: channelID, Thread: "1.1"}}, e.svc.Route)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res.Conversation.AssigneeName
+		}
+		if got := open("U1", "C0ACME", "help-acme-renamed"); got != "lee" {
+			t.Errorf("Acme's channel went to %q, want lee (by its id, whatever its name)", got)
+		}
+		if got := open("U2", "C0GLOBEX", "help-globex"); got != "dana" {
+			t.Errorf("a help- channel went to %q, want dana (by its name)", got)
+		}
+		if got := open("U3", "C0RANDOM", "random"); got != "" {
+			t.Errorf("another channel went to %q, want the Team inbox", got)
+		}
+	})
+}
