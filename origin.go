@@ -56,4 +56,7 @@ type OutboundReply struct {
 	Author string
 	Body   string
 	Key    string
+	// Retry is true when an earlier attempt may have been delivered
+	// (its answer was lost): a platform without a nonce looks first.
+	Retry bool
 }

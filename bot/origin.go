@@ -40,7 +40,7 @@ func (o *Outbox) send(ctx context.Context, n inboxbot.Notification) error {
 		}
 		m := n.Notice.Message
 		return rs.SendReply(ctx, inboxbot.OutboundReply{ConversationID: n.Notice.ConversationID, Origin: *origin,
-			Author: m.AuthorName, Body: m.Body, Key: n.DedupeKey})
+			Author: m.AuthorName, Body: m.Body, Key: n.DedupeKey, Retry: n.Attempts > 1})
 	case inboxbot.EventThread:
 		tm, ok := sender.(ThreadMarker)
 		if !ok || origin == nil {

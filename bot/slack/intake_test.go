@@ -272,3 +272,26 @@ func TestSlackIntake_ShortcutAndTicketTurnAnyMessageIntoAConversation(t *testing
 		}
 	})
 }
+
+// A reply whose first attempt reached Slack but whose answer was lost is
+// retried: the retry finds it in the thread by its key and posts nothing.
+func TestSlackIntake_RetriedReplyIsNotPostedTwice(t *testing.T) {
+	e := intakeEnv(t, storetest.Open(t, "sqlite"))
+	first := e.fake.Write(help, customer, "Hello?", "")
+	o := inboxbot.Origin{Platform: inboxbot.PlatformSlack, Channel: help, Thread: first.TS}
+	r := inboxbot.OutboundReply{ConversationID: 1, Origin: o, Author: "lee", Body: "Hi Jane", Key: "reply:41"}
+	if err := e.a.SendReply(bg, r); err != nil {
+		t.Fatal(err)
+	}
+	r.Retry = true
+	if err := e.a.SendReply(bg, r); err != nil {
+		t.Fatal(err)
+	}
+	other := inboxbot.OutboundReply{ConversationID: 1, Origin: o, Author: "lee", Body: "Hi Jane", Key: "reply:42", Retry: true}
+	if err := e.a.SendReply(bg, other); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.fake.Thread(help, first.TS)); n != 3 {
+		t.Fatalf("thread holds %d messages, want the question and two replies (41 once, 42)", n)
+	}
+}

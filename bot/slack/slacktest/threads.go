@@ -101,6 +101,9 @@ func (s *Server) handleThreads(method string, f url.Values) (map[string]any, str
 			if m.ThreadTS != "" {
 				msg["thread_ts"] = m.ThreadTS
 			}
+			if len(m.Metadata) > 0 && f.Get("include_all_metadata") == "1" {
+				msg["metadata"] = m.Metadata
+			}
 			out = append(out, msg)
 		}
 		if method == "conversations.replies" && len(out) == 0 {
