@@ -64,8 +64,12 @@ func (s *Service) threadReply(ctx context.Context, c call) (Response, error) {
 // ReplyOffered reports whether a Reply click on conversation id should
 // open the reply form: its contact can be reached. When it cannot (or the
 // conversation cannot be read), the click goes the usual way, to the
-// refusal that says why.
+// refusal that says why. It reads the conversation only when some origin
+// cannot be answered here.
 func (s *Service) ReplyOffered(ctx context.Context, id int64) bool {
+	if s.Webhook && slices.Contains(s.Chats, inboxbot.PlatformSlack) && slices.Contains(s.Chats, inboxbot.PlatformDiscord) {
+		return true // every origin can be answered: no need to read it
+	}
 	conv, err := s.Store.Conversation(ctx, id)
 	return err == nil && s.CanReply(conv.Origin)
 }
