@@ -39,6 +39,9 @@ type Command struct {
 	Text string
 	// Window is how far back stats looks (7 or 30 days).
 	Window time.Duration
+	// MessageID is the platform's id of a reply a member wrote in the
+	// customer's thread (ThreadReply).
+	MessageID string
 }
 
 // UsageError is a command the parser refused: what was wrong, and the

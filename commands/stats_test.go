@@ -15,7 +15,7 @@ func TestStats_PerMemberFiguresOverTheWindow(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 		at := func() time.Time { return now }
-		e.st.Now, e.svc.Now, e.svc.Replies = at, at, true
+		e.st.Now, e.svc.Now, e.svc.Webhook = at, at, true
 		e.member("dana", inboxbot.RoleManager)
 		e.member("lee", inboxbot.RoleAgent)
 		e.member("sam", inboxbot.RoleAgent)

@@ -41,14 +41,14 @@ func replyModal(id int64) *discordgo.InteractionResponse {
 // instant answers the interactions that must be answered at once, with no
 // work behind them: a Reply button opens its modal, which Discord accepts
 // only as the first response (never after a deferral). It reports false
-// for everything else. With replies off the click goes the usual way, to
-// the refusal that says how to turn them on.
-func (b *Adapter) instant(i *discordgo.Interaction) (*discordgo.InteractionResponse, bool) {
-	if i.Type != discordgo.InteractionMessageComponent || !b.cfg.Service.Replies {
+// for everything else. When the contact cannot be reached the click goes
+// the usual way, to the refusal that says why.
+func (b *Adapter) instant(ctx context.Context, i *discordgo.Interaction) (*discordgo.InteractionResponse, bool) {
+	if i.Type != discordgo.InteractionMessageComponent {
 		return nil, false
 	}
 	action, id, ok := parseCustomID(i.MessageComponentData().CustomID)
-	if !ok || action != commands.ActionReply {
+	if !ok || action != commands.ActionReply || !b.cfg.Service.ReplyOffered(ctx, id) {
 		return nil, false
 	}
 	return replyModal(id), true

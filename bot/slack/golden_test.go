@@ -51,12 +51,17 @@ func renderings() map[string][]slackapi.Block {
 	closed, failed := assigned(jane), assigned(jane)
 	closed.Status, failed.ReplyFailed = inboxbot.StatusClosed, true
 	reopened := inboxbot.NoticeOf(inboxbot.EventReopened, assigned(jane))
+	intake := conversation(1043, "<!channel> Acme buyer", "Order 1042 never arrived")
+	intake.Channel = "slack"
+	intake.Origin = &inboxbot.Origin{Platform: inboxbot.PlatformSlack, Channel: "C0HELP", Thread: "1700000000.000100",
+		URL: "https://acme.slack.com/archives/C0HELP/p1700000000000100"}
 	return map[string][]slackapi.Block{
 		"card-unassigned":   cardBlocks(jane, commands.CardActions(jane, true)),
 		"card-assigned":     cardBlocks(assigned(jane), commands.CardActions(assigned(jane), true)),
 		"card-closed":       cardBlocks(closed, commands.CardActions(closed, true)),
 		"card-reply-failed": cardBlocks(failed, commands.CardActions(failed, true)),
 		"card-replies-off":  cardBlocks(jane, commands.CardActions(jane, false)),
+		"card-intake":       cardBlocks(intake, commands.CardActions(intake, true)),
 		"list-25":           responseMessage(list).Blocks,
 		"dm-assigned":       dmBlocks(notice, bot.NoticeText(notice, mrkdwnStyle), true),
 		"dm-reopened":       dmBlocks(reopened, bot.NoticeText(reopened, mrkdwnStyle), true),

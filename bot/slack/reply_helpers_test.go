@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -84,13 +85,17 @@ func (e *env) webhookQueue() []inboxbot.Notification {
 
 // event posts a signed Events API callback with a fresh event id and
 // waits until the adapter has handled it.
+// eventSeq numbers the events tests deliver.
+var eventSeq atomic.Int64
+
 func (e *env) event(inner map[string]any) {
 	e.t.Helper()
-	e.seq++
-	inner["event_ts"] = fmt.Sprintf("1700000100.%06d", e.seq)
+	// Safe for concurrent use: replicas' tests deliver events at once.
+	seq := eventSeq.Add(1)
+	inner["event_ts"] = fmt.Sprintf("1700000100.%06d", seq)
 	body, _ := json.Marshal(map[string]any{"type": "event_callback", "team_id": "T0TEST", "api_app_id": slacktest.AppID,
 		"authorizations": []any{map[string]any{"team_id": slacktest.TeamID}},
-		"event_id":       fmt.Sprintf("Ev%d", e.seq), "event": inner})
+		"event_id":       fmt.Sprintf("Ev%d", seq), "event": inner})
 	if code, resp := e.post("/slack/events", string(body), nil); code != 200 {
 		e.t.Fatalf("event: %d %s", code, resp)
 	}

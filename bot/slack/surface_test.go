@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,7 +22,9 @@ import (
 func TestSlack_SurfaceContract(t *testing.T) {
 	surfacetest.Run(t, func(t *testing.T) surfacetest.Driver {
 		e := newEnv(t, storetest.Open(t, "sqlite"), slacktest.New(t), "replica-1")
-		e.svc.Replies = true
+		e.svc.Webhook = true
+		e.svc.Chats = []inboxbot.Platform{inboxbot.PlatformSlack}
+		e.fake.AddChannel(help, "help-acme")
 		// Real clocks: a failed delivery is retried when its back-off is
 		// over, as in production.
 		e.cards.Now, e.outbox.Now = nil, nil
@@ -140,4 +143,54 @@ func (d *slackDriver) Twice(as inboxbot.Member, id int64, a commands.Action, bet
 	first := send()
 	between()
 	return first, send()
+}
+
+// CustomerWrites writes as a Slack Connect customer in the intake channel,
+// text in Slack's wire format.
+func (d *slackDriver) CustomerWrites(name, text string, id int64) int64 {
+	e := d.e
+	e.t.Helper()
+	user := "U0C" + strings.ToUpper(name)
+	e.fake.SetUser(user, name, map[string]any{"team_id": customerTeam})
+	m := e.fake.Write(help, user, wire.Replace(text), d.threadOf(id))
+	e.said(m, map[string]any{"user_team": customerTeam})
+	return e.threadConv(firstNonEmpty(m.ThreadTS, m.TS)).ID
+}
+
+func (d *slackDriver) MemberWrites(as inboxbot.Member, id int64, text string) {
+	d.e.said(d.e.fake.Write(help, as.SlackID, wire.Replace(text), d.threadOf(id)), nil)
+}
+
+func (d *slackDriver) Thread(id int64) []string {
+	var out []string
+	for _, m := range d.e.fake.Thread(help, d.threadOf(id)) {
+		out = append(out, firstNonEmpty(m.Username, m.User)+": "+m.Text)
+	}
+	return out
+}
+
+func (d *slackDriver) ThreadClosed(id int64) bool {
+	return slices.Contains(d.e.fake.Thread(help, d.threadOf(id))[0].Reactions, "white_check_mark")
+}
+
+// threadOf is the ts of conversation id's thread; "" for 0.
+func (d *slackDriver) threadOf(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	c, err := d.e.st.Conversation(bg, id)
+	if err != nil || c.Origin == nil {
+		d.e.t.Fatalf("#%d came from no thread (%v)", id, err)
+	}
+	return c.Origin.Thread
+}
+
+// wire writes text as Slack sends what a person typed.
+var wire = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

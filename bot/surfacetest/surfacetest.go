@@ -64,6 +64,23 @@ type Driver interface {
 	Twice(as inboxbot.Member, id int64, action commands.Action, between func()) (first, again Answer)
 }
 
+// Intake is what a Driver adds when its surface takes customers' messages
+// in chat (conversations that start in chat): the suite runs the intake
+// case only for Drivers that implement it.
+type Intake interface {
+	// CustomerWrites has the customer name, who is not a member, write
+	// text in chat: a new request when id is 0 (it returns the
+	// conversation that opened), else a message in conversation id's thread.
+	CustomerWrites(name, text string, id int64) int64
+	// MemberWrites has member as write text in conversation id's thread.
+	MemberWrites(as inboxbot.Member, id int64, text string)
+	// Thread is what conversation id's thread shows the customer, one
+	// message a string, oldest first.
+	Thread(id int64) []string
+	// ThreadClosed reports whether the thread shows its conversation closed.
+	ThreadClosed(id int64) bool
+}
+
 // Card is a posted card as the suite reads it.
 type Card struct {
 	// Posted is how many messages show this conversation's card (one).
@@ -101,6 +118,7 @@ func Run(t *testing.T, open func(t *testing.T) Driver) {
 		{"EveryClickIsCountedByName", counted},
 		{"AnOutsiderChangesNothingAndJoinsNobody", outsider},
 		{"AReplayedClickRunsOnce", replayed},
+		{"ACustomerWritesInChatAndIsAnsweredInTheThread", customerWritesInChat},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })
 	}
