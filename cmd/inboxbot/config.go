@@ -34,14 +34,16 @@ type sharedEnv struct {
 	SlackInboxChannel  string `envconfig:"SLACK_INBOX_CHANNEL" desc:"Slack channel id where conversation cards are posted"`
 	SlackAPIURL        string `envconfig:"SLACK_API_URL" desc:"Slack Web API base URL (tests point it at a fake)"`
 
-	DiscordBotToken     string `envconfig:"DISCORD_BOT_TOKEN" secret:"true" desc:"Discord bot token; turns Discord on"`
-	DiscordAppID        string `envconfig:"DISCORD_APP_ID" desc:"Discord application id"`
-	DiscordPublicKey    string `envconfig:"DISCORD_PUBLIC_KEY" desc:"Discord application public key (hex); selects HTTP interactions instead of the gateway"`
-	DiscordGuildID      string `envconfig:"DISCORD_GUILD_ID" desc:"register /inbox in this guild only (else globally)"`
-	DiscordInboxChannel string `envconfig:"DISCORD_INBOX_CHANNEL" desc:"Discord channel id where conversation cards are posted"`
-	DiscordAPIURL       string `envconfig:"DISCORD_API_URL" desc:"Discord REST base URL (tests point it at a fake)"`
-	DiscordShardID      string `envconfig:"DISCORD_SHARD_ID" default:"0" desc:"gateway shard of this process, 0 to DISCORD_SHARD_COUNT-1"`
-	DiscordShardCount   string `envconfig:"DISCORD_SHARD_COUNT" default:"1" desc:"number of gateway shards"`
+	DiscordBotToken       string `envconfig:"DISCORD_BOT_TOKEN" secret:"true" desc:"Discord bot token; turns Discord on"`
+	DiscordAppID          string `envconfig:"DISCORD_APP_ID" desc:"Discord application id"`
+	DiscordPublicKey      string `envconfig:"DISCORD_PUBLIC_KEY" desc:"Discord application public key (hex); selects HTTP interactions instead of the gateway"`
+	DiscordGuildID        string `envconfig:"DISCORD_GUILD_ID" desc:"register /inbox in this guild only (else globally)"`
+	DiscordInboxChannel   string `envconfig:"DISCORD_INBOX_CHANNEL" desc:"Discord channel id where conversation cards are posted"`
+	DiscordAPIURL         string `envconfig:"DISCORD_API_URL" desc:"Discord REST base URL (tests point it at a fake)"`
+	DiscordShardID        string `envconfig:"DISCORD_SHARD_ID" default:"0" desc:"gateway shard of this process, 0 to DISCORD_SHARD_COUNT-1"`
+	DiscordShardCount     string `envconfig:"DISCORD_SHARD_COUNT" default:"1" desc:"number of gateway shards"`
+	DiscordAgentRole      string `envconfig:"DISCORD_AGENT_ROLE" desc:"role id: only people with it join as agents automatically (required with DISCORD_SUPPORT_CHANNEL)"`
+	DiscordSupportChannel string `envconfig:"DISCORD_SUPPORT_CHANNEL" desc:"channel with the Contact support panel; each request becomes a private thread (gateway mode only)"`
 }
 
 // ownEnv holds the variables that carry the INBOXBOT_ prefix in their
@@ -128,7 +130,11 @@ func (c slackConfig) SocketMode() bool { return c.AppToken != "" }
 
 type discordConfig struct {
 	BotToken, AppID, PublicKey, GuildID, InboxChannel, APIURL string
-	ShardID, ShardCount                                       int
+	// AgentRole is the role whose holders join as agents automatically.
+	AgentRole string
+	// SupportChannel holds the Contact support panel (intake); "" is off.
+	SupportChannel      string
+	ShardID, ShardCount int
 }
 
 // On reports whether Discord is configured.
@@ -295,6 +301,8 @@ Slack is on when SLACK_BOT_TOKEN is set; it then needs SLACK_INBOX_CHANNEL and
 SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode). Discord is on
 when DISCORD_BOT_TOKEN is set; it then needs DISCORD_APP_ID and
 DISCORD_INBOX_CHANNEL, and DISCORD_PUBLIC_KEY selects HTTP interactions.
+DISCORD_SUPPORT_CHANNEL (customers write in) needs the gateway and
+DISCORD_AGENT_ROLE.
 Any other SLACK_ or DISCORD_ variable set without its platform's token
 (the API URLs and shards included) stops the start.
 `)
