@@ -51,7 +51,7 @@ func startDiscord(env adapterEnv) (adapter, error) {
 		return adapter{}, err
 	}
 	log.Info("to add the bot to a server (and give its role to a private inbox channel), open " +
-		discord.InviteURL(c.AppID, !c.HTTPInteractions()))
+		discord.InviteURL(c.AppID, discord.Features{Notes: !c.HTTPInteractions(), Intake: c.SupportChannel != ""}))
 	cards := &bot.Cards{Store: env.store, Platform: inboxbot.PlatformDiscord, Renderer: b, Owner: env.owner, Log: env.log,
 		Grace: env.cfg.ShutdownTimeout}
 	a := adapter{sender: b, run: []func(context.Context) error{cards.Run}}
