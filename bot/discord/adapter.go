@@ -33,6 +33,9 @@ type Config struct {
 	GuildID string
 	// InboxChannel is where conversation cards are posted.
 	InboxChannel string
+	// SupportChannel holds the Contact support panel, and each request
+	// becomes a private thread in it; "" is off (gateway mode only).
+	SupportChannel string
 	// PublicKey verifies HTTP interactions; nil in gateway mode.
 	PublicKey ed25519.PublicKey
 	// APIURL replaces https://discord.com in REST calls (tests point it at

@@ -44,6 +44,9 @@ func replyModal(id int64) *discordgo.InteractionResponse {
 // for everything else. With replies off the click goes the usual way, to
 // the refusal that says how to turn them on.
 func (b *Adapter) instant(i *discordgo.Interaction) (*discordgo.InteractionResponse, bool) {
+	if i.Type == discordgo.InteractionMessageComponent && i.MessageComponentData().CustomID == contactButtonID {
+		return b.contactClick(), true
+	}
 	if i.Type != discordgo.InteractionMessageComponent || !b.cfg.Service.Replies {
 		return nil, false
 	}
@@ -58,6 +61,9 @@ func (b *Adapter) instant(i *discordgo.Interaction) (*discordgo.InteractionRespo
 // The answer is for the writer alone: the outcome, or why it was refused.
 func (b *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) answer {
 	d := i.ModalSubmitData()
+	if d.CustomID == contactFormID {
+		return b.contactSubmit(ctx, i)
+	}
 	action, id, ok := parseCustomID(d.CustomID)
 	if !ok || action != commands.ActionReply {
 		m := message{Content: "⚠️ This form is not one of inboxbot's.", Ephemeral: true}

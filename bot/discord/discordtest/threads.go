@@ -200,3 +200,11 @@ func (s *Server) listMessages(channel string, r *http.Request) (int, any) {
 	}
 	return http.StatusOK, out
 }
+
+// ForgetNonces makes the fake forget the nonces it saw, as Discord does
+// once its window has passed.
+func (s *Server) ForgetNonces() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.nonces)
+}
