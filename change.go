@@ -52,6 +52,10 @@ type Reply struct {
 	Direction      Direction
 	Author         int64
 	Body           string
+	// MessageID is the platform's id of a reply already delivered (a
+	// member writing in the customer's thread); with it the reply is
+	// recorded, never sent, and a repeat changes nothing.
+	MessageID string
 	// Check runs on the locked conversation before the message is stored.
 	Check func(Conversation) error
 }
@@ -63,6 +67,12 @@ func (r Reply) Validate() error {
 	}
 	if len(strings.TrimSpace(r.Body)) == 0 {
 		return invalid("The message is empty: write the text after the conversation id.")
+	}
+	if r.MessageID != "" && r.Direction != DirectionOutbound {
+		return invalid("only a reply to the contact carries a message id")
+	}
+	if err := CheckText("the message id", r.MessageID, MaxIDLength); err != nil {
+		return err
 	}
 	return CheckText("the message", r.Body, MaxReplyLength)
 }

@@ -33,6 +33,10 @@ type Inbound struct {
 	MessageID string
 	Body      string
 	SentAt    time.Time
+	// Origin is the chat thread the message was written in; nil for the
+	// API. A message with an origin belongs to that thread's conversation,
+	// never to the contact's other open conversations.
+	Origin *Origin
 }
 
 // InboundResult says what an inbound message did.
@@ -141,6 +145,11 @@ func (in *Inbound) Validate() error {
 	}
 	if err := CheckText("message.external_id", in.MessageID, MaxIDLength); err != nil {
 		return err
+	}
+	if in.Origin != nil {
+		if err := in.Origin.Validate(); err != nil {
+			return err
+		}
 	}
 	if !in.SentAt.IsZero() && (in.SentAt.Before(MinTime) || in.SentAt.After(MaxTime)) {
 		return invalid("message.sent_at must be between %d and %d (got %s)", MinTime.Year(), MaxTime.Year()-1,

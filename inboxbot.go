@@ -191,7 +191,10 @@ type Conversation struct {
 	RuleID int64
 	// ReplyDue is when it moves on unless its assignee replies or claims
 	// it (a rule's reassign_after); zero when it does not.
-	ReplyDue  time.Time
+	ReplyDue time.Time
+	// Origin is the chat thread the conversation came from; nil when it
+	// came from the API. Replies go there.
+	Origin    *Origin
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

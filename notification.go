@@ -41,6 +41,9 @@ const (
 	EventReply Event = "reply"
 	// EventReplyFailed: the recipient's reply could not be delivered.
 	EventReplyFailed Event = "reply_failed"
+	// EventThread: the chat thread a conversation came from should show
+	// its status (closed or open), for the origin's platform.
+	EventThread Event = "thread"
 )
 
 // Kind is the notification kind that covers the event, which a member can
@@ -53,7 +56,7 @@ func (e Event) Kind() string {
 		return NotifyReassigned
 	case EventMessage, EventReopened:
 		return NotifyFollowing
-	case EventReply, EventReplyFailed:
+	case EventReply, EventReplyFailed, EventThread:
 		// Not a kind a member can turn off.
 		return string(e)
 	}
@@ -104,10 +107,15 @@ type Notice struct {
 	// Message is the reply to deliver (EventReply) or that failed
 	// (EventReplyFailed, with Reason).
 	Message *Message `json:"message,omitempty"`
+	// Origin is the chat thread the conversation came from (nil for the
+	// API): where a reply is posted and EventThread applies.
+	Origin *Origin `json:"origin,omitempty"`
+	// Closed is the conversation's status for EventThread.
+	Closed bool `json:"closed,omitempty"`
 }
 
 // NoticeOf is the notice of ev about conv as it is now.
 func NoticeOf(ev Event, conv Conversation) Notice {
 	return Notice{Event: ev, ConversationID: conv.ID, Contact: conv.Contact.DisplayName(),
-		Channel: conv.Channel, Excerpt: conv.Preview, Assignee: conv.AssigneeName}
+		Channel: conv.Channel, Excerpt: conv.Preview, Assignee: conv.AssigneeName, Origin: conv.Origin}
 }

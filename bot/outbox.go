@@ -123,7 +123,7 @@ func (o *Outbox) deliver(ctx, work context.Context, n inboxbot.Notification) (bo
 	}
 	n.Attempts = attempts
 	send, cancel := context.WithTimeout(work, o.lease()/2)
-	err = o.Senders[n.Platform].Send(send, n)
+	err = o.send(send, n)
 	cancel()
 	if err == nil {
 		o.unrecorded = append(o.unrecorded, n.ID)

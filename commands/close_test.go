@@ -122,7 +122,7 @@ func TestReply_OffUntilAnOutboundWebhookIsSet(t *testing.T) {
 
 func TestReply_QueuedForTheWebhookNotesNever(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		e.svc.Replies = true
+		e.svc.Webhook = true
 		e.member("lee", inboxbot.RoleAgent)
 		e.member("sam", inboxbot.RoleAgent)
 		c := e.inbound("jane", "hi")

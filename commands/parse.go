@@ -36,6 +36,9 @@ type Command struct {
 	Topic string
 	// Text is the message of reply, as typed after the id.
 	Text string
+	// MessageID is the platform's id of a reply a member wrote in the
+	// customer's thread (ThreadReply).
+	MessageID string
 }
 
 // UsageError is a command the parser refused: what was wrong, and the

@@ -7,21 +7,20 @@ import (
 	"github.com/inboxbot/inboxbot"
 )
 
-// replyOff is the refusal of reply while no outbound webhook is set.
-const replyOff = "Replies to contacts are off: nothing is set up to deliver them. " +
-	"An admin turns them on by setting INBOXBOT_OUTBOUND_URL (and INBOXBOT_OUTBOUND_SECRET) " +
-	"to the address of the system the conversations come from; see docs/api.md."
-
-// replyTo sends the contact a message from the asker, through the outbound
-// webhook. The assignee, followers, managers and admins may reply; the
-// assignee does not change.
+// replyTo sends the contact a message from the asker, where the
+// conversation came from: its chat thread, else the outbound webhook. The
+// assignee, followers, managers and admins may reply; the assignee does
+// not change. A conversation whose contact cannot be reached says why.
 func (s *Service) replyTo(ctx context.Context, c call) (Response, error) {
-	if !s.Replies {
-		return Response{}, inboxbot.Errorf(inboxbot.EINVALID, replyOff)
-	}
+	may := mayReplyCheck(c.Actor)
 	msg, conv, err := s.Store.AddReply(ctx, inboxbot.Reply{
 		ConversationID: c.Cmd.ID, Direction: inboxbot.DirectionOutbound, Author: c.Actor.ID, Body: c.Cmd.Text,
-		Check: mayReplyCheck(c.Actor),
+		Check: func(conv inboxbot.Conversation) error {
+			if err := s.unreachable(conv.ID, conv.Origin); err != nil {
+				return err
+			}
+			return may(conv)
+		},
 	})
 	if err != nil {
 		return Response{}, err

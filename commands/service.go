@@ -67,9 +67,12 @@ type Service struct {
 	Route inboxbot.RouteFunc
 	// Log receives the detail of errors that are our fault; nil means slog.Default().
 	Log *slog.Logger
-	// Replies reports whether replies to contacts are on: an outbound
-	// webhook (INBOXBOT_OUTBOUND_URL) delivers them.
-	Replies bool
+	// Webhook reports whether replies to conversations from the API can
+	// reach their contacts: INBOXBOT_OUTBOUND_URL is set.
+	Webhook bool
+	// Chats are the platforms set up here, whose adapters post replies in
+	// the threads conversations came from (see CanReply).
+	Chats []inboxbot.Platform
 	// Count is told of every command and button press that ran, on every
 	// surface, once: its command (Label bounds it) and outcome. It feeds
 	// inboxbot_commands_total; nil counts nothing.
@@ -174,10 +177,10 @@ func (s *Service) exec(ctx context.Context, req Request, cmd Command) Response {
 		return s.fail(cmd.Name, err)
 	}
 	resp.Command = cmd.Name
-	if !s.Replies {
-		// A Reply button would only lead to the refusal that says how
-		// to turn replies on.
-		for i := range resp.Cards {
+	for i := range resp.Cards {
+		if !s.CanReply(resp.Cards[i].Conversation.Origin) {
+			// A Reply button would only lead to the refusal that says
+			// why replies cannot reach the contact.
 			resp.Cards[i].Actions = slices.DeleteFunc(resp.Cards[i].Actions, func(a Action) bool { return a == ActionReply })
 		}
 	}
@@ -197,6 +200,7 @@ var handlers = map[string]func(*Service, context.Context, call) (Response, error
 	"reopen":          (*Service).reopen,
 	"reply":           (*Service).replyTo,
 	"note":            (*Service).note,
+	"thread reply":    (*Service).threadReply,
 	"contact assign":  (*Service).contactAssign,
 	"view save":       (*Service).viewSave,
 	"view list":       (*Service).viewList,

@@ -179,7 +179,7 @@ func TestRulesShowAndTest_ExplainWhenAwayAndReassignAfter(t *testing.T) {
 func TestReassignAfter_MovesUnansweredConversationsThenAlerts(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		c := e.moveClock()
-		e.svc.Replies = true
+		e.svc.Webhook = true
 		members := []inboxbot.Member{{Name: "boss", Role: inboxbot.RoleManager}, {Name: "dana"}, {Name: "lee"}}
 		e.team(members, inboxbot.Assignment{Method: inboxbot.MethodRoundRobin, Members: []string{"dana", "lee"},
 			ReassignAfter: 15 * time.Minute})

@@ -103,6 +103,7 @@ func (r conversationView) domain(followers []inboxbot.Member) inboxbot.Conversat
 		Followers: followers, LastMessageAt: r.LastMessageAt, Preview: r.Preview,
 		ReplyFailed: !r.ReplyFailedAt.IsZero(), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		WaitingSince: r.UnassignedSince, RuleID: r.AssignedRuleID, ReplyDue: r.ReassignDueAt,
+		Origin: r.origin(),
 	}
 }
 

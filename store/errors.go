@@ -87,6 +87,7 @@ func uniqueViolation(err error, index string) bool {
 var uniqueColumns = map[string]string{
 	"messages_external_id_key": "messages.external_id",
 	"conversations_open_key":   "conversations.contact_id",
+	"conversations_origin_key": "conversations.origin_platform",
 	"members_name_key":         "index 'members_name_key'",
 	"views_shared_name_key":    "index 'views_shared_name_key'",
 	"members_slack_id_key":     "members.slack_id",

@@ -17,7 +17,8 @@ import (
 const previewLength = 140
 
 // AddInbound adds a message to the contact's open conversation on its
-// channel, or opens one; a new conversation goes to the contact's owner or
+// channel, or opens one; a message with an Origin goes to the conversation
+// of its chat thread instead (opened once, whatever races); a new conversation goes to the contact's owner or
 // else through route. Followers are notified of messages on an existing
 // conversation. All of it is one transaction: a retry of the same message
 // id, even a concurrent one, changes nothing and reports Duplicate.
@@ -35,7 +36,7 @@ func (s *Store) AddInbound(ctx context.Context, in inboxbot.Inbound, route inbox
 		// A racing twin opened the conversation or stored the message
 		// first: run again, now as an append or a duplicate.
 		if !uniqueViolation(err, "conversations_open_key") && !uniqueViolation(err, "messages_external_id_key") &&
-			!uniqueViolation(err, "contacts_external_id_key") {
+			!uniqueViolation(err, "contacts_external_id_key") && !uniqueViolation(err, "conversations_origin_key") {
 			break
 		}
 	}
@@ -93,9 +94,14 @@ func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in inboxbot.Inbound, 
 		a.lastAt = a.now
 	}
 	// One statement finds the contact's open conversation on the channel
-	// or, when there is none, the most recent closed one to reopen.
+	// or, when there is none, the most recent closed one to reopen. A
+	// message written in a chat thread belongs to that thread's
+	// conversation only.
 	latest, err := s.conversations(ctx, tx, true, func(q *bun.SelectQuery) *bun.SelectQuery {
-		return q.Where("c.contact_id = ? AND c.channel = ?", contact.ID, in.Channel).
+		if in.Origin != nil {
+			return whereOrigin(q, *in.Origin)
+		}
+		return q.Where("c.contact_id = ? AND c.channel = ? AND c.origin_platform IS NULL", contact.ID, in.Channel).
 			OrderExpr("CASE WHEN c.status = ? THEN 0 ELSE 1 END, c.id DESC", inboxbot.StatusOpen).Limit(1)
 	})
 	switch {
@@ -158,7 +164,7 @@ func (s *Store) duplicate(ctx context.Context, tx bun.Tx, in inboxbot.Inbound) (
 // that it is written once, already assigned.
 func (s *Store) openConversation(ctx context.Context, tx bun.Tx, a arrival, route inboxbot.RouteFunc) (inboxbot.InboundResult, error) {
 	conv := inboxbot.Conversation{Contact: a.contact, Channel: a.in.Channel, Subject: a.in.Subject, Status: inboxbot.StatusOpen,
-		LastMessageAt: a.lastAt, Preview: preview(a.in.Body), CreatedAt: a.now, UpdatedAt: a.now}
+		LastMessageAt: a.lastAt, Preview: preview(a.in.Body), Origin: a.in.Origin, CreatedAt: a.now, UpdatedAt: a.now}
 	var (
 		d     inboxbot.Decision
 		ch    inboxbot.Change
@@ -186,6 +192,7 @@ func (s *Store) openConversation(ctx context.Context, tx bun.Tx, a arrival, rout
 	}
 	row := conversationRow{ContactID: a.contact.ID, Channel: conv.Channel, Subject: conv.Subject, Status: conv.Status,
 		AssigneeID: ch.To, Preview: conv.Preview, LastMessageAt: a.lastAt, Version: 1, CreatedAt: a.now, UpdatedAt: a.now}
+	row.setOrigin(a.in.Origin)
 	if ch.To == 0 {
 		row.UnassignedSince = a.now
 	} else if ch.RuleID != 0 {

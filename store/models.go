@@ -98,6 +98,12 @@ type conversationRow struct {
 	// The versions the platforms' cards show (see cardColumn).
 	SlackCardVersion   int64 `bun:"slack_card_version"`
 	DiscordCardVersion int64 `bun:"discord_card_version"`
+	// The chat thread it came from (see origin.go); OriginPlatform is
+	// NULL for a conversation from the API.
+	OriginPlatform inboxbot.Platform `bun:"origin_platform,nullzero"`
+	OriginChannel  string            `bun:"origin_channel,nullzero"`
+	OriginThread   string            `bun:"origin_thread"`
+	OriginURL      string            `bun:"origin_url,nullzero"`
 }
 
 type messageRow struct {

@@ -2,7 +2,8 @@ package store
 
 import (
 	"context"
-	"encoding/json"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/uptrace/bun"
@@ -11,10 +12,14 @@ import (
 )
 
 // AddReply stores a member's reply to the contact or internal note on a
-// conversation. A reply is queued for the outbound webhook in the same
-// transaction (at least once, with retries); a note is never sent. Both
-// make the conversation's cards due again. It returns the message and the
-// conversation.
+// conversation. A reply is queued for delivery where the conversation came
+// from (its chat thread, else the outbound webhook) in the same
+// transaction (at least once, with retries); a note is never sent. A reply
+// with a MessageID was already delivered (a member wrote in the customer's
+// thread): it is recorded as sent, answers the conversation like any
+// reply, and a repeat of the id, even a concurrent one, changes nothing.
+// Both make the conversation's cards due again. It returns the message and
+// the conversation.
 func (s *Store) AddReply(ctx context.Context, r inboxbot.Reply) (inboxbot.Message, inboxbot.Conversation, error) {
 	if err := r.Validate(); err != nil {
 		return inboxbot.Message{}, inboxbot.Conversation{}, err
@@ -22,63 +27,80 @@ func (s *Store) AddReply(ctx context.Context, r inboxbot.Reply) (inboxbot.Messag
 	var (
 		msg  messageRow
 		conv inboxbot.Conversation
+		err  error
 	)
-	err := s.tx(ctx, func(tx bun.Tx) error {
-		var err error
-		if conv, err = s.lockChecked(ctx, tx, r.ConversationID, r.Check); err != nil {
+	for attempt := 0; attempt < 3; attempt++ {
+		err = s.tx(ctx, func(tx bun.Tx) error {
+			msg, conv, err = s.addReply(ctx, tx, r)
 			return err
+		})
+		// A twin delivery of the same message stored it first: run
+		// again, now as a repeat.
+		if r.MessageID == "" || !uniqueViolation(err, "messages_external_id_key") {
+			break
 		}
-		if r.Direction == inboxbot.DirectionOutbound && conv.Status != inboxbot.StatusOpen {
-			return inboxbot.Errorf(inboxbot.ECONFLICT, "%s is closed; reopen it to reply.", conv.Ref())
-		}
-		author, err := s.memberWhere(ctx, tx, "m.id = ?", r.Author)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		msg = messageRow{ConversationID: conv.ID, Direction: r.Direction, AuthorID: r.Author, AuthorName: author.Name,
-			Body: r.Body, SentAt: now}
-		if r.Direction == inboxbot.DirectionOutbound {
-			msg.Delivery = inboxbot.DeliveryPending
-		}
-		if _, err := tx.NewInsert().Model(&msg).Returning("id").Exec(ctx); err != nil {
-			return wrap(err, "store reply")
-		}
-		q := tx.NewUpdate().Table("conversations").Set("version = version + 1").Set("updated_at = ?", now).
-			Where("id = ?", conv.ID)
-		if r.Direction == inboxbot.DirectionOutbound && r.Author == conv.AssigneeID {
-			// The assignee answered: reassign_after has nothing to do.
-			q = q.Set("reassign_due_at = NULL")
-		}
-		if _, err := q.Exec(ctx); err != nil {
-			return wrap(err, "update conversation")
-		}
-		if r.Direction == inboxbot.DirectionOutbound {
-			return s.queueReply(ctx, tx, conv, msg.domain())
-		}
-		return nil
-	})
+	}
 	if err != nil {
 		return inboxbot.Message{}, inboxbot.Conversation{}, wrap(err, "reply on "+inboxbot.Ref(r.ConversationID))
 	}
 	return msg.domain(), conv, nil
 }
 
-// queueReply writes the outbox row that carries a reply to the outbound
-// webhook. Its dedupe key is the webhook's Idempotency-Key.
+func (s *Store) addReply(ctx context.Context, tx bun.Tx, r inboxbot.Reply) (messageRow, inboxbot.Conversation, error) {
+	var msg messageRow
+	conv, err := s.lockChecked(ctx, tx, r.ConversationID, r.Check)
+	if err != nil {
+		return msg, conv, err
+	}
+	if r.MessageID != "" {
+		err := tx.NewSelect().Model(&msg).Where("external_id = ?", r.MessageID).Scan(ctx)
+		if err == nil {
+			return msg, conv, nil // recorded before
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return msg, conv, wrap(err, "find message")
+		}
+	} else if r.Direction == inboxbot.DirectionOutbound && conv.Status != inboxbot.StatusOpen {
+		return msg, conv, inboxbot.Errorf(inboxbot.ECONFLICT, "%s is closed; reopen it to reply.", conv.Ref())
+	}
+	author, err := s.memberWhere(ctx, tx, "m.id = ?", r.Author)
+	if err != nil {
+		return msg, conv, err
+	}
+	now := s.now()
+	msg = messageRow{ConversationID: conv.ID, ExternalID: r.MessageID, Direction: r.Direction, AuthorID: r.Author,
+		AuthorName: author.Name, Body: r.Body, SentAt: now}
+	switch {
+	case r.MessageID != "":
+		msg.Delivery = inboxbot.DeliverySent
+	case r.Direction == inboxbot.DirectionOutbound:
+		msg.Delivery = inboxbot.DeliveryPending
+	}
+	if _, err := tx.NewInsert().Model(&msg).Returning("id").Exec(ctx); err != nil {
+		return msg, conv, wrap(err, "store reply")
+	}
+	q := tx.NewUpdate().Table("conversations").Set("version = version + 1").Set("updated_at = ?", now).
+		Where("id = ?", conv.ID)
+	if r.Direction == inboxbot.DirectionOutbound && r.Author == conv.AssigneeID {
+		// The assignee answered: reassign_after has nothing to do.
+		q = q.Set("reassign_due_at = NULL")
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return msg, conv, wrap(err, "update conversation")
+	}
+	if r.Direction == inboxbot.DirectionOutbound && r.MessageID == "" {
+		return msg, conv, s.queueReply(ctx, tx, conv, msg.domain())
+	}
+	return msg, conv, nil
+}
+
+// queueReply writes the outbox row that carries a reply where its
+// conversation came from: its chat thread, else the outbound webhook. Its
+// dedupe key is the webhook's Idempotency-Key.
 func (s *Store) queueReply(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, m inboxbot.Message) error {
 	n := inboxbot.NoticeOf(inboxbot.EventReply, conv)
 	n.ContactID, n.Actor, n.Message = conv.Contact.ExternalID, m.AuthorName, &m
-	data, err := json.Marshal(n)
-	if err != nil {
-		return wrap(err, "encode reply")
-	}
-	now := s.now()
-	row := notificationRow{Kind: string(inboxbot.EventReply), MemberID: m.AuthorID, ConversationID: conv.ID,
-		MessageID: m.ID, Platform: inboxbot.PlatformWebhook, Notice: string(data),
-		DedupeKey: fmt.Sprintf("reply:%d", m.ID), State: statePending, NextAttemptAt: now, CreatedAt: now}
-	_, err = tx.NewInsert().Model(&row).Exec(ctx)
-	return wrap(err, "queue reply")
+	return s.queueOrigin(ctx, tx, conv, n, m.AuthorID, m.ID, fmt.Sprintf("reply:%d", m.ID))
 }
 
 // replyFailed marks a reply that could not be delivered, refreshes its

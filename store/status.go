@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/uptrace/bun"
 
@@ -72,11 +73,23 @@ func (s *Store) setStatus(ctx context.Context, tx bun.Tx, conv inboxbot.Conversa
 	}
 	ev := eventRow{ConversationID: conv.ID, Kind: kind, FromID: conv.AssigneeID, ToID: conv.AssigneeID,
 		ActorID: ch.Actor, Via: ch.Via, Reason: ch.Reason, CreatedAt: now}
-	if _, err := tx.NewInsert().Model(&ev).Exec(ctx); err != nil {
+	if _, err := tx.NewInsert().Model(&ev).Returning("id").Exec(ctx); err != nil {
 		return conv, wrap(err, "record status change")
 	}
 	conv.Status, conv.UpdatedAt = ch.Status, now
-	return conv, nil
+	// The outbox row needs a member: the actor, else the holder. A contact
+	// reopening an unassigned conversation leaves the thread as it was.
+	if by := cmpOr(ch.Actor, conv.AssigneeID); by != 0 {
+		err = s.queueThread(ctx, tx, conv, by, ch.Status == inboxbot.StatusClosed, fmt.Sprintf("thread:%d", ev.ID))
+	}
+	return conv, err
+}
+
+func cmpOr(a, b int64) int64 {
+	if a != 0 {
+		return a
+	}
+	return b
 }
 
 // placeReopened decides who holds a conversation the contact's message

@@ -172,7 +172,7 @@ func cardMessage(c inboxbot.Conversation, replies bool) message {
 // card someone deleted is bot.ErrCardGone, and the card loop posts it anew.
 func (b *Adapter) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.Card, error) {
 	card := job.Card
-	m := cardMessage(job.Conversation, b.cfg.Service.Replies)
+	m := cardMessage(job.Conversation, b.cfg.Service.CanReply(job.Conversation.Origin))
 	if card.MessageID != "" {
 		channel := card.Channel
 		if channel == "" {

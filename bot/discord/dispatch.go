@@ -34,7 +34,7 @@ func (b *Adapter) handle(ctx context.Context, i *discordgo.Interaction, mode str
 		}
 		return
 	}
-	if resp, ok := b.instant(i); ok {
+	if resp, ok := b.instant(ctx, i); ok {
 		if err := ack(resp); err != nil {
 			b.log().Warn("discord: answering an interaction failed", "interaction", i.ID, "err", bot.Redact(restError(err)))
 		}
@@ -157,7 +157,7 @@ func (b *Adapter) component(ctx context.Context, i *discordgo.Interaction) answe
 		conv, err := b.cfg.Service.Store.Conversation(ctx, id)
 		if err == nil {
 			return answer{resp: &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
-				Data: cardMessage(conv, b.cfg.Service.Replies).data()}, followUp: &m}
+				Data: cardMessage(conv, b.cfg.Service.CanReply(conv.Origin)).data()}, followUp: &m}
 		}
 		b.log().Warn("discord: reloading a conversation after a click failed", "conversation", id, "err", err)
 	}

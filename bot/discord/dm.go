@@ -20,7 +20,7 @@ func (b *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
 	if err != nil {
 		return err
 	}
-	m := dmMessage(n, b.cfg.Service.Replies)
+	m := dmMessage(n, b.cfg.Service.CanReply(n.Notice.Origin))
 	if _, err := b.sendOnce(ctx, channel, m, dmNonce(n)); err != nil {
 		if unknownChannel(err) {
 			b.dms.Forget(n.To)

@@ -59,7 +59,8 @@ func (b *Adapter) contactSubmit(ctx context.Context, i *discordgo.Interaction) a
 	}
 	res, err := b.cfg.Service.Inbound(ctx, inboxbot.Inbound{Kind: inboxbot.InboundForm, Channel: string(inboxbot.PlatformDiscord),
 		Contact: inboxbot.Contact{ExternalID: contactID(user), Name: name}, Subject: topic, Body: body,
-		MessageID: messageID(thread.ID, posted.ID), SentAt: b.cfg.Now()})
+		MessageID: messageID(thread.ID, posted.ID), SentAt: b.cfg.Now(),
+		Origin: &inboxbot.Origin{Platform: inboxbot.PlatformDiscord, Channel: thread.ID, URL: threadURL(i.GuildID, thread.ID)}})
 	if err != nil {
 		b.log().Error("discord: opening a conversation for a support thread failed", "thread", thread.ID, "err", err)
 		return refuse("Your request could not be opened: please try again in a moment.")

@@ -41,17 +41,18 @@ func replyModal(id int64) *discordgo.InteractionResponse {
 // instant answers the interactions that must be answered at once, with no
 // work behind them: a Reply button opens its modal, which Discord accepts
 // only as the first response (never after a deferral). It reports false
-// for everything else. With replies off the click goes the usual way, to
-// the refusal that says how to turn them on.
-func (b *Adapter) instant(i *discordgo.Interaction) (*discordgo.InteractionResponse, bool) {
+// for everything else. When the contact cannot be reached the click goes
+// the usual way, to the refusal that says why. The Contact support button
+// opens its form the same way.
+func (b *Adapter) instant(ctx context.Context, i *discordgo.Interaction) (*discordgo.InteractionResponse, bool) {
 	if i.Type == discordgo.InteractionMessageComponent && i.MessageComponentData().CustomID == contactButtonID {
 		return b.contactClick(), true
 	}
-	if i.Type != discordgo.InteractionMessageComponent || !b.cfg.Service.Replies {
+	if i.Type != discordgo.InteractionMessageComponent {
 		return nil, false
 	}
 	action, id, ok := parseCustomID(i.MessageComponentData().CustomID)
-	if !ok || action != commands.ActionReply {
+	if !ok || action != commands.ActionReply || !b.cfg.Service.ReplyOffered(ctx, id) {
 		return nil, false
 	}
 	return replyModal(id), true

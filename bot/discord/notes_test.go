@@ -32,7 +32,7 @@ func (e *env) say(id string, author map[string]any, text, replyTo string) {
 func TestGateway_AReplyToACardIsANoteAndNothingElseIs(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		e.svc.Replies = true
+		e.svc.Webhook = true
 		conv := e.inbound("jane", "Do you ship to Norway?")
 		other := e.inbound("joe", "hello")
 		e.flush()

@@ -13,7 +13,7 @@ import (
 func TestHTTPInteractions_SlashReplyReachesTheContactWithoutMarkup(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
 	e := newEnv(t, st)
-	e.svc.Replies = true
+	e.svc.Webhook = true
 	conv := e.inbound("jane", "When can you deliver?")
 	if _, err := st.CreateMember(ctx, inboxbot.Member{Name: "lee", DiscordID: lee}); err != nil {
 		t.Fatal(err)

@@ -89,7 +89,7 @@ func TestHTTPInteractions_CloseAndReopenFromTheCard(t *testing.T) {
 func TestHTTPInteractions_ReplyButtonOpensAModalWhoseTextGoesToTheContact(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		e.svc.Replies = true
+		e.svc.Webhook = true
 		conv := e.inbound("jane", "When can you deliver?")
 		e.flush()
 		card := cardOf(t, e.fake, conv.ID)

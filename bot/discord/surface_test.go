@@ -18,7 +18,7 @@ import (
 func TestDiscord_SurfaceContract(t *testing.T) {
 	surfacetest.Run(t, func(t *testing.T) surfacetest.Driver {
 		e := newEnv(t, storetest.Open(t, "sqlite"))
-		e.svc.Replies = true
+		e.svc.Webhook = true
 		return &discordDriver{e: e}
 	})
 }

@@ -28,7 +28,7 @@ quit
 
 func TestReplySession_Golden(t *testing.T) {
 	goldenSession(t, "reply.golden", replySession, func(t *testing.T, st *store.Store, svc *commands.Service) {
-		svc.Replies = true
+		svc.Webhook = true
 		if _, err := st.CreateMember(ctx, inboxbot.Member{Name: "lee", Role: inboxbot.RoleAgent}); err != nil {
 			t.Fatal(err)
 		}

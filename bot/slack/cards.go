@@ -72,7 +72,7 @@ func slackError(err error) string {
 func (a *Adapter) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.Card, error) {
 	card := job.Card
 	conv := job.Conversation
-	blocks := cardBlocks(conv, commands.CardActions(conv, a.service.Replies))
+	blocks := cardBlocks(conv, commands.CardActions(conv, a.service.CanReply(conv.Origin)))
 	opts := []slackapi.MsgOption{
 		slackapi.MsgOptionText(clip(cardText(conv), maxMessageText), false),
 		slackapi.MsgOptionBlocks(blocks...),

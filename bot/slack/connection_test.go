@@ -84,7 +84,7 @@ func TestSlack_SocketModeAnswersTheReplyFormInTheAck(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
 	fake := slacktest.New(t)
 	e := newEnv(t, st, fake, "r1")
-	e.svc.Replies = true
+	e.svc.Webhook = true
 	a, err := slack.New(slack.Config{BotToken: slacktest.BotToken, AppToken: slacktest.AppToken, InboxChannel: inbox,
 		APIURL: fake.APIURL(), Service: e.svc, Log: quiet(), Now: time.Now})
 	if err != nil {

@@ -23,7 +23,7 @@ func (a *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
 	text := bot.NoticeText(n.Notice, mrkdwnStyle)
 	_, _, err = a.api.PostMessageContext(ctx, ch,
 		slackapi.MsgOptionText(clip(text, maxMessageText), false),
-		slackapi.MsgOptionBlocks(dmBlocks(n.Notice, text, a.service.Replies)...),
+		slackapi.MsgOptionBlocks(dmBlocks(n.Notice, text, a.service.CanReply(n.Notice.Origin))...),
 		slackapi.MsgOptionMetadata(slackapi.SlackMetadata{EventType: "inboxbot_notification",
 			EventPayload: map[string]any{"dedupe_key": n.DedupeKey, "conversation_id": n.Notice.ConversationID}}))
 	if err != nil {

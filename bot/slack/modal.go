@@ -111,12 +111,12 @@ func replySubmission(v slackapi.View) (replyMeta, string, error) {
 	return m, v.State.Values[replyBlock][replyInput].Value, nil
 }
 
-// startReply answers a Reply click by opening the reply form. While
-// replies are off it runs the reply anyway, to be refused with the
-// command layer's words on how to turn them on; ok is false when the form
-// opened (there is nothing to say).
+// startReply answers a Reply click by opening the reply form. When the
+// contact cannot be reached it runs the reply anyway, to be refused with
+// the command layer's words on why; ok is false when the form opened
+// (there is nothing to say).
 func (a *Adapter) startReply(ctx context.Context, ic slackapi.InteractionCallback, req commands.ActionRequest) (commands.Response, bool) {
-	if !a.service.Replies {
+	if !a.service.ReplyOffered(ctx, req.ConversationID) {
 		return a.service.Act(ctx, req), true
 	}
 	view := replyModal(replyMeta{ConversationID: req.ConversationID, ResponseURL: ic.ResponseURL})

@@ -14,7 +14,7 @@ import (
 func TestSlack_ThreadMessagesUnderACardAreNotesNeverSent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, slacktest.New(t), "r1")
-		e.svc.Replies = true
+		e.svc.Webhook = true
 		e.member("lee", "U0LEE", inboxbot.RoleAgent)
 		conv := e.inbound("jane", "Hi, I need a quote")
 		other := e.inbound("joe", "Hello")

@@ -16,7 +16,7 @@ import (
 // leaking internal user ids.
 func TestSlack_SlashReplyReachesTheContactAsPlainText(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, "sqlite"), slacktest.New(t), "r1")
-	e.svc.Replies = true
+	e.svc.Webhook = true
 	e.member("dana", "U0DANA", inboxbot.RoleAgent)
 	e.member("lee", "U0LEE", inboxbot.RoleAgent)
 	conv := e.inbound("jane", "Hi, I need a quote")

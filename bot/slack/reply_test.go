@@ -50,7 +50,7 @@ func TestSlack_CloseAndReopenFromTheCard(t *testing.T) {
 func TestSlack_ReplyButtonOpensAFormWhoseSubmissionRepliesToTheContact(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, slacktest.New(t), "r1")
-		e.svc.Replies = true
+		e.svc.Webhook = true
 		e.member("dana", "U0DANA", inboxbot.RoleAgent)
 		e.member("lee", "U0LEE", inboxbot.RoleAgent)
 		conv := e.inbound("jane", "Hi, I need a quote")

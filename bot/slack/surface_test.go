@@ -18,7 +18,7 @@ import (
 func TestSlack_SurfaceContract(t *testing.T) {
 	surfacetest.Run(t, func(t *testing.T) surfacetest.Driver {
 		e := newEnv(t, storetest.Open(t, "sqlite"), slacktest.New(t), "replica-1")
-		e.svc.Replies = true
+		e.svc.Webhook = true
 		// Real clocks: a failed delivery is retried when its back-off is
 		// over, as in production.
 		e.cards.Now, e.outbox.Now = nil, nil

@@ -120,3 +120,15 @@ func logPlatforms(cfg config, log *slog.Logger) {
 		log.Info("inbound API is on at /api/v1/ (bearer INBOXBOT_API_TOKEN)")
 	}
 }
+
+// chats are the configured chat platforms: replies to conversations that
+// came from their threads can be delivered (by `serve`).
+func chats(cfg config) []inboxbot.Platform {
+	var out []inboxbot.Platform
+	for _, p := range platformsOf(cfg) {
+		if p.configured {
+			out = append(out, p.name)
+		}
+	}
+	return out
+}

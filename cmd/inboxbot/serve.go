@@ -74,7 +74,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 	}
 	metrics.WatchStore(st, delivered(cfg)...)
 	svc := commands.New(st, routing.Route)
-	svc.Replies = cfg.OutboundURL != ""
+	svc.Webhook, svc.Chats = cfg.OutboundURL != "", chats(cfg)
 	svc.Count = metrics.Command
 	svc.Later = commands.NewLater()
 	env := adapterEnv{cfg: cfg, store: st, service: svc, log: log, metrics: metrics, owner: replicaName(),

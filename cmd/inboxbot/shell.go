@@ -45,8 +45,8 @@ func shellCommand(ctx context.Context, cfg config, args []string, stdin io.Reade
 	svc.Later = commands.NewLater()
 	defer svc.Later.Stop()
 	// The console queues replies; `inboxbot serve` on the same database
-	// delivers them to INBOXBOT_OUTBOUND_URL.
-	svc.Replies = cfg.OutboundURL != ""
+	// delivers them to INBOXBOT_OUTBOUND_URL or the chat threads.
+	svc.Webhook, svc.Chats = cfg.OutboundURL != "", chats(cfg)
 	interactive := false
 	if f, ok := stdin.(*os.File); ok {
 		interactive = isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
