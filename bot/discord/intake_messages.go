@@ -82,7 +82,7 @@ func (b *Adapter) onDirectMessage(ctx context.Context, m *discordgo.Message, tex
 // (opening it for a first DM).
 func (b *Adapter) intakeInbound(ctx context.Context, m *discordgo.Message, text string, origin inboxbot.Origin) string {
 	in := inboxbot.Inbound{Kind: inboxbot.InboundMessage, Channel: string(inboxbot.PlatformDiscord),
-		Contact: inboxbot.Contact{ExternalID: contactID(m.Author.ID), Name: displayName(m.Author, m.Member)},
+		Contact:   inboxbot.Contact{ExternalID: contactID(m.Author.ID), Name: displayName(m.Author, m.Member)},
 		MessageID: messageID(m.ChannelID, m.ID), Body: text, SentAt: m.Timestamp, Origin: &origin}
 	res, err := b.cfg.Service.Inbound(ctx, in)
 	switch {
