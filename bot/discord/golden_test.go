@@ -65,6 +65,7 @@ func payloads() map[string]any {
 		"panel":        panelMessage().send(),
 		"contact_form": contactForm(),
 		"request":      requestMessage("100000000000000004", "@everyone **urgent** <@&1>", "Hi @here, [click](https://evil.example)\n# help").send(),
+		"intake_reply": nonceSend{replyMessages("dana <@&1>", "Fixed **now** @everyone", "100000000000000004")[0].send(), replyNonce("reply:1042", 0), true},
 		"thread":       supportThread("@everyone\u202e needs\nhelp"),
 		"dm_waiting":   dmMessage(inboxbot.Notification{Notice: inboxbot.Notice{Event: inboxbot.EventWaiting, ConversationID: 7, Contact: "x", Channel: "sms", Waited: time.Hour}}, true).send(),
 	}
