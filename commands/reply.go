@@ -12,15 +12,18 @@ import (
 // assignee, followers, managers and admins may reply; the assignee does
 // not change. A conversation whose contact cannot be reached says why.
 func (s *Service) replyTo(ctx context.Context, c call) (Response, error) {
-	may := mayReplyCheck(c.Actor)
+	// Where it came from never changes: whether a reply can reach the
+	// contact is told first, before what the reply says.
+	conv, err := s.Store.Conversation(ctx, c.Cmd.ID)
+	if err != nil {
+		return Response{}, err
+	}
+	if err := s.unreachable(conv.ID, conv.Origin); err != nil {
+		return Response{}, err
+	}
 	msg, conv, err := s.Store.AddReply(ctx, inboxbot.Reply{
 		ConversationID: c.Cmd.ID, Direction: inboxbot.DirectionOutbound, Author: c.Actor.ID, Body: c.Cmd.Text,
-		Check: func(conv inboxbot.Conversation) error {
-			if err := s.unreachable(conv.ID, conv.Origin); err != nil {
-				return err
-			}
-			return may(conv)
-		},
+		Check: mayReplyCheck(c.Actor),
 	})
 	if err != nil {
 		return Response{}, err

@@ -35,6 +35,9 @@ type Config struct {
 	InboxChannel string
 	// APIURL overrides the Web API base URL, such as http://127.0.0.1:9/api/.
 	APIURL string
+	// IntakeChannels are the channel ids where a customer's message opens
+	// a conversation (SLACK_INTAKE_CHANNELS).
+	IntakeChannels []string
 	// Service runs the commands and clicks; its Store is read only for
 	// the adapter's bookkeeping (event ids, the card of a thread, whether a
 	// user is a member yet).
@@ -69,7 +72,9 @@ type Adapter struct {
 	// ids by user id. Both are only caches: losing them costs a call.
 	mu    sync.Mutex
 	names map[string]string
-	dms   *bot.DMChannels
+	// channels caches conversations.info names by channel id.
+	channels map[string]string
+	dms      *bot.DMChannels
 
 	// deadline answers Slack in time and tracks the work that continues
 	// after Slack was answered, so that shutdown waits for it.
@@ -110,7 +115,7 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	return &Adapter{
 		cfg: cfg, api: slackapi.New(cfg.BotToken, opts...), http: &client, service: cfg.Service,
-		log: cfg.Log, metrics: m, names: map[string]string{}, dms: bot.NewDMChannels(bot.DefaultDMChannels),
+		log: cfg.Log, metrics: m, names: map[string]string{}, channels: map[string]string{}, dms: bot.NewDMChannels(bot.DefaultDMChannels),
 		deadline: &bot.Deadline{Budget: cfg.Budget},
 	}, nil
 }

@@ -59,6 +59,10 @@ func replyMsg(r commands.Response) *slackapi.Msg {
 // republish it.
 func (a *Adapter) interact(ctx context.Context, ic slackapi.InteractionCallback) {
 	a.metrics.interaction(string(ic.Type))
+	if ic.Type == slackapi.InteractionTypeMessageAction && ic.CallbackID == ShortcutSend {
+		a.sendToInbox(ctx, ic)
+		return
+	}
 	if ic.Type != slackapi.InteractionTypeBlockActions {
 		return
 	}

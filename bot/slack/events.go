@@ -52,6 +52,11 @@ func (a *Adapter) event(ctx context.Context, ev slackevents.EventsAPIEvent) {
 	}
 	if msg, ok := ev.InnerEvent.Data.(*slackevents.MessageEvent); ok {
 		a.metrics.interaction("message")
+		if a.intakeChannel(msg.Channel) {
+			// Stored once by its message id, however often it comes.
+			a.intakeMessage(ctx, msg)
+			return
+		}
 		if _, _, _, note := threadNote(msg, a.cfg.InboxChannel); !note {
 			// Most messages in the channel are not notes; they cost no
 			// write to the event log.
@@ -77,6 +82,9 @@ func (a *Adapter) event(ctx context.Context, ev slackevents.EventsAPIEvent) {
 		}
 	case *slackevents.MessageEvent:
 		a.note(ctx, inner)
+	case *slackevents.ReactionAddedEvent:
+		a.metrics.interaction("reaction_added")
+		a.ticketReaction(ctx, inner)
 	default:
 		a.metrics.interaction(ev.InnerEvent.Type)
 	}

@@ -33,6 +33,8 @@ var bg = context.Background()
 const (
 	secret = "test-signing-secret"
 	inbox  = "C0INBOX"
+	// help is the intake channel every env watches.
+	help = "C0HELP"
 )
 
 // env is one replica of the Slack adapter over a store, served over HTTP,
@@ -58,7 +60,7 @@ func newEnv(t testing.TB, st *store.Store, fake *slacktest.Server, owner string)
 	e := &env{t: t, st: st, fake: fake, now: time.Now(), reg: prometheus.NewRegistry()}
 	e.svc = commands.New(st, routing.Route)
 	e.svc.Log = quiet()
-	a, err := slack.New(slack.Config{BotToken: slacktest.BotToken, SigningSecret: secret, InboxChannel: inbox,
+	a, err := slack.New(slack.Config{BotToken: slacktest.BotToken, SigningSecret: secret, InboxChannel: inbox, IntakeChannels: []string{help},
 		APIURL: fake.URL + "/api", Service: e.svc, Log: quiet(), Registerer: e.reg, Now: func() time.Time { return e.now }})
 	if err != nil {
 		t.Fatal(err)

@@ -90,6 +90,9 @@ func cardBlocks(conv inboxbot.Conversation, acts []commands.Action) []slackapi.B
 	if conv.ReplyFailed {
 		blocks = append(blocks, slackapi.NewContextBlock("", mrkdwn(replyFailedText)))
 	}
+	if link := threadLink(conv.Origin); link != "" {
+		blocks = append(blocks, slackapi.NewContextBlock("", mrkdwn(link)))
+	}
 	if els := actionElements(conv, acts); len(els) > 0 {
 		blocks = append(blocks, slackapi.NewActionBlock("", els...))
 	}
@@ -228,4 +231,18 @@ func fit(blocks []slackapi.Block) []slackapi.Block {
 	out := append(blocks[:maxBlocks-1:maxBlocks-1],
 		slackapi.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more not shown; narrow it with filters.", left))))
 	return out
+}
+
+// threadLink links a card to the customer's thread it came from; "" for
+// conversations from the API and links that could break out of mrkdwn's
+// <url|label> (Slack's own permalinks never do).
+func threadLink(o *inboxbot.Origin) string {
+	if o == nil || !strings.HasPrefix(o.URL, "https://") || strings.ContainsAny(o.URL, "<>| \t\n") {
+		return ""
+	}
+	where := "Slack"
+	if o.Platform == inboxbot.PlatformDiscord {
+		where = "Discord"
+	}
+	return "<" + o.URL + "|Open the customer's " + where + " thread>"
 }

@@ -33,6 +33,7 @@ type sharedEnv struct {
 	SlackAppToken      string `envconfig:"SLACK_APP_TOKEN" secret:"true" desc:"Slack app-level token (xapp-...); selects Socket Mode, no public URL needed"`
 	SlackInboxChannel  string `envconfig:"SLACK_INBOX_CHANNEL" desc:"Slack channel id where conversation cards are posted"`
 	SlackAPIURL        string `envconfig:"SLACK_API_URL" desc:"Slack Web API base URL (tests point it at a fake)"`
+	SlackIntake        string `envconfig:"SLACK_INTAKE_CHANNELS" desc:"comma list of Slack channel ids where customers' messages open conversations (see docs/slack.md)"`
 
 	DiscordBotToken       string `envconfig:"DISCORD_BOT_TOKEN" secret:"true" desc:"Discord bot token; turns Discord on"`
 	DiscordAppID          string `envconfig:"DISCORD_APP_ID" desc:"Discord application id"`
@@ -119,6 +120,8 @@ type config struct {
 
 type slackConfig struct {
 	BotToken, SigningSecret, AppToken, InboxChannel, APIURL string
+	// IntakeChannels are the channel ids where customers write in.
+	IntakeChannels []string
 }
 
 // On reports whether Slack is configured.

@@ -29,7 +29,7 @@ func validate(s sharedEnv, o ownEnv, from map[string]string) (config, error) {
 		Admins:      o.Admins,
 		OutboundURL: o.OutboundURL, OutboundSecret: o.OutboundSecret,
 		Slack: slackConfig{BotToken: s.SlackBotToken, SigningSecret: s.SlackSigningSecret, AppToken: s.SlackAppToken,
-			InboxChannel: s.SlackInboxChannel, APIURL: s.SlackAPIURL},
+			InboxChannel: s.SlackInboxChannel, APIURL: s.SlackAPIURL, IntakeChannels: splitList(s.SlackIntake)},
 		Discord: discordConfig{BotToken: s.DiscordBotToken, AppID: s.DiscordAppID, PublicKey: s.DiscordPublicKey,
 			GuildID: s.DiscordGuildID, InboxChannel: s.DiscordInboxChannel, APIURL: s.DiscordAPIURL,
 			AgentRole: s.DiscordAgentRole, SupportChannel: s.DiscordSupportChannel},
@@ -154,9 +154,18 @@ func (v *validation) slack(sl slackConfig) {
 			v.bad("%s must be a channel id such as C0123ABCDEF, not a name (got %q): in Slack, open the channel's details; the id is at the bottom of About",
 				v.name("SLACK_INBOX_CHANNEL"), sl.InboxChannel)
 		}
+		for _, ch := range sl.IntakeChannels {
+			switch {
+			case !slackChannelID.MatchString(ch):
+				v.bad("%s must be a comma list of channel ids such as C0123ABCDEF, not names (got %q)", v.name("SLACK_INTAKE_CHANNELS"), ch)
+			case ch == sl.InboxChannel:
+				v.bad("%s lists %s, the inbox channel: customers write in channels of their own", v.name("SLACK_INTAKE_CHANNELS"), ch)
+			}
+		}
 	default:
 		if set := firstSet(map[string]string{v.name("SLACK_SIGNING_SECRET"): sl.SigningSecret, appToken: sl.AppToken,
-			v.name("SLACK_INBOX_CHANNEL"): sl.InboxChannel, v.name("SLACK_API_URL"): sl.APIURL}); set != "" {
+			v.name("SLACK_INBOX_CHANNEL"): sl.InboxChannel, v.name("SLACK_API_URL"): sl.APIURL,
+			v.name("SLACK_INTAKE_CHANNELS"): strings.Join(sl.IntakeChannels, ",")}); set != "" {
 			v.bad("SLACK_BOT_TOKEN is required when %s is set (or unset %s to leave Slack off)", set, set)
 		}
 	}
@@ -298,6 +307,17 @@ func validPort(p string) bool {
 // such as #inbox would be accepted by chat.postMessage but never match the
 // channel of the events Slack sends.
 var slackChannelID = regexp.MustCompile(`^[CG][A-Z0-9]+$`)
+
+// splitList reads a comma list, dropping blanks around and between items.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
 
 func snowflake(s string) bool {
 	_, err := strconv.ParseUint(s, 10, 64)

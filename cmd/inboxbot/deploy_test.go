@@ -2,10 +2,13 @@ package main
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/inboxbot/inboxbot/bot/slack"
 )
 
 // TestDeploy_ComposePassesEveryVariable keeps deploy/docker-compose.yml in
@@ -82,5 +85,54 @@ func TestDocs_OperationsListsEveryVariable(t *testing.T) {
 		if !strings.Contains(string(data), "| `"+v.Name+"` |") {
 			t.Errorf("docs/operations.md has no table row for %s", v.Name)
 		}
+	}
+}
+
+// TestDeploy_SlackManifestAsksForWhatTheAdapterUses keeps
+// deploy/slack-app-manifest.yaml in step with the Slack adapter: the
+// command, the scopes of every Web API method it calls, the events it
+// handles and the inbox_send shortcut.
+func TestDeploy_SlackManifestAsksForWhatTheAdapterUses(t *testing.T) {
+	data, err := os.ReadFile("../../deploy/slack-app-manifest.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Features struct {
+			SlashCommands []struct{ Command string } `yaml:"slash_commands"`
+			Shortcuts     []struct {
+				Name, Type string
+				CallbackID string `yaml:"callback_id"`
+			} `yaml:"shortcuts"`
+		} `yaml:"features"`
+		OAuth struct {
+			Scopes struct{ Bot []string } `yaml:"scopes"`
+		} `yaml:"oauth_config"`
+		Settings struct {
+			Events struct {
+				BotEvents []string `yaml:"bot_events"`
+			} `yaml:"event_subscriptions"`
+		} `yaml:"settings"`
+	}
+	if err := yaml.Unmarshal(data, &m); err != nil {
+		t.Fatalf("slack-app-manifest.yaml: %v", err)
+	}
+	has := func(list []string, want ...string) {
+		t.Helper()
+		for _, w := range want {
+			if !slices.Contains(list, w) {
+				t.Errorf("slack-app-manifest.yaml lacks %s (has %v)", w, list)
+			}
+		}
+	}
+	has(m.OAuth.Scopes.Bot, "commands", "chat:write", "im:write", "users:read", "channels:history", "groups:history",
+		"channels:read", "groups:read", "chat:write.customize", "reactions:read", "reactions:write")
+	has(m.Settings.Events.BotEvents, "app_home_opened", "message.channels", "message.groups", "reaction_added")
+	if len(m.Features.SlashCommands) != 1 || m.Features.SlashCommands[0].Command != "/inbox" {
+		t.Errorf("slash commands %+v, want /inbox", m.Features.SlashCommands)
+	}
+	if len(m.Features.Shortcuts) != 1 || m.Features.Shortcuts[0].CallbackID != slack.ShortcutSend ||
+		m.Features.Shortcuts[0].Type != "message" {
+		t.Errorf("shortcuts %+v, want the message shortcut %s", m.Features.Shortcuts, slack.ShortcutSend)
 	}
 }

@@ -26,7 +26,7 @@ func startSlack(env adapterEnv) (adapter, error) {
 	log := env.log.With("platform", "slack")
 	a, err := slack.New(slack.Config{
 		BotToken: sc.BotToken, SigningSecret: sc.SigningSecret, AppToken: sc.AppToken,
-		InboxChannel: sc.InboxChannel, APIURL: sc.APIURL,
+		InboxChannel: sc.InboxChannel, APIURL: sc.APIURL, IntakeChannels: sc.IntakeChannels,
 		Service: env.service, Log: log,
 		Registerer: env.metrics.Registry,
 		Connected:  env.health.setter(inboxbot.PlatformSlack),

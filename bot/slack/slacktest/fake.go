@@ -28,8 +28,13 @@ const (
 // Message is a message as the fake holds it: posted, maybe updated.
 type Message struct {
 	Channel, TS, Text string
-	Blocks            json.RawMessage
-	Metadata          json.RawMessage
+	// User wrote it (Write); ThreadTS is its thread's first message, ""
+	// at top level; Username is the name it was posted under
+	// (chat:write.customize); Reactions are the bot's reactions on it.
+	User, ThreadTS, Username string
+	Reactions                []string
+	Blocks                   json.RawMessage
+	Metadata                 json.RawMessage
 	// Updates counts chat.update calls on the message.
 	Updates int
 }
@@ -66,15 +71,22 @@ type Server struct {
 	// connections counts Socket Mode connections opened.
 	connections int
 	outage      outage
+	// channels names the channels conversations.info knows; outside are
+	// channels the bot is not in.
+	channels map[string]string
+	outside  map[string]bool
 }
 
 // New starts a fake Slack, closed when the test ends.
 func New(t testing.TB) *Server {
 	s := &Server{t: t, views: map[string]json.RawMessage{}, users: map[string]string{}, failOn: map[string]bool{},
 		traits:   map[string]map[string]any{},
-		triggers: map[string]bool{}, refuse: map[string]string{}}
+		triggers: map[string]bool{}, refuse: map[string]string{}, channels: map[string]string{}, outside: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/{method}", s.api)
+	// slack-go sends a few methods (chat.getPermalink) as GET with a
+	// Bearer token and the arguments in the query.
+	mux.HandleFunc("GET /api/{method}", s.api)
 	mux.HandleFunc("POST /response/{id}", s.response)
 	mux.HandleFunc("GET /socket", s.serveSocket)
 	s.Server = httptest.NewServer(s.outage.wrap(mux))
@@ -199,6 +211,10 @@ func readCall(r *http.Request, method string) (Call, string, error) {
 		}
 		return c, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), nil
 	}
+	if r.Method == http.MethodGet {
+		c.Form = r.URL.Query()
+		return c, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), nil
+	}
 	if err := r.ParseForm(); err != nil {
 		return c, "", err
 	}
@@ -229,9 +245,16 @@ func (s *Server) handle(method string, c Call) (map[string]any, string) {
 		if method == "chat.update" {
 			return s.update(f)
 		}
+		if s.outside[f.Get("channel")] {
+			return nil, "not_in_channel"
+		}
+		if ts := f.Get("thread_ts"); ts != "" && s.find(f.Get("channel"), ts) == nil {
+			return nil, "thread_not_found"
+		}
 		s.seq++
 		m := &Message{Channel: f.Get("channel"), TS: fmt.Sprintf("1700000000.%06d", s.seq), Text: f.Get("text"),
-			Blocks: json.RawMessage(f.Get("blocks")), Metadata: json.RawMessage(f.Get("metadata"))}
+			Blocks: json.RawMessage(f.Get("blocks")), Metadata: json.RawMessage(f.Get("metadata")),
+			ThreadTS: f.Get("thread_ts"), Username: f.Get("username")}
 		s.messages = append(s.messages, m)
 		return map[string]any{"channel": m.Channel, "ts": m.TS}, ""
 	case "conversations.open":
@@ -273,7 +296,7 @@ func (s *Server) handle(method string, c Call) (map[string]any, string) {
 	case "apps.connections.open":
 		return map[string]any{"url": "ws" + strings.TrimPrefix(s.URL, "http") + "/socket"}, ""
 	}
-	return nil, "unknown_method"
+	return s.handleThreads(method, f)
 }
 
 func (s *Server) update(f url.Values) (map[string]any, string) {
