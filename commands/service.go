@@ -37,6 +37,29 @@ type Request struct {
 	// mention markup) into the plain text a contact reads; Run applies it
 	// to what /inbox reply sends. Nil sends the text as typed.
 	ContactText func(ctx context.Context, s string) string
+	// Checks are what the adapter found out about where the request comes
+	// from, at its entry; Run and Act act on them before anything else.
+	Checks
+}
+
+// Checks are the identity and replay findings of a surface about one
+// request: the surface checks the platform's fields (workspace, guild,
+// application, the delivery id), commands decides what follows, the same
+// on every surface.
+type Checks struct {
+	// Outsider, when set, says why the request comes from outside what
+	// this installation serves (another workspace, guild or application,
+	// a direct message): it changes nothing, makes nobody a member, and
+	// is refused with this text.
+	Outsider string
+	// Repeat is true when the platform delivered this very request before
+	// (a replay within the signature window): it is answered without
+	// acting again.
+	Repeat bool
+	// NoJoin, when set, says why the asker may not become a member on
+	// first use (on Discord: they lack DISCORD_AGENT_ROLE); existing
+	// members are unaffected.
+	NoJoin string
 }
 
 // ActionRequest is a button press (or select) on a conversation card.
@@ -52,9 +75,10 @@ type ActionRequest struct {
 	Target string
 	// Text is the message of a Reply, as written in the platform's form.
 	Text string
-	// Team and People are as in Request.
+	// Team, People and Checks are as in Request.
 	Team   string
 	People People
+	Checks
 }
 
 // Service runs commands against the store.
@@ -90,6 +114,9 @@ func New(st *store.Store, route inboxbot.RouteFunc) *Service {
 
 // Run parses and runs one command for the person who typed it.
 func (s *Service) Run(ctx context.Context, req Request) Response {
+	if r, done := checked(req.Checks); done {
+		return r
+	}
 	cmd, err := Parse(req.Text)
 	if err != nil {
 		return s.counted(s.fail(cmd.Name, err))
@@ -102,11 +129,30 @@ func (s *Service) Run(ctx context.Context, req Request) Response {
 
 // Act runs a button press: the same use case as the command of that name.
 func (s *Service) Act(ctx context.Context, a ActionRequest) Response {
+	if r, done := checked(a.Checks); done {
+		return r
+	}
 	return s.counted(s.act(ctx, a))
 }
 
+// alreadyDone is the answer to a request delivered twice.
+const alreadyDone = "Already done: this request was received before, so nothing ran again."
+
+// checked is the answer to a request that must change nothing (done is
+// true): one from outside (refused, with why) or a repeat (the short
+// "already done"). Neither is counted as a command that ran.
+func checked(c Checks) (r Response, done bool) {
+	switch {
+	case c.Outsider != "":
+		return Response{Ephemeral: true, Outcome: Rejected, Error: c.Outsider}, true
+	case c.Repeat:
+		return Response{Ephemeral: true, Outcome: OK, Title: alreadyDone}, true
+	}
+	return Response{}, false
+}
+
 func (s *Service) act(ctx context.Context, a ActionRequest) Response {
-	req := Request{Platform: a.Platform, UserID: a.UserID, UserName: a.UserName, Team: a.Team, People: a.People}
+	req := Request{Platform: a.Platform, UserID: a.UserID, UserName: a.UserName, Team: a.Team, People: a.People, Checks: a.Checks}
 	cmd := Command{Name: string(a.Action), ID: a.ConversationID}
 	switch a.Action {
 	case ActionShow, ActionClaim, ActionUnassign, ActionFollow, ActionUnfollow, ActionClose, ActionReopen:
@@ -260,6 +306,13 @@ func (s *Service) actor(ctx context.Context, req Request) (inboxbot.Member, erro
 		// names no real user id of the platform makes nobody a member.
 		if !inboxbot.ValidUserID(req.Platform, req.UserID) {
 			return inboxbot.Member{}, inboxbot.Errorf(inboxbot.EINVALID, "%q is not a %s user.", clip(req.UserID), platformName(req.Platform))
+		}
+		if req.NoJoin != "" {
+			m, err := s.Store.MemberByPlatform(ctx, req.Platform, req.UserID)
+			if inboxbot.ErrorCode(err) == inboxbot.ENOTFOUND {
+				return m, inboxbot.Errorf(inboxbot.EFORBIDDEN, "%s", req.NoJoin)
+			}
+			return m, err
 		}
 		return s.Store.EnsurePlatformMember(ctx, req.Platform, req.UserID, req.UserName)
 	}

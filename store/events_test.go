@@ -45,6 +45,12 @@ func TestFirstDelivery_ForgetsIdsAfterADay(t *testing.T) {
 			t.Fatal("first delivery not recognised")
 		}
 		s.Now = func() time.Time { return start.Add(25 * time.Hour) }
+		if first, err := s.FirstDelivery(ctx, inboxbot.PlatformSlack, "Ev2"); err != nil || first {
+			t.Fatalf("before pruning: first=%v, %v; want the id remembered", first, err)
+		}
+		if n, err := s.PruneDeliveries(ctx); err != nil || n != 1 {
+			t.Fatalf("PruneDeliveries = %d, %v; want 1", n, err)
+		}
 		if first, err := s.FirstDelivery(ctx, inboxbot.PlatformSlack, "Ev2"); err != nil || !first {
 			t.Fatalf("after a day: first=%v, %v; want the id forgotten", first, err)
 		}

@@ -31,8 +31,13 @@ type Config struct {
 	// GuildID, when set, registers /inbox in that guild only (at once)
 	// instead of globally.
 	GuildID string
-	// InboxChannel is where conversation cards are posted.
+	// InboxChannel is where conversation cards are posted; without
+	// GuildID, its guild is the one the bot serves.
 	InboxChannel string
+	// AgentRole, when set, is the role id a person needs to become an
+	// agent on first use (DISCORD_AGENT_ROLE); existing members keep
+	// acting without it.
+	AgentRole string
 	// SupportChannel holds the Contact support panel, and each request
 	// becomes a private thread in it; "" is off (gateway mode only).
 	SupportChannel string

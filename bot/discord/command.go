@@ -78,10 +78,20 @@ func Command() *discordgo.ApplicationCommand {
 	}
 	saveOpts := append([]*discordgo.ApplicationCommandOption{stringOpt("name", "Name of the view", true)}, listFilters...)
 	saveOpts = append(saveOpts, boolOpt("shared", "Show the view to the whole team"))
+	// Guild only: not in DMs, not installable on a user account; and
+	// hidden from members without Manage Messages (the agents' permission;
+	// admins can give /inbox to the agent role instead in Server Settings,
+	// Integrations).
+	contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	installs := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+	perms := int64(discordgo.PermissionManageMessages)
 	return &discordgo.ApplicationCommand{
-		Type:        discordgo.ChatApplicationCommand,
-		Name:        commandName,
-		Description: "The team inbox: list, claim, assign and follow conversations",
+		Type:                     discordgo.ChatApplicationCommand,
+		Contexts:                 &contexts,
+		IntegrationTypes:         &installs,
+		DefaultMemberPermissions: &perms,
+		Name:                     commandName,
+		Description:              "The team inbox: list, claim, assign and follow conversations",
 		Options: []*discordgo.ApplicationCommandOption{
 			sub("help", "How to use /inbox", stringOpt("topic", "A command to explain, like claim", false)),
 			sub("list", "List conversations", append(listFilters, stringOpt("view", "Use a saved view", false))...),

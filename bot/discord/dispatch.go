@@ -34,6 +34,13 @@ func (b *Adapter) handle(ctx context.Context, i *discordgo.Interaction, mode str
 		}
 		return
 	}
+	// Identity and replay, once for every kind of interaction.
+	if c := b.checks(ctx, i, mode == "http"); c.Outsider != "" || c.Repeat || b.strangerSuggestions(ctx, i, c) {
+		if err := ack(b.refusal(ctx, i, c)); err != nil {
+			b.log().Warn("discord: answering an interaction failed", "interaction", i.ID, "err", bot.Redact(restError(err)))
+		}
+		return
+	}
 	if resp, ok := b.instant(ctx, i); ok {
 		if err := ack(resp); err != nil {
 			b.log().Warn("discord: answering an interaction failed", "interaction", i.ID, "err", bot.Redact(restError(err)))
@@ -122,7 +129,7 @@ func (b *Adapter) command(ctx context.Context, i *discordgo.Interaction) message
 	}
 	req := b.request(i, text)
 	if d.Resolved != nil {
-		req.People = resolved{users: d.Resolved.Users, members: d.Resolved.Members}
+		req.People = resolved{users: d.Resolved.Users, members: d.Resolved.Members, role: b.cfg.AgentRole}
 	}
 	// A reply's text goes to the contact without Discord's markup.
 	req.ContactText = b.contactText
@@ -139,8 +146,8 @@ func (b *Adapter) component(ctx context.Context, i *discordgo.Interaction) answe
 	}
 	req := b.request(i, "")
 	act := commands.ActionRequest{Platform: inboxbot.PlatformDiscord, UserID: req.UserID, UserName: req.UserName,
-		ConversationID: id, Action: action, Team: req.Team,
-		People: resolved{users: d.Resolved.Users, members: d.Resolved.Members}}
+		ConversationID: id, Action: action, Team: req.Team, Checks: req.Checks,
+		People: resolved{users: d.Resolved.Users, members: d.Resolved.Members, role: b.cfg.AgentRole}}
 	if action == commands.ActionAssign {
 		if len(d.Values) != 1 {
 			m := message{Content: "⚠️ Pick one member to assign.", Ephemeral: true}

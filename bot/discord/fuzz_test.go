@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -11,15 +12,20 @@ import (
 	"github.com/inboxbot/inboxbot/commands"
 )
 
+// fuzzed is an adapter for the identity checks alone (no store, no
+// session): its application, guild and agent role.
+var fuzzed = &Adapter{cfg: Config{AppID: "1", GuildID: "2", AgentRole: "3", Log: slog.New(slog.DiscardHandler)}}
+
 // readInteraction does to an interaction body everything the bot does
-// before it reaches the command layer: decode it, then read its command,
-// custom_id, selection, form text and invoker. It must never panic,
-// whatever arrives.
+// before it reaches the command layer: decode it, check where it comes
+// from, then read its command, custom_id, selection, form text and
+// invoker. It must never panic, whatever arrives.
 func readInteraction(body []byte) {
 	var i discordgo.Interaction
 	if json.Unmarshal(body, &i) != nil {
 		return
 	}
+	fuzzed.checks(context.Background(), &i, false)
 	invoker(&i)
 	interactionKind(i.Type)
 	switch i.Type {
@@ -30,7 +36,7 @@ func readInteraction(body []byte) {
 		d := i.MessageComponentData()
 		parseCustomID(d.CustomID)
 		for _, id := range d.Values {
-			resolved{users: d.Resolved.Users, members: d.Resolved.Members}.Person(context.Background(), id)
+			resolved{users: d.Resolved.Users, members: d.Resolved.Members, role: "3"}.Person(context.Background(), id)
 		}
 	case discordgo.InteractionModalSubmit:
 		d := i.ModalSubmitData()
@@ -52,6 +58,8 @@ func FuzzInteraction(f *testing.F) {
 		`{"type":5,"data":{"custom_id":"inbox:reply:1","components":[{"type":4,"custom_id":"text"}]}}`,
 		`{"type":2,"data":{"options":[{"name":"id","type":4,"value":null}]}}`,
 		`{"type":2,"data":null}`,
+		`{"type":3,"application_id":"1","context":1,"user":{"id":"4"},"message":{"id":"5","author":null},"data":{"custom_id":"inbox:claim:1","component_type":2}}`,
+		`{"type":3,"application_id":"1","guild_id":"2","member":{"user":{"id":"4"},"roles":["3"]},"data":{"custom_id":"inbox:assign:1","component_type":5,"values":["6"],"resolved":{"users":{"6":{"id":"6"}},"members":{"6":null}}}}`,
 	} {
 		f.Add([]byte(seed))
 	}

@@ -11,9 +11,12 @@ import (
 )
 
 // Identity is who the bot is in Discord, as GET /users/@me tells: its
-// user id, which marks the messages the bot wrote itself.
+// user id, which marks the messages the bot wrote itself; and the guild it
+// serves: DISCORD_GUILD_ID, else the guild of DISCORD_INBOX_CHANNEL (GET
+// /channels/{id}).
 type Identity struct {
 	BotUserID string
+	GuildID   string
 }
 
 // RefusedError is an answer of Discord's that only an operator can fix:
@@ -56,7 +59,9 @@ func refused(err error, registering bool) error {
 	return err
 }
 
-// Check asks Discord who the bot is (GET /users/@me). A refused token is
+// Check asks Discord who the bot is (GET /users/@me) and, without
+// DISCORD_GUILD_ID, which guild the inbox channel is in (GET
+// /channels/{id}): the guild whose interactions it answers. A refused token is
 // a *RefusedError naming DISCORD_BOT_TOKEN; any other error means Discord
 // could not be asked. On success the identity is kept for Identity.
 func (b *Adapter) Check(ctx context.Context) (Identity, error) {
@@ -64,7 +69,24 @@ func (b *Adapter) Check(ctx context.Context) (Identity, error) {
 	if err != nil {
 		return Identity{}, fmt.Errorf("discord: GET /users/@me: %w", refused(err, false))
 	}
-	id := Identity{BotUserID: u.ID}
+	id := Identity{BotUserID: u.ID, GuildID: b.cfg.GuildID}
+	if id.GuildID == "" {
+		ch, err := b.session.Channel(b.inbox, discordgo.WithContext(ctx))
+		var re *discordgo.RESTError
+		if errors.As(err, &re) && re.Response != nil &&
+			(re.Response.StatusCode == http.StatusForbidden || re.Response.StatusCode == http.StatusNotFound) {
+			return Identity{}, &RefusedError{Variable: "DISCORD_INBOX_CHANNEL", Status: re.Response.StatusCode,
+				Hint: "check that it is the id of a text channel the bot can see, or set DISCORD_GUILD_ID"}
+		}
+		if err != nil {
+			return Identity{}, fmt.Errorf("discord: GET /channels/{DISCORD_INBOX_CHANNEL}: %w", refused(err, false))
+		}
+		if ch.GuildID == "" {
+			return Identity{}, &RefusedError{Variable: "DISCORD_INBOX_CHANNEL", Status: http.StatusOK,
+				Hint: "it is not a channel of a server; give the id of a text channel of the server the team works in"}
+		}
+		id.GuildID = ch.GuildID
+	}
 	b.identity.Store(&id)
 	return id, nil
 }

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"slices"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -9,10 +10,14 @@ import (
 	"github.com/inboxbot/inboxbot/commands"
 )
 
-// request is a commands.Request for the person behind i.
+// request is a commands.Request for the person behind i, who may join
+// on first use as checks says (handle has refused outsiders already, so
+// i.GuildID is our guild or "" for a notification in a DM).
 func (b *Adapter) request(i *discordgo.Interaction, text string) commands.Request {
 	u, name := invoker(i)
-	return commands.Request{Platform: inboxbot.PlatformDiscord, UserID: u, UserName: name, Text: text, Team: i.GuildID}
+	c := b.checks(context.Background(), i, false)
+	return commands.Request{Platform: inboxbot.PlatformDiscord, UserID: u, UserName: name, Text: text, Team: i.GuildID,
+		Checks: commands.Checks{NoJoin: c.NoJoin}}
 }
 
 // invoker is the user id behind an interaction and the name a new member
@@ -45,6 +50,9 @@ func displayName(u *discordgo.User, m *discordgo.Member) string {
 type resolved struct {
 	users   map[string]*discordgo.User
 	members map[string]*discordgo.Member
+	// role, when set, is DISCORD_AGENT_ROLE: someone picked joins only
+	// with it.
+	role string
 }
 
 // Person is the resolved user id (commands.People).
@@ -53,5 +61,10 @@ func (r resolved) Person(_ context.Context, id string) (commands.Person, error) 
 	if u == nil {
 		return commands.Person{}, inboxbot.Errorf(inboxbot.ENOTFOUND, "Discord did not say who that is.")
 	}
-	return commands.Person{ID: id, Name: displayName(u, r.members[id]), Bot: u.Bot}, nil
+	m := r.members[id]
+	if r.role != "" && !u.Bot && (m == nil || !slices.Contains(m.Roles, r.role)) {
+		return commands.Person{}, inboxbot.Errorf(inboxbot.EFORBIDDEN, "%s does not have the agent role, so they cannot take conversations.",
+			displayName(u, m))
+	}
+	return commands.Person{ID: id, Name: displayName(u, m), Bot: u.Bot}, nil
 }

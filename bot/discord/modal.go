@@ -72,7 +72,7 @@ func (b *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) ans
 	}
 	req := b.request(i, "")
 	r := b.cfg.Service.Act(ctx, commands.ActionRequest{Platform: inboxbot.PlatformDiscord, UserID: req.UserID,
-		UserName: req.UserName, ConversationID: id, Action: commands.ActionReply, Text: modalText(d, replyInputID)})
+		UserName: req.UserName, ConversationID: id, Action: commands.ActionReply, Text: modalText(d, replyInputID), Checks: req.Checks})
 	m := renderResponse(r)
 	m.Ephemeral = true
 	return answer{resp: reply(m), followUp: &m}

@@ -121,3 +121,33 @@ func (d *discordDriver) Failing(on bool) {
 }
 
 func (d *discordDriver) Deadline() time.Duration { return 3 * time.Second }
+
+func (d *discordDriver) Outsider(id int64, a commands.Action) surfacetest.Answer {
+	e := d.e
+	e.t.Helper()
+	card := cardOf(e.t, e.fake, id)
+	i := e.click(user("100000000000000666", "mallory"), fmt.Sprintf("inbox:%s:%d", a, id), inboxCh, card.ID)
+	i["guild_id"] = "100000000000000666"
+	start := time.Now()
+	out := e.do(i)
+	elapsed := time.Since(start)
+	text, _ := content(out)
+	return surfacetest.Answer{Text: text, Elapsed: elapsed}
+}
+
+func (d *discordDriver) Twice(as inboxbot.Member, id int64, a commands.Action, between func()) (surfacetest.Answer, surfacetest.Answer) {
+	e := d.e
+	e.t.Helper()
+	card := cardOf(e.t, e.fake, id)
+	i := e.click(user(as.DiscordID, as.Name), fmt.Sprintf("inbox:%s:%d", a, id), inboxCh, card.ID)
+	send := func() surfacetest.Answer {
+		start := time.Now()
+		out := e.do(i)
+		elapsed := time.Since(start)
+		text, _ := content(out)
+		return surfacetest.Answer{Text: text, Elapsed: elapsed}
+	}
+	first := send()
+	between()
+	return first, send()
+}

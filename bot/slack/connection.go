@@ -119,7 +119,11 @@ func (a *Adapter) envelope(ctx context.Context, client *socketmode.Client, ev so
 	case socketmode.EventTypeEventsAPI:
 		ack()
 		if e, ok := ev.Data.(slackevents.EventsAPIEvent); ok {
-			a.later(ctx, func(ctx context.Context) { a.event(ctx, e) })
+			var team string
+			if ev.Request != nil {
+				team = contextTeam(ev.Request.Payload)
+			}
+			a.later(ctx, func(ctx context.Context) { a.event(ctx, e, team) })
 		}
 	}
 }

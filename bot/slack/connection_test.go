@@ -63,8 +63,9 @@ func TestSlack_SocketModeFeedsTheSameHandlers(t *testing.T) {
 		t.Fatalf("card edited %d times after the claim, want 1", card.Updates)
 	}
 
-	ev := map[string]any{"type": "event_callback", "event_id": "EvSock", "team_id": "T1",
-		"event": map[string]any{"type": "app_home_opened", "user": "U0LEE", "tab": "home"}}
+	ev := map[string]any{"type": "event_callback", "event_id": "EvSock", "team_id": "T1", "api_app_id": "A0TEST",
+		"authorizations": []any{map[string]any{"team_id": "T0TEST"}},
+		"event":          map[string]any{"type": "app_home_opened", "user": "U0LEE", "tab": "home"}}
 	for i := range 2 { // Slack redelivers over the socket too
 		if _, err := fake.Envelope("events_api", fmt.Sprint("env-ev-", i), ev); err != nil {
 			t.Fatal(err)

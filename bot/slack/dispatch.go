@@ -33,9 +33,13 @@ func decodeAction(act *slackapi.BlockAction) (commands.Action, int64, bool) {
 func (a *Adapter) slash(ctx context.Context, cmd slackapi.SlashCommand, reply func(*slackapi.Msg)) {
 	a.metrics.interaction("slash_command")
 	bot.Answer(ctx, a.deadline, func(ctx context.Context) *slackapi.Msg {
-		name := a.userName(ctx, cmd.UserID, cmd.UserName)
+		chk := a.checks(ctx, cmd.APIAppID, cmd.TeamID, "", triggerKey(cmd.TriggerID))
+		name := cmd.UserName
+		if chk == (commands.Checks{}) {
+			name = a.userName(ctx, cmd.UserID, cmd.UserName)
+		}
 		return replyMsg(a.service.Run(ctx, commands.Request{Platform: platform, UserID: cmd.UserID, UserName: name, Text: cmd.Text,
-			Team: cmd.TeamID, People: a, ContactText: a.contactText}))
+			Team: a.ourTeam(cmd.TeamID), People: a, ContactText: a.contactText, Checks: chk}))
 	}, reply, func() error { reply(nil); return nil }, func(ctx context.Context, m *slackapi.Msg, _ error) {
 		a.respond(ctx, cmd.ResponseURL, m)
 	})
@@ -66,9 +70,13 @@ func (a *Adapter) interact(ctx context.Context, ic slackapi.InteractionCallback)
 	if ic.Type != slackapi.InteractionTypeBlockActions {
 		return
 	}
-	name := a.userName(ctx, ic.User.ID, firstOf(ic.User.Name, ic.User.Username))
+	chk := a.checks(ctx, ic.APIAppID, ic.Team.ID, ic.User.TeamID, triggerKey(ic.TriggerID))
+	name := firstOf(ic.User.Name, ic.User.Username)
+	if chk == (commands.Checks{}) {
+		name = a.userName(ctx, ic.User.ID, name)
+	}
 	for _, act := range ic.ActionCallback.BlockActions {
-		resp, ok := a.act(ctx, ic, name, act)
+		resp, ok := a.act(ctx, ic, name, act, chk)
 		if !ok {
 			continue
 		}
@@ -81,17 +89,22 @@ func (a *Adapter) interact(ctx context.Context, ic slackapi.InteractionCallback)
 			a.respond(ctx, ic.ResponseURL, m)
 		}
 	}
-	if ic.View.Type == slackapi.VTHomeTab {
+	if ic.View.Type == slackapi.VTHomeTab && chk.Outsider == "" {
 		a.publishHome(ctx, ic.User.ID, name)
 	}
 }
 
 // act runs one block action; ok is false for actions that are not ours
 // and for those that need no answer (a Reply that opened its form).
-func (a *Adapter) act(ctx context.Context, ic slackapi.InteractionCallback, name string, act *slackapi.BlockAction) (commands.Response, bool) {
+func (a *Adapter) act(ctx context.Context, ic slackapi.InteractionCallback, name string, act *slackapi.BlockAction, chk commands.Checks) (commands.Response, bool) {
 	userID := ic.User.ID
 	if act == nil {
 		return commands.Response{}, false
+	}
+	if chk != (commands.Checks{}) {
+		// From outside, or seen before: answered without acting (no
+		// form opens either).
+		return a.service.Act(ctx, commands.ActionRequest{Platform: platform, UserID: userID, Checks: chk}), true
 	}
 	switch act.ActionID {
 	case actionAway, actionBack:
@@ -107,7 +120,7 @@ func (a *Adapter) act(ctx context.Context, ic slackapi.InteractionCallback, name
 		return commands.Response{}, false
 	}
 	req := commands.ActionRequest{Platform: platform, UserID: userID, UserName: name, ConversationID: convID, Action: action,
-		Team: ic.Team.ID, People: a}
+		Team: a.ourTeam(ic.Team.ID), People: a}
 	if action == commands.ActionReply {
 		return a.startReply(ctx, ic, req)
 	}

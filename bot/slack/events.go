@@ -34,7 +34,8 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("X-Slack-Retry-Num") != "" {
 		a.metrics.interaction("event_retry")
 	}
-	a.later(r.Context(), func(ctx context.Context) { a.event(ctx, ev) })
+	team := contextTeam(body)
+	a.later(r.Context(), func(ctx context.Context) { a.event(ctx, ev, team) })
 	w.WriteHeader(http.StatusOK)
 }
 
@@ -44,10 +45,13 @@ func decodeEvent(body []byte) (slackevents.EventsAPIEvent, error) {
 	return slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
 }
 
-// event handles one Events API event, once per event id across replicas.
-func (a *Adapter) event(ctx context.Context, ev slackevents.EventsAPIEvent) {
+// event handles one Events API event, once per event id across replicas,
+// when it was delivered for this installation (ctxTeam is the envelope's
+// context_team_id): an event for another app or workspace is acknowledged
+// and ignored, as Slack expects (any other answer makes it retry).
+func (a *Adapter) event(ctx context.Context, ev slackevents.EventsAPIEvent, ctxTeam string) {
 	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
-	if !ok || ev.Type != slackevents.CallbackEvent {
+	if !ok || ev.Type != slackevents.CallbackEvent || !a.ourEvent(cb, ctxTeam) {
 		return
 	}
 	if msg, ok := ev.InnerEvent.Data.(*slackevents.MessageEvent); ok {

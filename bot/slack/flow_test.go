@@ -155,7 +155,7 @@ func TestSlack_URLVerificationAndEventRetriesRunOnce(t *testing.T) {
 	if code != http.StatusOK || body != "c-123" {
 		t.Fatalf("url_verification: %d %q", code, body)
 	}
-	ev := `{"type":"event_callback","event_id":"Ev1","team_id":"T1","event":{"type":"app_home_opened","user":"U0KIM","tab":"home"}}`
+	ev := `{"type":"event_callback","event_id":"Ev1","team_id":"T1","api_app_id":"A0TEST","context_team_id":"T0TEST","event":{"type":"app_home_opened","user":"U0KIM","tab":"home"}}`
 	for range 2 {
 		h := sign(ev, e.now.Unix())
 		h.Set("X-Slack-Retry-Num", "1")

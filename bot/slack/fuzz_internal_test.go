@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -116,6 +117,23 @@ func FuzzReplyMeta(f *testing.F) {
 		back, err := parseReplyMeta(m.encode())
 		if err != nil || back.ConversationID != m.ConversationID {
 			t.Fatalf("%q: %+v does not read back: %+v %v", s, m, back, err)
+		}
+	})
+}
+
+// FuzzContextTeam: any envelope, JSON or not, gives a team id or "" and
+// never panics; a well-formed one gives its context_team_id.
+func FuzzContextTeam(f *testing.F) {
+	f.Add([]byte(`{"type":"event_callback","context_team_id":"T0TEST"}`))
+	f.Add([]byte(`{"context_team_id":7}`))
+	f.Add([]byte(`not json`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		team := contextTeam(raw)
+		var e struct {
+			ContextTeamID string `json:"context_team_id"`
+		}
+		if json.Unmarshal(raw, &e) == nil && team != e.ContextTeamID {
+			t.Fatalf("contextTeam(%q) = %q, want %q", raw, team, e.ContextTeamID)
 		}
 	})
 }

@@ -66,6 +66,10 @@ func newEnv(t testing.TB, st *store.Store, fake *slacktest.Server, owner string)
 		t.Fatal(err)
 	}
 	e.a = a
+	// The identity the checks compare requests with (T0TEST, A0TEST).
+	if _, err := a.Check(bg); err != nil {
+		t.Fatal(err)
+	}
 	mux := http.NewServeMux()
 	for p, h := range a.Routes() {
 		mux.Handle(p, h)
@@ -148,7 +152,8 @@ func (e *env) post(path, body string, h http.Header) (int, string) {
 func (e *env) slash(userID, userName, text string) (int, string) {
 	e.seq++
 	form := url.Values{"command": {"/inbox"}, "text": {text}, "user_id": {userID}, "user_name": {userName},
-		"channel_id": {"C0WORK"}, "team_id": {"T0TEAM"}, "response_url": {e.fake.ResponseURL(strconv.Itoa(e.seq))}}
+		"channel_id": {"C0WORK"}, "team_id": {"T0TEST"}, "api_app_id": {slacktest.AppID},
+		"trigger_id": {fmt.Sprintf("trig-%d", e.seq)}, "response_url": {e.fake.ResponseURL(strconv.Itoa(e.seq))}}
 	return e.post("/slack/commands", form.Encode(), nil)
 }
 
@@ -156,7 +161,7 @@ func (e *env) slash(userID, userName, text string) (int, string) {
 func (e *env) clickPayload(userID string, action map[string]any) string {
 	e.seq++
 	p, _ := json.Marshal(map[string]any{"type": "block_actions", "user": map[string]any{"id": userID},
-		"response_url": e.fake.ResponseURL(strconv.Itoa(e.seq)), "channel": map[string]any{"id": inbox}, "team": map[string]any{"id": "T0TEAM"},
+		"response_url": e.fake.ResponseURL(strconv.Itoa(e.seq)), "channel": map[string]any{"id": inbox}, "team": map[string]any{"id": "T0TEST"}, "api_app_id": slacktest.AppID,
 		"trigger_id": fmt.Sprintf("trig-%d", e.seq), "actions": []any{action}})
 	return url.Values{"payload": {string(p)}}.Encode()
 }

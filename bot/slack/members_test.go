@@ -14,10 +14,10 @@ func TestSlack_AssignSelectRefusesBotsDeactivatedAndOtherWorkspaces(t *testing.T
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, slacktest.New(t), "r1")
 		e.member("dana", "U0DANA", inboxbot.RoleManager)
-		e.fake.SetUser("U0BOT", "zapier", map[string]any{"is_bot": true, "team_id": "T0TEAM"})
-		e.fake.SetUser("U0GONE", "gone", map[string]any{"deleted": true, "team_id": "T0TEAM"})
+		e.fake.SetUser("U0BOT", "zapier", map[string]any{"is_bot": true, "team_id": "T0TEST"})
+		e.fake.SetUser("U0GONE", "gone", map[string]any{"deleted": true, "team_id": "T0TEST"})
 		e.fake.SetUser("U0EVIL", "mallory", map[string]any{"team_id": "T0EVIL"})
-		e.fake.SetUser("U0SAM", "sam", map[string]any{"team_id": "T0TEAM"})
+		e.fake.SetUser("U0SAM", "sam", map[string]any{"team_id": "T0TEST"})
 		conv := e.inbound("jane", "Hi")
 		e.flush()
 		assign := find(t, e.card(conv.ID).Blocks, "assign:")

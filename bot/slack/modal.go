@@ -150,9 +150,14 @@ func (a *Adapter) submit(ctx context.Context, ic slackapi.InteractionCallback, a
 		return
 	}
 	bot.Answer(ctx, a.deadline, func(ctx context.Context) commands.Response {
+		chk := a.checks(ctx, ic.APIAppID, ic.Team.ID, ic.User.TeamID, viewKey(ic.View))
+		if chk.Repeat {
+			// The reply went out the first time: close the form.
+			return commands.Response{Outcome: commands.OK, Ephemeral: true}
+		}
 		name := a.userName(ctx, ic.User.ID, firstOf(ic.User.Name, ic.User.Username))
 		return a.service.Act(ctx, commands.ActionRequest{Platform: platform, UserID: ic.User.ID, UserName: name,
-			ConversationID: meta.ConversationID, Action: commands.ActionReply, Text: text})
+			ConversationID: meta.ConversationID, Action: commands.ActionReply, Text: text, Checks: chk})
 	}, func(resp commands.Response) {
 		if resp.Outcome != commands.OK {
 			answer(slackapi.NewErrorsViewSubmissionResponse(map[string]string{replyBlock: clip(resp.Error, maxViewError)}))

@@ -40,7 +40,8 @@ func (e *env) openedModal(n int) (slacktest.Modal, modal) {
 // in its input, as user; it returns the HTTP status and body.
 func (e *env) submit(userID string, v modal, text string) (int, string) {
 	e.t.Helper()
-	p, _ := json.Marshal(map[string]any{"type": "view_submission", "user": map[string]any{"id": userID},
+	p, _ := json.Marshal(map[string]any{"type": "view_submission", "user": map[string]any{"id": userID, "team_id": slacktest.TeamID},
+		"team": map[string]any{"id": slacktest.TeamID}, "api_app_id": slacktest.AppID,
 		"view": map[string]any{"id": "V1", "type": "modal", "callback_id": v.CallbackID,
 			"private_metadata": v.PrivateMetadata,
 			"state": map[string]any{"values": map[string]any{
@@ -87,8 +88,9 @@ func (e *env) event(inner map[string]any) {
 	e.t.Helper()
 	e.seq++
 	inner["event_ts"] = fmt.Sprintf("1700000100.%06d", e.seq)
-	body, _ := json.Marshal(map[string]any{"type": "event_callback", "team_id": "T0TEAM",
-		"event_id": fmt.Sprintf("Ev%d", e.seq), "event": inner})
+	body, _ := json.Marshal(map[string]any{"type": "event_callback", "team_id": "T0TEST", "api_app_id": slacktest.AppID,
+		"authorizations": []any{map[string]any{"team_id": slacktest.TeamID}},
+		"event_id":       fmt.Sprintf("Ev%d", e.seq), "event": inner})
 	if code, resp := e.post("/slack/events", string(body), nil); code != 200 {
 		e.t.Fatalf("event: %d %s", code, resp)
 	}

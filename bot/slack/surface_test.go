@@ -1,6 +1,9 @@
 package slack_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -101,3 +104,40 @@ func (d *slackDriver) Failing(on bool) {
 }
 
 func (d *slackDriver) Deadline() time.Duration { return 3 * time.Second }
+
+func (d *slackDriver) Outsider(id int64, a commands.Action) surfacetest.Answer {
+	e := d.e
+	e.t.Helper()
+	el := find(e.t, e.card(id).Blocks, string(a)+":")
+	e.seq++
+	p, _ := json.Marshal(map[string]any{"type": "block_actions", "user": map[string]any{"id": "U0EVIL", "team_id": "T0EVIL"},
+		"team": map[string]any{"id": "T0EVIL"}, "api_app_id": slacktest.AppID, "channel": map[string]any{"id": inbox},
+		"response_url": e.fake.ResponseURL(strconv.Itoa(e.seq)), "trigger_id": fmt.Sprintf("trig-%d", e.seq),
+		"actions": []any{map[string]any{"type": el.Type, "action_id": el.ActionID, "value": el.Value, "block_id": "b"}}})
+	n := len(e.fake.Responses())
+	start := time.Now()
+	if code, _ := e.post("/slack/interactions", url.Values{"payload": {string(p)}}.Encode(), nil); code != 200 {
+		e.t.Fatalf("the outsider's %s answered %d", a, code)
+	}
+	elapsed := time.Since(start)
+	return surfacetest.Answer{Text: e.responseText(e.t, n), Elapsed: elapsed}
+}
+
+func (d *slackDriver) Twice(as inboxbot.Member, id int64, a commands.Action, between func()) (surfacetest.Answer, surfacetest.Answer) {
+	e := d.e
+	e.t.Helper()
+	el := find(e.t, e.card(id).Blocks, string(a)+":")
+	body := e.clickPayload(as.SlackID, map[string]any{"type": el.Type, "action_id": el.ActionID, "value": el.Value, "block_id": "b"})
+	send := func() surfacetest.Answer {
+		n := len(e.fake.Responses())
+		start := time.Now()
+		if code, _ := e.post("/slack/interactions", body, nil); code != 200 {
+			e.t.Fatalf("%s answered %d", a, code)
+		}
+		elapsed := time.Since(start)
+		return surfacetest.Answer{Text: e.responseText(e.t, n), Elapsed: elapsed}
+	}
+	first := send()
+	between()
+	return first, send()
+}

@@ -162,3 +162,51 @@ func counted(t *testing.T, d Driver) {
 		t.Fatalf("inboxbot_commands_total would count %v", got)
 	}
 }
+
+func outsider(t *testing.T, d Driver) {
+	conv := inbound(t, d, "jane", "Hi")
+	d.Flush()
+	before, err := d.Store().Members(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []commands.Action{commands.ActionClaim, commands.ActionClose, commands.ActionFollow} {
+		ans := d.Outsider(conv.ID, a)
+		if ans.Text == "" || strings.Contains(ans.Text, "claimed") {
+			t.Errorf("the outsider's %s was answered %q, want a refusal", a, ans.Text)
+		}
+	}
+	if c := conversation(t, d, conv.ID); c.AssigneeID != 0 || c.Status != inboxbot.StatusOpen {
+		t.Fatalf("an outsider changed the conversation: assignee %q, status %s", c.AssigneeName, c.Status)
+	}
+	after, err := d.Store().Members(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Fatalf("an outsider became a member: %d members, were %d", len(after), len(before))
+	}
+}
+
+func replayed(t *testing.T, d Driver) {
+	dana := d.Join("dana", inboxbot.RoleAgent)
+	conv := inbound(t, d, "jane", "Hi")
+	d.Flush()
+	// The Close is replayed after someone reopened the conversation: it
+	// must not close it again.
+	first, again := d.Twice(dana, conv.ID, commands.ActionClose, func() {
+		if r := d.Service().Act(t.Context(), commands.ActionRequest{Platform: inboxbot.PlatformShell, UserID: "dana",
+			ConversationID: conv.ID, Action: commands.ActionReopen}); r.Outcome != commands.OK {
+			t.Fatalf("reopen: %+v", r)
+		}
+	})
+	if strings.Contains(first.Text, "Already done") {
+		t.Fatalf("the first Close was answered %q", first.Text)
+	}
+	if !strings.Contains(again.Text, "Already done") {
+		t.Errorf("the replayed Close was answered %q, want it said to be done already", again.Text)
+	}
+	if c := conversation(t, d, conv.ID); c.Status != inboxbot.StatusOpen {
+		t.Fatalf("the replayed Close closed the conversation again: %s", c.Status)
+	}
+}

@@ -54,6 +54,14 @@ type Driver interface {
 	// Deadline is how long the platform waits for the first answer to a
 	// click or a command.
 	Deadline() time.Duration
+	// Outsider presses action's button on conversation id's card, signed
+	// as the platform signs, as a user of another workspace (Slack) or
+	// from another guild (Discord) whom no member is linked to.
+	Outsider(id int64, action commands.Action) Answer
+	// Twice presses action's button on conversation id's card as member
+	// as, runs between, then delivers the very same signed request again
+	// (a replay within the signature window); it returns both answers.
+	Twice(as inboxbot.Member, id int64, action commands.Action, between func()) (first, again Answer)
 }
 
 // Card is a posted card as the suite reads it.
@@ -91,6 +99,8 @@ func Run(t *testing.T, open func(t *testing.T) Driver) {
 		{"CustomerTextPingsNobody", customerTextInert},
 		{"RetriesAfter429And500WithoutADuplicate", retries},
 		{"EveryClickIsCountedByName", counted},
+		{"AnOutsiderChangesNothingAndJoinsNobody", outsider},
+		{"AReplayedClickRunsOnce", replayed},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })
 	}

@@ -40,11 +40,11 @@ type sharedEnv struct {
 	DiscordPublicKey      string `envconfig:"DISCORD_PUBLIC_KEY" desc:"Discord application public key (hex); selects HTTP interactions instead of the gateway"`
 	DiscordGuildID        string `envconfig:"DISCORD_GUILD_ID" desc:"register /inbox in this guild only (else globally)"`
 	DiscordInboxChannel   string `envconfig:"DISCORD_INBOX_CHANNEL" desc:"Discord channel id where conversation cards are posted"`
+	DiscordAgentRole      string `envconfig:"DISCORD_AGENT_ROLE" desc:"Discord role id a person needs to join as an agent on first use (else anyone in the guild can)"`
 	DiscordAPIURL         string `envconfig:"DISCORD_API_URL" desc:"Discord REST base URL (tests point it at a fake)"`
 	DiscordShardID        string `envconfig:"DISCORD_SHARD_ID" default:"0" desc:"gateway shard of this process, 0 to DISCORD_SHARD_COUNT-1"`
 	DiscordShardCount     string `envconfig:"DISCORD_SHARD_COUNT" default:"1" desc:"number of gateway shards"`
-	DiscordAgentRole      string `envconfig:"DISCORD_AGENT_ROLE" desc:"role id: only people with it join as agents automatically (required with DISCORD_SUPPORT_CHANNEL)"`
-	DiscordSupportChannel string `envconfig:"DISCORD_SUPPORT_CHANNEL" desc:"channel with the Contact support panel; each request becomes a private thread (gateway mode only)"`
+	DiscordSupportChannel string `envconfig:"DISCORD_SUPPORT_CHANNEL" desc:"channel with the Contact support panel; each request becomes a private thread (gateway mode only; needs DISCORD_AGENT_ROLE)"`
 }
 
 // ownEnv holds the variables that carry the INBOXBOT_ prefix in their
@@ -132,9 +132,7 @@ func (c slackConfig) On() bool { return c.BotToken != "" }
 func (c slackConfig) SocketMode() bool { return c.AppToken != "" }
 
 type discordConfig struct {
-	BotToken, AppID, PublicKey, GuildID, InboxChannel, APIURL string
-	// AgentRole is the role whose holders join as agents automatically.
-	AgentRole string
+	BotToken, AppID, PublicKey, GuildID, InboxChannel, APIURL, AgentRole string
 	// SupportChannel holds the Contact support panel (intake); "" is off.
 	SupportChannel      string
 	ShardID, ShardCount int

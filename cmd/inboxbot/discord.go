@@ -31,7 +31,7 @@ func startDiscord(env adapterEnv) (adapter, error) {
 		}
 		pub = k
 	}
-	cfg := discord.Config{Token: c.BotToken, AppID: c.AppID, GuildID: c.GuildID,
+	cfg := discord.Config{Token: c.BotToken, AppID: c.AppID, GuildID: c.GuildID, AgentRole: c.AgentRole,
 		InboxChannel: c.InboxChannel, SupportChannel: c.SupportChannel, PublicKey: pub, APIURL: c.APIURL, ShardID: c.ShardID, ShardCount: c.ShardCount,
 		Service: env.service, Log: env.log, Registerer: env.metrics.Registry}
 	if !c.HTTPInteractions() {

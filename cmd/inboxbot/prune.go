@@ -12,7 +12,10 @@ import (
 // pruneOutbox deletes, at start and then periodically, the notifications
 // older than retention that are done with (sent or given up) or that no
 // replica delivers (pending for a platform that is off: see
-// store.PruneOutbox). Every replica runs it; deleting twice is harmless.
+// store.PruneOutbox), and the delivery ids older than a day that dedupe
+// events and replayed requests (store.PruneDeliveries: recording one is a
+// single statement on the hot path). Every replica runs it; deleting twice
+// is harmless.
 func pruneOutbox(ctx context.Context, st *store.Store, retention time.Duration, on []inboxbot.Platform, log *slog.Logger) {
 	t := time.NewTicker(min(max(retention/24, time.Minute), time.Hour))
 	defer t.Stop()
@@ -23,6 +26,11 @@ func pruneOutbox(ctx context.Context, st *store.Store, retention time.Duration, 
 			log.Warn("outbox pruning failed; retrying at the next tick", "err", err)
 		case n > 0:
 			log.Info("pruned the outbox", "notifications", n, "older_than", retention.String())
+		}
+		if d, err := st.PruneDeliveries(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("pruning delivery ids failed; retrying at the next tick", "err", err)
+		} else if d > 0 {
+			log.Debug("pruned delivery ids", "ids", d)
 		}
 		select {
 		case <-ctx.Done():

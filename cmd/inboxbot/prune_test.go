@@ -28,6 +28,10 @@ func TestPruneOutbox_RunsAtStart(t *testing.T) {
 	if _, _, err := st.Assign(context.Background(), inboxbot.Change{ConversationID: res.Conversation.ID, To: lee.ID, Actor: dana.ID}); err != nil {
 		t.Fatal(err)
 	}
+	if first, err := st.FirstDelivery(context.Background(), inboxbot.PlatformSlack, "Ev1"); err != nil || !first {
+		t.Fatal(first, err)
+	}
+	st.Now = time.Now
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -37,6 +41,10 @@ func TestPruneOutbox_RunsAtStart(t *testing.T) {
 	waitFor(t, "the month-old DM to lee to expire", func() bool {
 		c, err := st.OutboxCounts(context.Background())
 		return err == nil && c["pending"] == 0
+	})
+	waitFor(t, "the month-old event id to be forgotten", func() bool {
+		first, err := st.FirstDelivery(context.Background(), inboxbot.PlatformSlack, "Ev1")
+		return err == nil && first
 	})
 	cancel()
 	<-done

@@ -214,6 +214,9 @@ func (s *Server) answer(r *http.Request, route string, body []byte, w http.Respo
 	switch {
 	case r.Method == http.MethodGet && route == "/users/@me":
 		return http.StatusOK, map[string]any{"id": BotUserID, "username": "inboxbot", "bot": true}
+	case r.Method == http.MethodGet && len(p) == 2 && p[0] == "channels":
+		// Every channel the fake knows is a text channel of GuildID.
+		return http.StatusOK, map[string]any{"id": p[1], "type": 0, "guild_id": GuildID}
 	case r.Method == http.MethodPut && p[0] == "applications" && p[len(p)-1] == "commands":
 		return s.overwriteCommands(body)
 	case r.Method == http.MethodPost && route == "/users/@me/channels":

@@ -8,6 +8,9 @@ import (
 // BotUserID is the bot's user id in GET /users/@me and the gateway's READY.
 const BotUserID = "100000000000000999"
 
+// GuildID is the guild of every channel in GET /channels/{id}.
+const GuildID = "100000000000000900"
+
 // outage makes the fake unreachable on demand.
 type outage struct {
 	mu   sync.Mutex
