@@ -10,6 +10,7 @@ import (
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
+	"github.com/inboxbot/inboxbot/bot/discord"
 	"github.com/inboxbot/inboxbot/bot/discord/discordtest"
 	"github.com/inboxbot/inboxbot/store"
 	"github.com/inboxbot/inboxbot/store/storetest"
@@ -326,6 +327,42 @@ func TestIntake_ADirectMessageOpensAConversationAnsweredByDM(t *testing.T) {
 		})
 		if _, err := st.ConversationByOrigin(ctx, inboxbot.Origin{Platform: inboxbot.PlatformDiscord, Channel: discordtest.DMChannel(dana)}); inboxbot.ErrorCode(err) != inboxbot.ENOTFOUND {
 			t.Fatalf("a member's DM opened a conversation: %v", err)
+		}
+	})
+}
+
+func TestIntake_WithAnAgentRoleOnlyItsHoldersReplyInAThread(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		const role = "100000000000000950"
+		e := newEnvOnWith(t, st, discordtest.New(t, token), "replica-1", func(c *discord.Config) {
+			withSupport(c)
+			c.AgentRole = role
+		})
+		e.svc.Chats = []inboxbot.Platform{inboxbot.PlatformDiscord}
+		// A customer has no role: the form still opens their request.
+		th, conv := e.request("Invoice", "My invoice is wrong")
+		e.runGateway()
+		say := func(id, author string, roles []string, text string) {
+			m := map[string]any{"id": id, "channel_id": th.ID, "guild_id": guildID, "type": 0, "content": text,
+				"author": map[string]any{"id": author, "username": "u" + author[len(author)-3:]},
+				"member": map[string]any{"nick": "N", "roles": roles}, "timestamp": time.Now().Format(time.RFC3339)}
+			b, _ := json.Marshal(m)
+			if err := e.fake.DispatchEvent("MESSAGE_CREATE", b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		say("800000000000000031", sam, []string{}, "I moderate here, not support")
+		say("800000000000000032", lee, []string{role}, "Support here, checking")
+		waitFor(t, "both messages handled", 10*time.Second, func() bool {
+			return e.counter("inboxbot_discord_messages_total", "outcome", "refused") == 1 &&
+				e.counter("inboxbot_discord_messages_total", "outcome", "reply") == 1
+		})
+		out := messagesOf(t, st, conv.ID, inboxbot.DirectionOutbound)
+		if len(out) != 1 || out[0].Body != "Support here, checking" {
+			t.Fatalf("recorded replies %+v, want only the agent's", out)
+		}
+		if _, err := st.MemberByPlatform(ctx, inboxbot.PlatformDiscord, sam); inboxbot.ErrorCode(err) != inboxbot.ENOTFOUND {
+			t.Fatalf("someone without the agent role became a member: %v", err)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -55,6 +56,11 @@ func (b *Adapter) onIntakeMessage(ctx context.Context, m *discordgo.Message) str
 	req := commands.Request{Platform: inboxbot.PlatformDiscord, UserID: m.Author.ID, UserName: displayName(m.Author, m.Member),
 		Team: m.GuildID, People: resolved{users: map[string]*discordgo.User{m.Author.ID: m.Author},
 			members: map[string]*discordgo.Member{m.Author.ID: m.Member}}}
+	if b.cfg.AgentRole != "" && (m.Member == nil || !slices.Contains(m.Member.Roles, b.cfg.AgentRole)) {
+		// Someone else who can see the thread (a moderator with Manage
+		// Threads) joins as an agent only with the role, as with /inbox.
+		req.NoJoin = needsRole
+	}
 	if r := b.cfg.Service.ThreadReply(ctx, req, *conv.Origin, messageID(m.ChannelID, m.ID), text); r.Outcome != commands.OK {
 		b.log().Warn("discord: a message in a support thread was not recorded as a reply", "conversation", conv.ID,
 			"message", m.ID, "why", r.Error)
