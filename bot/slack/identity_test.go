@@ -49,7 +49,7 @@ func TestSlack_CommandsForAnotherAppOrFromAnotherWorkspaceChangeNothing(t *testi
 func TestSlack_AReplayedReplyCommandIsSentOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, slacktest.New(t), "r1")
-		e.svc.Replies = true
+		e.svc.Webhook = true
 		e.member("dana", "U0DANA", inboxbot.RoleAgent)
 		conv := e.inbound("jane", "Hi")
 		e.svc.Act(bg, commands.ActionRequest{Platform: inboxbot.PlatformSlack, UserID: "U0DANA", ConversationID: conv.ID, Action: commands.ActionClaim})
@@ -69,7 +69,7 @@ func TestSlack_AReplayedReplyCommandIsSentOnce(t *testing.T) {
 
 func TestSlack_AReplayedReplyFormIsSentOnce(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, "sqlite"), slacktest.New(t), "r1")
-	e.svc.Replies = true
+	e.svc.Webhook = true
 	e.member("dana", "U0DANA", inboxbot.RoleAgent)
 	conv := e.inbound("jane", "Hi")
 	e.svc.Act(bg, commands.ActionRequest{Platform: inboxbot.PlatformSlack, UserID: "U0DANA", ConversationID: conv.ID, Action: commands.ActionClaim})
