@@ -38,6 +38,9 @@ type Config struct {
 	// agent on first use (DISCORD_AGENT_ROLE); existing members keep
 	// acting without it.
 	AgentRole string
+	// SupportChannel holds the Contact support panel, and each request
+	// becomes a private thread in it; "" is off (gateway mode only).
+	SupportChannel string
 	// PublicKey verifies HTTP interactions; nil in gateway mode.
 	PublicKey ed25519.PublicKey
 	// APIURL replaces https://discord.com in REST calls (tests point it at

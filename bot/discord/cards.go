@@ -49,6 +49,10 @@ func cardEmbed(c inboxbot.Conversation) *discordgo.MessageEmbed {
 		Title: truncate(fmt.Sprintf("%s %s", c.Ref(), escape(ct.DisplayName())), maxEmbedTitle),
 		Color: colorWaiting,
 	}
+	if c.Origin != nil && strings.HasPrefix(c.Origin.URL, "https://") {
+		// The title opens the customer's thread.
+		e.URL = c.Origin.URL
+	}
 	if c.Preview != "" {
 		e.Description = truncate("> "+escape(strings.Join(strings.Fields(c.Preview), " ")), maxDescription)
 	}
@@ -176,6 +180,7 @@ func cardMessage(c inboxbot.Conversation, replies bool) message {
 // card someone deleted is bot.ErrCardGone, and the card loop posts it anew.
 func (b *Adapter) RenderCard(ctx context.Context, job store.CardJob) (inboxbot.Card, error) {
 	card := job.Card
+	b.joinAssignee(ctx, job.Conversation)
 	m := cardMessage(job.Conversation, b.cfg.Service.CanReply(job.Conversation.Origin))
 	if card.MessageID != "" {
 		channel := card.Channel

@@ -62,9 +62,14 @@ func payloads() map[string]any {
 		"card_reply_failed": cardMessage(failed, true).edit(inboxChannelSample, "1"),
 		"dm_reply_failed": dmMessage(inboxbot.Notification{Notice: inboxbot.Notice{Event: inboxbot.EventReplyFailed, ConversationID: 1042, Contact: conv.Contact.Name,
 			Channel: "sms", Reason: "HTTP 500 <@&1>", Message: &inboxbot.Message{Body: "We can deliver on **Monday**"}}}, true).send(),
-		"modal":      replyModal(1042),
-		"dm_alerts":  digestMessage(bot.DigestText(sampleDigest, sampleDigestAt)).send(),
-		"dm_waiting": dmMessage(inboxbot.Notification{Notice: inboxbot.Notice{Event: inboxbot.EventWaiting, ConversationID: 7, Contact: "x", Channel: "sms", Waited: time.Hour}}, true).send(),
+		"modal":        replyModal(1042),
+		"panel":        panelMessage().send(),
+		"contact_form": contactForm(),
+		"request":      requestMessage("100000000000000004", "@everyone **urgent** <@&1>", "Hi @here, [click](https://evil.example)\n# help").send(),
+		"intake_reply": nonceSend{replyMessages("dana <@&1>", "Fixed **now** @everyone", "100000000000000004")[0].send(), replyNonce("reply:1042", 0), true},
+		"thread":       supportThread("@everyone\u202e needs\nhelp"),
+		"dm_waiting":   dmMessage(inboxbot.Notification{Notice: inboxbot.Notice{Event: inboxbot.EventWaiting, ConversationID: 7, Contact: "x", Channel: "sms", Waited: time.Hour}}, true).send(),
+		"dm_alerts":    digestMessage(bot.DigestText(sampleDigest, sampleDigestAt)).send(),
 	}
 }
 
@@ -129,10 +134,13 @@ func TestEscape_ContactTextPingsAndLinksNobody(t *testing.T) {
 	for name, p := range payloads() {
 		b := marshal(t, p, "")
 		// A modal is a form, not a message: it has no mentions to allow.
-		if name != "command" && name != "modal" && !strings.Contains(string(b), `"allowed_mentions":{"parse":[]`) {
+		// A thread's name is plain text: Discord parses no mention or
+		// markdown in it.
+		form := name == "modal" || name == "contact_form" || name == "thread"
+		if name != "command" && !form && !strings.Contains(string(b), `"allowed_mentions":{"parse":[]`) {
 			t.Errorf("%s: no allowed_mentions with an empty parse list", name)
 		}
-		if name != "command" && (strings.Contains(string(b), "@everyone") || strings.Contains(string(b), "<@&1>")) {
+		if name != "command" && name != "thread" && (strings.Contains(string(b), "@everyone") || strings.Contains(string(b), "<@&1>")) {
 			t.Errorf("%s: a raw mention survived: %s", name, b)
 		}
 	}

@@ -32,7 +32,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"type", "mode"}),
 		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "inboxbot_discord_messages_total",
-			Help: "Messages seen in the inbox channel over the gateway, by outcome (note: a reply to a card kept as a note; ignored; refused).",
+			Help: "Messages seen over the gateway, by outcome (note: a reply to a card kept as a note; inbound: a customer's words in a support thread or DM; reply: a member's reply there; duplicate; ignored; refused).",
 		}, []string{"outcome"}),
 	}
 	if reg != nil {

@@ -42,8 +42,12 @@ func replyModal(id int64) *discordgo.InteractionResponse {
 // work behind them: a Reply button opens its modal, which Discord accepts
 // only as the first response (never after a deferral). It reports false
 // for everything else. When the contact cannot be reached the click goes
-// the usual way, to the refusal that says why.
+// the usual way, to the refusal that says why. The Contact support button
+// opens its form the same way.
 func (b *Adapter) instant(ctx context.Context, i *discordgo.Interaction) (*discordgo.InteractionResponse, bool) {
+	if i.Type == discordgo.InteractionMessageComponent && i.MessageComponentData().CustomID == contactButtonID {
+		return b.contactClick(), true
+	}
 	if i.Type != discordgo.InteractionMessageComponent {
 		return nil, false
 	}
@@ -58,6 +62,9 @@ func (b *Adapter) instant(ctx context.Context, i *discordgo.Interaction) (*disco
 // The answer is for the writer alone: the outcome, or why it was refused.
 func (b *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) answer {
 	d := i.ModalSubmitData()
+	if d.CustomID == contactFormID {
+		return b.contactSubmit(ctx, i)
+	}
 	action, id, ok := parseCustomID(d.CustomID)
 	if !ok || action != commands.ActionReply {
 		m := message{Content: "⚠️ This form is not one of inboxbot's.", Ephemeral: true}

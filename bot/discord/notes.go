@@ -41,14 +41,22 @@ const (
 // notes.
 func (b *Adapter) open() error {
 	b.session.Identify.Intents = discordgo.IntentsGuilds | messageIntents
+	if b.cfg.SupportChannel != "" {
+		b.session.Identify.Intents |= intakeIntents
+	}
 	err := b.session.Open()
 	var ce *websocket.CloseError
 	if !errors.As(err, &ce) || ce.Code != closeDisallowedIntents {
 		return err
 	}
 	b.log().Warn("discord: the Message Content intent is not enabled for this application; " +
-		"replies to cards will not become notes until it is turned on in the developer portal (Bot, Privileged Gateway Intents)")
+		"replies to cards will not become notes, and customers' words in support threads will not reach the inbox, " +
+		"until it is turned on in the developer portal (Bot, Privileged Gateway Intents)")
 	b.session.Identify.Intents = discordgo.IntentsGuilds
+	if b.cfg.SupportChannel != "" {
+		// DMs carry their text without the intent.
+		b.session.Identify.Intents |= intakeIntents
+	}
 	return b.session.Open()
 }
 
@@ -58,7 +66,10 @@ func (b *Adapter) open() error {
 // contact. Everything else said in the channel, and whatever bots say, is
 // none of the bot's business.
 func (b *Adapter) onMessage(ctx context.Context, m *discordgo.Message) string {
-	if m == nil || m.ChannelID != b.inbox || m.Author == nil || m.Author.Bot || m.Author.System ||
+	if m != nil && m.ChannelID != b.inbox {
+		return b.onIntakeMessage(ctx, m)
+	}
+	if m == nil || m.Author == nil || m.Author.Bot || m.Author.System ||
 		m.WebhookID != "" || m.MessageReference == nil || m.MessageReference.MessageID == "" {
 		return noteIgnored
 	}

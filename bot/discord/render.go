@@ -46,6 +46,9 @@ type message struct {
 	Embeds     []*discordgo.MessageEmbed
 	Components []discordgo.MessageComponent
 	Ephemeral  bool
+	// Ping is the one user a channel message may ping: the contact, in
+	// their own intake thread. Empty pings nobody.
+	Ping string
 }
 
 // noMentions is set on every message: nothing the bot posts pings anyone,
@@ -75,8 +78,12 @@ func (m message) webhook() *discordgo.WebhookParams {
 
 // send is m as a new channel message.
 func (m message) send() *discordgo.MessageSend {
+	mentions := noMentions()
+	if m.Ping != "" {
+		mentions.Users = []string{m.Ping}
+	}
 	return &discordgo.MessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components,
-		AllowedMentions: noMentions()}
+		AllowedMentions: mentions}
 }
 
 // edit is m replacing the message id in channel.

@@ -35,15 +35,16 @@ type sharedEnv struct {
 	SlackAPIURL        string `envconfig:"SLACK_API_URL" desc:"Slack Web API base URL (tests point it at a fake)"`
 	SlackIntake        string `envconfig:"SLACK_INTAKE_CHANNELS" desc:"comma list of Slack channel ids where customers' messages open conversations (see docs/slack.md)"`
 
-	DiscordBotToken     string `envconfig:"DISCORD_BOT_TOKEN" secret:"true" desc:"Discord bot token; turns Discord on"`
-	DiscordAppID        string `envconfig:"DISCORD_APP_ID" desc:"Discord application id"`
-	DiscordPublicKey    string `envconfig:"DISCORD_PUBLIC_KEY" desc:"Discord application public key (hex); selects HTTP interactions instead of the gateway"`
-	DiscordGuildID      string `envconfig:"DISCORD_GUILD_ID" desc:"register /inbox in this guild only (else globally)"`
-	DiscordInboxChannel string `envconfig:"DISCORD_INBOX_CHANNEL" desc:"Discord channel id where conversation cards are posted"`
-	DiscordAgentRole    string `envconfig:"DISCORD_AGENT_ROLE" desc:"Discord role id a person needs to join as an agent on first use (else anyone in the guild can)"`
-	DiscordAPIURL       string `envconfig:"DISCORD_API_URL" desc:"Discord REST base URL (tests point it at a fake)"`
-	DiscordShardID      string `envconfig:"DISCORD_SHARD_ID" default:"0" desc:"gateway shard of this process, 0 to DISCORD_SHARD_COUNT-1"`
-	DiscordShardCount   string `envconfig:"DISCORD_SHARD_COUNT" default:"1" desc:"number of gateway shards"`
+	DiscordBotToken       string `envconfig:"DISCORD_BOT_TOKEN" secret:"true" desc:"Discord bot token; turns Discord on"`
+	DiscordAppID          string `envconfig:"DISCORD_APP_ID" desc:"Discord application id"`
+	DiscordPublicKey      string `envconfig:"DISCORD_PUBLIC_KEY" desc:"Discord application public key (hex); selects HTTP interactions instead of the gateway"`
+	DiscordGuildID        string `envconfig:"DISCORD_GUILD_ID" desc:"register /inbox in this guild only (else globally)"`
+	DiscordInboxChannel   string `envconfig:"DISCORD_INBOX_CHANNEL" desc:"Discord channel id where conversation cards are posted"`
+	DiscordAgentRole      string `envconfig:"DISCORD_AGENT_ROLE" desc:"Discord role id a person needs to join as an agent on first use (else anyone in the guild can)"`
+	DiscordAPIURL         string `envconfig:"DISCORD_API_URL" desc:"Discord REST base URL (tests point it at a fake)"`
+	DiscordShardID        string `envconfig:"DISCORD_SHARD_ID" default:"0" desc:"gateway shard of this process, 0 to DISCORD_SHARD_COUNT-1"`
+	DiscordShardCount     string `envconfig:"DISCORD_SHARD_COUNT" default:"1" desc:"number of gateway shards"`
+	DiscordSupportChannel string `envconfig:"DISCORD_SUPPORT_CHANNEL" desc:"channel with the Contact support panel; each request becomes a private thread (gateway mode only; needs DISCORD_AGENT_ROLE)"`
 }
 
 // ownEnv holds the variables that carry the INBOXBOT_ prefix in their
@@ -132,7 +133,9 @@ func (c slackConfig) SocketMode() bool { return c.AppToken != "" }
 
 type discordConfig struct {
 	BotToken, AppID, PublicKey, GuildID, InboxChannel, APIURL, AgentRole string
-	ShardID, ShardCount                                                  int
+	// SupportChannel holds the Contact support panel (intake); "" is off.
+	SupportChannel      string
+	ShardID, ShardCount int
 }
 
 // On reports whether Discord is configured.
@@ -299,6 +302,8 @@ Slack is on when SLACK_BOT_TOKEN is set; it then needs SLACK_INBOX_CHANNEL and
 SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode). Discord is on
 when DISCORD_BOT_TOKEN is set; it then needs DISCORD_APP_ID and
 DISCORD_INBOX_CHANNEL, and DISCORD_PUBLIC_KEY selects HTTP interactions.
+DISCORD_SUPPORT_CHANNEL (customers write in) needs the gateway and
+DISCORD_AGENT_ROLE.
 Any other SLACK_ or DISCORD_ variable set without its platform's token
 (the API URLs and shards included) stops the start.
 `)

@@ -31,7 +31,8 @@ func validate(s sharedEnv, o ownEnv, from map[string]string) (config, error) {
 		Slack: slackConfig{BotToken: s.SlackBotToken, SigningSecret: s.SlackSigningSecret, AppToken: s.SlackAppToken,
 			InboxChannel: s.SlackInboxChannel, APIURL: s.SlackAPIURL, IntakeChannels: splitList(s.SlackIntake)},
 		Discord: discordConfig{BotToken: s.DiscordBotToken, AppID: s.DiscordAppID, PublicKey: s.DiscordPublicKey,
-			GuildID: s.DiscordGuildID, InboxChannel: s.DiscordInboxChannel, APIURL: s.DiscordAPIURL, AgentRole: s.DiscordAgentRole},
+			GuildID: s.DiscordGuildID, InboxChannel: s.DiscordInboxChannel, APIURL: s.DiscordAPIURL,
+			AgentRole: s.DiscordAgentRole, SupportChannel: s.DiscordSupportChannel},
 	}
 	v.general(&c, o)
 	v.slack(c.Slack)
@@ -186,10 +187,11 @@ func (v *validation) discord(c *config, s sharedEnv) {
 		if d.InboxChannel == "" {
 			v.bad("DISCORD_INBOX_CHANNEL is required when %s is set", discordToken)
 		}
+		v.discordIntake(d)
 	default:
 		if set := firstSet(map[string]string{v.name("DISCORD_APP_ID"): d.AppID, v.name("DISCORD_PUBLIC_KEY"): d.PublicKey,
 			v.name("DISCORD_GUILD_ID"): d.GuildID, v.name("DISCORD_INBOX_CHANNEL"): d.InboxChannel, v.name("DISCORD_API_URL"): d.APIURL,
-			v.name("DISCORD_AGENT_ROLE"):  d.AgentRole,
+			v.name("DISCORD_AGENT_ROLE"): d.AgentRole, v.name("DISCORD_SUPPORT_CHANNEL"): d.SupportChannel,
 			v.name("DISCORD_SHARD_ID"):    v.explicit("DISCORD_SHARD_ID", s.DiscordShardID),
 			v.name("DISCORD_SHARD_COUNT"): v.explicit("DISCORD_SHARD_COUNT", s.DiscordShardCount)}); set != "" {
 			v.bad("DISCORD_BOT_TOKEN is required when %s is set (or unset %s to leave Discord off)", set, set)
@@ -197,7 +199,7 @@ func (v *validation) discord(c *config, s sharedEnv) {
 	}
 	for _, id := range []struct{ canonical, v string }{{"DISCORD_APP_ID", c.Discord.AppID},
 		{"DISCORD_GUILD_ID", c.Discord.GuildID}, {"DISCORD_INBOX_CHANNEL", c.Discord.InboxChannel},
-		{"DISCORD_AGENT_ROLE", c.Discord.AgentRole}} {
+		{"DISCORD_AGENT_ROLE", c.Discord.AgentRole}, {"DISCORD_SUPPORT_CHANNEL", c.Discord.SupportChannel}} {
 		if id.v != "" && !snowflake(id.v) {
 			v.bad("%s must be a numeric Discord id (got %q)", v.name(id.canonical), id.v)
 		}
@@ -211,6 +213,27 @@ func (v *validation) discord(c *config, s sharedEnv) {
 		v.bad("%s", msg)
 	}
 	v.shards(c, s)
+}
+
+// discordIntake checks DISCORD_SUPPORT_CHANNEL: customers' messages in
+// their threads and DMs arrive only over the gateway, and in a server full
+// of customers typing /inbox must not make anyone an agent, so it needs
+// the gateway and DISCORD_AGENT_ROLE, and a channel of its own.
+func (v *validation) discordIntake(d discordConfig) {
+	if d.SupportChannel == "" {
+		return
+	}
+	support := v.name("DISCORD_SUPPORT_CHANNEL")
+	if d.HTTPInteractions() {
+		v.bad("%s needs the gateway (customers' messages and DMs arrive only there): unset %s to use it, or unset %s",
+			support, v.name("DISCORD_PUBLIC_KEY"), support)
+	}
+	if d.AgentRole == "" {
+		v.bad("DISCORD_AGENT_ROLE is required when %s is set: in a server of customers, typing /inbox must not make anyone an agent", support)
+	}
+	if d.SupportChannel == d.InboxChannel {
+		v.bad("%s must differ from %s: customers would see the team's cards", support, v.name("DISCORD_INBOX_CHANNEL"))
+	}
 }
 
 // shards checks the gateway shard of this process.

@@ -13,7 +13,8 @@ import (
 
 // startDiscord builds the Discord adapter, checks the token (GET
 // /users/@me) and registers /inbox (in DISCORD_GUILD_ID when set, else
-// globally; an idempotent overwrite, so every replica may do it). A
+// globally; an idempotent overwrite, so every replica may do it), and
+// keeps the Contact support panel in DISCORD_SUPPORT_CHANNEL. A
 // refused token or application stops the start; Discord out of reach does
 // not: both are tried again in the background, and the gateway connects
 // once they succeed. It returns the DM sender, the HTTP route when
@@ -31,7 +32,7 @@ func startDiscord(env adapterEnv) (adapter, error) {
 		pub = k
 	}
 	cfg := discord.Config{Token: c.BotToken, AppID: c.AppID, GuildID: c.GuildID, AgentRole: c.AgentRole,
-		InboxChannel: c.InboxChannel, PublicKey: pub, APIURL: c.APIURL, ShardID: c.ShardID, ShardCount: c.ShardCount,
+		InboxChannel: c.InboxChannel, SupportChannel: c.SupportChannel, PublicKey: pub, APIURL: c.APIURL, ShardID: c.ShardID, ShardCount: c.ShardCount,
 		Service: env.service, Log: env.log, Registerer: env.metrics.Registry}
 	if !c.HTTPInteractions() {
 		cfg.Connected = env.health.setter(inboxbot.PlatformDiscord)
@@ -44,14 +45,17 @@ func startDiscord(env adapterEnv) (adapter, error) {
 		if _, err := b.Check(ctx); err != nil {
 			return err
 		}
-		return b.Register(ctx)
+		if err := b.Register(ctx); err != nil {
+			return err
+		}
+		return b.Panel(ctx)
 	}
 	ready, err := env.retry.firstTry("Discord", log, up)
 	if err != nil {
 		return adapter{}, err
 	}
 	log.Info("to add the bot to a server (and give its role to a private inbox channel), open " +
-		discord.InviteURL(c.AppID, !c.HTTPInteractions()))
+		discord.InviteURL(c.AppID, discord.Features{Notes: !c.HTTPInteractions(), Intake: c.SupportChannel != ""}))
 	cards := &bot.Cards{Store: env.store, Platform: inboxbot.PlatformDiscord, Renderer: b, Owner: env.owner, Log: env.log,
 		Grace: env.cfg.ShutdownTimeout}
 	alerts := &bot.Digests{Store: env.store, Platform: inboxbot.PlatformDiscord, Renderer: b, Owner: env.owner, Log: env.log,

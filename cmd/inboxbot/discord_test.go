@@ -93,3 +93,37 @@ func get(t *testing.T, url string) string {
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
 }
+
+func TestServe_DiscordSupportChannelKeepsOnePanelAcrossRestarts(t *testing.T) {
+	t.Chdir(t.TempDir())
+	fake := discordtest.New(t, "DISCORDSECRET")
+	env := map[string]string{"DATABASE_URL": "sqlite:" + t.TempDir() + "/inboxbot.db",
+		"DISCORD_BOT_TOKEN": "DISCORDSECRET", "DISCORD_APP_ID": "100000000000000998", "DISCORD_INBOX_CHANNEL": "100000000000000901",
+		"DISCORD_API_URL": fake.URL, "INBOXBOT_DISCORD_SUPPORT_CHANNEL": "100000000000000905",
+		"DISCORD_AGENT_ROLE": "100000000000000906"}
+	for run := range 2 {
+		_, logs, stop := startServe(t, env)
+		select {
+		case <-fake.Ready():
+		case <-time.After(10 * time.Second):
+			t.Fatal("the bot did not identify on the gateway")
+		}
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(fake.Messages("100000000000000905")); n != 1 {
+			t.Fatalf("start %d: %d messages in the support channel, want the one panel", run+1, n)
+		}
+		if !strings.Contains(logs.String(), "permissions=360777337920") {
+			t.Errorf("start %d: the invite link does not ask for the thread permissions:\n%s", run+1, logs)
+		}
+		fake.ForgetNonces() // the restart comes after Discord's nonce window
+	}
+	var id struct {
+		Intents int `json:"intents"`
+	}
+	json.Unmarshal(fake.Identified()[0], &id)
+	if id.Intents&(1<<12) == 0 {
+		t.Errorf("identified with intents %b, without Direct Messages", id.Intents)
+	}
+}

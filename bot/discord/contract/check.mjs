@@ -132,8 +132,22 @@ function checkModal(d) {
   return m.toJSON();
 }
 
+// checkThread validates a thread start without a message (POST
+// /channels/{id}/threads): a name of 1-100 characters, type 11 (public)
+// or 12 (private), invitable a boolean, and one of Discord's four
+// auto-archive durations.
+function checkThread(t) {
+  if (typeof t.name !== "string" || t.name.length < 1 || t.name.length > 100) throw new Error("thread name must be 1-100 characters");
+  if (t.type !== 11 && t.type !== 12) throw new Error(`thread type ${t.type}, not 11 or 12`);
+  if (typeof t.invitable !== "boolean") throw new Error("invitable must be a boolean");
+  if (t.auto_archive_duration != null && ![60, 1440, 4320, 10080].includes(t.auto_archive_duration)) {
+    throw new Error(`auto_archive_duration ${t.auto_archive_duration} is not 60, 1440, 4320 or 10080`);
+  }
+}
+
 function checkPayload(name, p) {
   if (name === "command") return checkCommand(p);
+  if (name.startsWith("thread")) return checkThread(p);
   if (p.type === 9) return checkModal(p.data);
   if (typeof p.type === "number" && "data" in p) return checkMessage(p.data); // interaction response
   return checkMessage(p);
@@ -167,6 +181,8 @@ refused("a 46-character modal title", () => checkModal({ custom_id: "a", title: 
 refused("a 4001-character text input", () => checkModal({ custom_id: "a", title: "x", components: [
   { type: 1, components: [{ ...input, max_length: 4001 }] }] }));
 refused("a modal without inputs", () => checkModal({ custom_id: "a", title: "x", components: [] }));
+refused("a 101-character thread name", () => checkThread({ name: "x".repeat(101), type: 12, invitable: false }));
+refused("a thread of type 0", () => checkThread({ name: "x", type: 0, invitable: false }));
 refused("a message that may ping", () => checkMessage({ content: "@everyone" }));
 
 let n = 0;

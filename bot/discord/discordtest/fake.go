@@ -59,6 +59,7 @@ type Server struct {
 	nonces     map[string]nonceSeen
 	latency    time.Duration
 	forbidden  map[string]bool
+	threads    map[string]*Thread
 }
 
 // nonceSeen is the message a nonce created, and when.
@@ -97,7 +98,7 @@ func (s *Server) Latency(d time.Duration) {
 // New starts a fake that accepts the bot token token.
 func New(t testing.TB, token string) *Server {
 	s := &Server{t: t, Token: token, messages: map[string]*Message{}, nextID: 900000000000000000, nonces: map[string]nonceSeen{},
-		rng: rand.New(rand.NewPCG(1, 2))}
+		threads: map[string]*Thread{}, rng: rand.New(rand.NewPCG(1, 2))}
 	s.gateway = newGateway(s)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gw/", s.gateway.serve)
@@ -229,6 +230,14 @@ func (s *Server) answer(r *http.Request, route string, body []byte, w http.Respo
 		return http.StatusOK, map[string]any{"id": DMChannel(req.RecipientID), "type": 1}
 	case r.Method == http.MethodPost && len(p) == 3 && p[0] == "channels" && p[2] == "messages":
 		return s.create(p[1], body)
+	case r.Method == http.MethodGet && len(p) == 3 && p[0] == "channels" && p[2] == "messages":
+		return s.listMessages(p[1], r)
+	case r.Method == http.MethodPost && len(p) == 3 && p[0] == "channels" && p[2] == "threads":
+		return s.startThread(p[1], body)
+	case r.Method == http.MethodPut && len(p) == 4 && p[0] == "channels" && p[2] == "thread-members":
+		return s.addThreadMember(p[1], p[3])
+	case r.Method == http.MethodPatch && len(p) == 2 && p[0] == "channels":
+		return s.editChannel(p[1], body)
 	case r.Method == http.MethodPatch && len(p) == 4 && p[0] == "channels" && p[2] == "messages":
 		return s.edit(p[1], p[3], body)
 	case r.Method == http.MethodDelete && len(p) == 4 && p[0] == "channels" && p[2] == "messages":
@@ -294,8 +303,11 @@ func (s *Server) create(channel string, body []byte) (int, any) {
 		return s.refuse(v)
 	}
 	var n struct {
-		Nonce        any  `json:"nonce"`
-		EnforceNonce bool `json:"enforce_nonce"`
+		Nonce           any  `json:"nonce"`
+		EnforceNonce    bool `json:"enforce_nonce"`
+		AllowedMentions struct {
+			Users []string `json:"users"`
+		} `json:"allowed_mentions"`
 	}
 	json.Unmarshal(body, &n)
 	nonce := ""
@@ -304,6 +316,15 @@ func (s *Server) create(channel string, body []byte) (int, any) {
 		if len(nonce) > maxNonce {
 			return s.refuse(errorf("nonce of %d characters, over %d", len(nonce), maxNonce))
 		}
+	}
+	s.mu.Lock()
+	status, out, v := s.threadRefusal(channel, n.AllowedMentions.Users)
+	s.mu.Unlock()
+	switch {
+	case v != "":
+		return s.refuse(v)
+	case status != 0:
+		return status, out
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
