@@ -191,7 +191,10 @@ type Conversation struct {
 	RuleID int64
 	// ReplyDue is when it moves on unless its assignee replies or claims
 	// it (a rule's reassign_after); zero when it does not.
-	ReplyDue  time.Time
+	ReplyDue time.Time
+	// SLA is where it stands against its service-level policy (zero when
+	// none applies).
+	SLA       SLA
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

@@ -68,6 +68,10 @@ type SLA struct {
 	Breached []string `json:"breached"`
 	// BreachedAt is when the first target was missed.
 	BreachedAt *time.Time `json:"breached_at,omitempty"`
+	// AwaitingSince is when the contact started waiting for a first reply
+	// (opening, reopening); zero once answered. Kept with or without a
+	// policy, for inboxbot_first_response_seconds.
+	AwaitingSince time.Time `json:"-"`
 }
 
 // Next is the earliest due time still ahead, or nil.

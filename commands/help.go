@@ -23,11 +23,12 @@ var usages = []struct{ name, line string }{
 	{"rules list", "/inbox rules [list]"},
 	{"rules show", "/inbox rules show <id>"},
 	{"rules test", "/inbox rules test <conversation id>"},
+	{"rules sla", "/inbox rules sla"},
 	{"rules publish", "/inbox rules publish <id>"},
 	{"rules unpublish", "/inbox rules unpublish <id>"},
 	{"away", "/inbox away"},
 	{"back", "/inbox back"},
-	{"notify", "/inbox notify [assigned|reassigned|following|alerts] [on|off]"},
+	{"notify", "/inbox notify [assigned|reassigned|following|alerts|sla] [on|off]"},
 	{"team", "/inbox team"},
 }
 

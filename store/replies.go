@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -20,8 +21,9 @@ func (s *Store) AddReply(ctx context.Context, r inboxbot.Reply) (inboxbot.Messag
 		return inboxbot.Message{}, inboxbot.Conversation{}, err
 	}
 	var (
-		msg  messageRow
-		conv inboxbot.Conversation
+		msg    messageRow
+		conv   inboxbot.Conversation
+		waited time.Duration
 	)
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		var err error
@@ -54,10 +56,16 @@ func (s *Store) AddReply(ctx context.Context, r inboxbot.Reply) (inboxbot.Messag
 			return wrap(err, "update conversation")
 		}
 		if r.Direction == inboxbot.DirectionOutbound {
+			if waited, err = s.answered(ctx, tx, conv); err != nil {
+				return err
+			}
 			return s.queueReply(ctx, tx, conv, msg.domain())
 		}
 		return nil
 	})
+	if err == nil && waited > 0 && s.SLA != nil {
+		s.SLA.FirstResponse(waited)
+	}
 	if err != nil {
 		return inboxbot.Message{}, inboxbot.Conversation{}, wrap(err, "reply on "+inboxbot.Ref(r.ConversationID))
 	}

@@ -51,7 +51,10 @@ func (s *Store) setStatus(ctx context.Context, tx bun.Tx, conv inboxbot.Conversa
 	}
 	if ch.Status == inboxbot.StatusClosed {
 		// A closed conversation waits for no answer.
-		q = q.Set("reassign_due_at = NULL")
+		q = q.Set("reassign_due_at = NULL").Set("first_response_since = NULL")
+	} else {
+		// Reopening restarts the first response.
+		q = q.Set("first_response_since = ?", now)
 	}
 	_, err := q.Exec(ctx)
 	if uniqueViolation(err, "conversations_open_key") {
@@ -76,7 +79,12 @@ func (s *Store) setStatus(ctx context.Context, tx bun.Tx, conv inboxbot.Conversa
 		return conv, wrap(err, "record status change")
 	}
 	conv.Status, conv.UpdatedAt = ch.Status, now
-	return conv, nil
+	clock := slaClosed
+	if ch.Status == inboxbot.StatusOpen {
+		clock = slaOpened
+	}
+	err = s.slaTrack(ctx, tx, conv, clock)
+	return conv, err
 }
 
 // placeReopened decides who holds a conversation the contact's message
