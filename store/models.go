@@ -105,9 +105,9 @@ type conversationRow struct {
 	SLADueAt           time.Time `bun:"sla_due_at,nullzero"`
 	SLATimerAt         time.Time `bun:"sla_timer_at,nullzero"`
 	FirstResponseSince time.Time `bun:"first_response_since,nullzero"`
-	Version        int64     `bun:"version"`
-	CreatedAt      time.Time `bun:"created_at"`
-	UpdatedAt      time.Time `bun:"updated_at"`
+	Version            int64     `bun:"version"`
+	CreatedAt          time.Time `bun:"created_at"`
+	UpdatedAt          time.Time `bun:"updated_at"`
 	// The versions the platforms' cards show (see cardColumn).
 	SlackCardVersion   int64 `bun:"slack_card_version"`
 	DiscordCardVersion int64 `bun:"discord_card_version"`
