@@ -302,6 +302,9 @@ type Filter struct {
 	Tag        string
 	Channel    string
 	LeadSource string
+	// SLA is SLADue (a target still ahead, soonest first) or SLABreached
+	// (in breach now, longest first); empty for any.
+	SLA string
 	// Limit caps the result; 0 means the store's default.
 	Limit int
 }

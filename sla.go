@@ -25,6 +25,12 @@ const (
 	TargetResolution    = "resolution"
 )
 
+// Service-level list filters: sla:due and sla:breached.
+const (
+	SLADue      = "due"
+	SLABreached = "breached"
+)
+
 // Bounds of a policy's durations (DESIGN.md section 5b).
 const (
 	MinSLATarget = 30 * time.Second

@@ -63,6 +63,13 @@ func (s *Store) List(ctx context.Context, f inboxbot.Filter) ([]inboxbot.Convers
 		if f.LeadSource != "" {
 			q = q.Where("lower(ct.lead_source) = lower(?)", f.LeadSource)
 		}
+		// The service-level filters read their partial indexes in order.
+		switch f.SLA {
+		case inboxbot.SLADue:
+			return q.Where("c.sla_due_at IS NOT NULL").OrderExpr("c.sla_due_at, c.id").Limit(int64(limit))
+		case inboxbot.SLABreached:
+			return q.Where("c.sla_breached_at IS NOT NULL").OrderExpr("c.sla_breached_at, c.id").Limit(int64(limit))
+		}
 		return q.OrderExpr("c.last_message_at DESC, c.id DESC").Limit(int64(limit))
 	})
 }

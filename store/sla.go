@@ -270,3 +270,13 @@ func (s *Store) slaRetag(ctx context.Context, tx bun.Tx, contact int64) error {
 	}
 	return nil
 }
+
+// SLAEscalation is the highest escalation step of conversation id that
+// told the managers (1 for the first step, ...), 0 when none did. The
+// managers' alert digest counts conversations in breach by it
+// (sla_breached_at IS NOT NULL AND sla_escalation > 0).
+func (s *Store) SLAEscalation(ctx context.Context, id int64) (int, error) {
+	var n int
+	err := s.db.NewSelect().Table("conversations").Column("sla_escalation").Where("id = ?", id).Scan(ctx, &n)
+	return n, wrap(err, "read escalation")
+}
