@@ -14,8 +14,8 @@ import (
 	"github.com/inboxbot/inboxbot"
 )
 
-// slaBatch is how many due conversations one SLATimer call looks at most.
-const slaBatch = 100
+// SLABatch is how many due conversations one SLATimer call looks at most.
+const SLABatch = 100
 
 // SLATick is what one run of the service-level timer did.
 type SLATick struct {
@@ -43,7 +43,7 @@ func (s *Store) SLATimer(ctx context.Context, route inboxbot.RouteFunc) (SLATick
 	var tick SLATick
 	var ids []int64
 	err := s.db.NewSelect().Table("conversations").Column("id").Where("sla_timer_at <= ?", s.now()).
-		OrderExpr("sla_timer_at, id").Limit(slaBatch).Scan(ctx, &ids)
+		OrderExpr("sla_timer_at, id").Limit(SLABatch).Scan(ctx, &ids)
 	if err != nil {
 		return tick, wrap(err, "find due service levels")
 	}

@@ -73,6 +73,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 		return err
 	}
 	metrics.WatchStore(st, delivered(cfg)...)
+	st.SLA = metrics
 	svc := commands.New(st, routing.Route)
 	svc.Replies = cfg.OutboundURL != ""
 	svc.Count = metrics.Command
@@ -250,6 +251,7 @@ func runWorkers(ctx context.Context, env adapterEnv, adapters map[inboxbot.Platf
 	}
 	wg.Go(func() { alertUnassigned(ctx, env.store, env.cfg.UnassignedAlertAfter, log) })
 	wg.Go(func() { sweepTeamInbox(ctx, env.service, env.metrics, log) })
+	wg.Go(func() { slaTimer(ctx, env.service, log) })
 	// Drains a request started after its answer stop with the workers:
 	// a placement in flight rolls back, the sweep places it later.
 	wg.Go(func() {
