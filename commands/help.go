@@ -6,7 +6,7 @@ import "strings"
 // the order help lists them.
 var usages = []struct{ name, line string }{
 	{"help", "/inbox help [command]"},
-	{"list", "/inbox list [mine|team|following|all] [@member] [status:open|closed] [tag:X] [channel:X] [view:NAME]"},
+	{"list", "/inbox list [mine|team|following|all] [@member] [status:open|closed] [tag:X] [channel:X] [sla:due|breached] [view:NAME]"},
 	{"show", "/inbox show <id>"},
 	{"claim", "/inbox claim <id>"},
 	{"assign", "/inbox assign <id> @member"},
