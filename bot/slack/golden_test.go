@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -50,12 +51,20 @@ func renderings() map[string][]slackapi.Block {
 	closed, failed := assigned(jane), assigned(jane)
 	closed.Status, failed.ReplyFailed = inboxbot.StatusClosed, true
 	reopened := inboxbot.NoticeOf(inboxbot.EventReopened, assigned(jane))
+	due, missed := time.Date(2026, 12, 3, 10, 15, 0, 0, time.UTC), time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	sla := assigned(jane)
+	sla.SLA = inboxbot.SLA{Policy: "VIP *answers*", FirstResponseDue: &missed, ResolutionDue: &due,
+		Breached: []string{inboxbot.TargetFirstResponse}}
+	breach := inboxbot.NoticeOf(inboxbot.EventSLABreach, sla)
+	breach.Target, breach.Due, breach.Policy = inboxbot.TargetFirstResponse, missed, sla.SLA.Policy
 	return map[string][]slackapi.Block{
 		"card-unassigned":   cardBlocks(jane, commands.CardActions(jane, true)),
 		"card-assigned":     cardBlocks(assigned(jane), commands.CardActions(assigned(jane), true)),
 		"card-closed":       cardBlocks(closed, commands.CardActions(closed, true)),
 		"card-reply-failed": cardBlocks(failed, commands.CardActions(failed, true)),
 		"card-replies-off":  cardBlocks(jane, commands.CardActions(jane, false)),
+		"card-sla":          cardBlocks(sla, commands.CardActions(sla, true)),
+		"dm-sla-breach":     dmBlocks(breach, bot.NoticeText(breach, mrkdwnStyle), true),
 		"list-25":           responseMessage(list).Blocks,
 		"dm-assigned":       dmBlocks(notice, bot.NoticeText(notice, mrkdwnStyle), true),
 		"dm-reopened":       dmBlocks(reopened, bot.NoticeText(reopened, mrkdwnStyle), true),
