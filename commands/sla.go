@@ -40,7 +40,11 @@ func describePolicy(p inboxbot.Policy) string {
 			targets = append(targets, t.name+" "+teamfile.Duration(t.d))
 		}
 	}
-	out := "when " + conditions(p.When) + "; " + strings.Join(targets, ", ") + " (" + p.Hours + " hours)"
+	when := "every conversation"
+	if len(p.When) > 0 {
+		when = "when " + conditions(p.When)
+	}
+	out := when + "; " + strings.Join(targets, ", ") + " (" + p.Hours + " hours)"
 	if p.WarnBefore > 0 {
 		out += "; warn " + teamfile.Duration(p.WarnBefore) + " before"
 	}
