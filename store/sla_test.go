@@ -238,3 +238,31 @@ func TestSLA_EachStepOnceAcrossReplicas(t *testing.T) {
 		t.Fatalf("warned %d, breached %d, steps %d; want 21, 21, 42", total.Warned, len(total.Breached), total.Steps)
 	}
 }
+
+func TestSLA_StepReassignTeamReturnsItToTheTeamInbox(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		c := &clock{t: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)}
+		s.Now = c.now
+		back := []inboxbot.Policy{{Name: "Back", FirstResponse: 30 * time.Second, Hours: inboxbot.HoursAlways,
+			Escalate: []inboxbot.Escalation{{After: 10 * time.Second, Reassign: inboxbot.ReassignTeam}}}}
+		if err := s.ApplyTeamFile(ctx, nil, nil, back); err != nil {
+			t.Fatal(err)
+		}
+		dana := mustMember(t, s, "dana", inboxbot.RoleAgent)
+		conv := inbound(t, s, "ann", "sms", "hello").Conversation
+		if _, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: conv.ID, To: dana.ID, Actor: dana.ID, Via: inboxbot.ViaShell}); err != nil {
+			t.Fatal(err)
+		}
+		c.add(31 * time.Second)
+		if res := tick(t, s); len(res.Moved) != 0 {
+			t.Fatalf("moved at the breach: %+v", res)
+		}
+		c.add(10 * time.Second)
+		if res := tick(t, s); len(res.Moved) != 1 || res.Steps != 1 {
+			t.Fatalf("step tick = %+v", res)
+		}
+		if got := show(t, s, conv.ID); got.Assigned() || len(got.SLA.Breached) != 1 {
+			t.Fatalf("after reassign: team: assignee %q, sla %+v", got.AssigneeName, got.SLA)
+		}
+	})
+}
