@@ -194,7 +194,10 @@ type Conversation struct {
 	ReplyDue time.Time
 	// Origin is the chat thread the conversation came from; nil when it
 	// came from the API. Replies go there.
-	Origin    *Origin
+	Origin *Origin
+	// SLA is where it stands against its service-level policy (zero when
+	// none applies).
+	SLA       SLA
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -302,6 +305,9 @@ type Filter struct {
 	Tag        string
 	Channel    string
 	LeadSource string
+	// SLA is SLADue (a target still ahead, soonest first) or SLABreached
+	// (in breach now, longest first); empty for any.
+	SLA string
 	// Limit caps the result; 0 means the store's default.
 	Limit int
 }

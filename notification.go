@@ -8,10 +8,12 @@ const (
 	NotifyReassigned = "reassigned"
 	NotifyFollowing  = "following"
 	NotifyAlerts     = "alerts"
+	// NotifySLA covers service-level warnings and breaches.
+	NotifySLA = "sla"
 )
 
 // NotifyKinds lists every notification kind.
-var NotifyKinds = []string{NotifyAssigned, NotifyReassigned, NotifyFollowing, NotifyAlerts}
+var NotifyKinds = []string{NotifyAssigned, NotifyReassigned, NotifyFollowing, NotifyAlerts, NotifySLA}
 
 // Event is what a notification tells its recipient. Surfaces word each
 // event their own way from the notification's data.
@@ -44,6 +46,12 @@ const (
 	// EventThread: the chat thread a conversation came from should show
 	// its status (closed or open), for the origin's platform.
 	EventThread Event = "thread"
+	// EventSLAWarning: a service-level target is due soon (Notice.Target,
+	// Notice.Due).
+	EventSLAWarning Event = "sla_warning"
+	// EventSLABreach: a service-level target was missed, or an escalation
+	// step after it tells the recipient.
+	EventSLABreach Event = "sla_breach"
 )
 
 // Kind is the notification kind that covers the event, which a member can
@@ -56,6 +64,8 @@ func (e Event) Kind() string {
 		return NotifyReassigned
 	case EventMessage, EventReopened:
 		return NotifyFollowing
+	case EventSLAWarning, EventSLABreach:
+		return NotifySLA
 	case EventReply, EventReplyFailed, EventThread:
 		// Not a kind a member can turn off.
 		return string(e)
@@ -104,6 +114,11 @@ type Notice struct {
 	Waited time.Duration `json:"waited,omitempty"`
 	// ContactID is the contact's external id, for the outbound webhook.
 	ContactID string `json:"contact_id,omitempty"`
+	// Target and Due are the service-level target and its due time
+	// (EventSLAWarning, EventSLABreach); Policy names the policy.
+	Target string    `json:"target,omitempty"`
+	Due    time.Time `json:"due,omitempty"`
+	Policy string    `json:"policy,omitempty"`
 	// Message is the reply to deliver (EventReply) or that failed
 	// (EventReplyFailed, with Reason).
 	Message *Message `json:"message,omitempty"`

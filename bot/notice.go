@@ -64,6 +64,10 @@ func NoticeText(n inboxbot.Notice, st Style) string {
 			return s + ". It is open again, assigned to " + st.Text(n.Assignee) + "."
 		}
 		return s + ". It is open again, in the Team inbox."
+	case inboxbot.EventSLAWarning:
+		return fmt.Sprintf("Service level %s: the %s on %s is due at %s.", st.Quote(n.Policy), targetText(n.Target), described, dueAt(n.Due))
+	case inboxbot.EventSLABreach:
+		return fmt.Sprintf("Service level %s missed: the %s on %s was due at %s.", st.Quote(n.Policy), targetText(n.Target), described, dueAt(n.Due))
 	case inboxbot.EventReplyFailed:
 		s := fmt.Sprintf("Your reply on %s could not be delivered", conv)
 		if n.Message != nil {
@@ -72,6 +76,28 @@ func NoticeText(n inboxbot.Notice, st Style) string {
 		return s + ". The receiving system said: " + st.Text(n.Reason)
 	}
 	return fmt.Sprintf("%s changed (%s).", conv, st.Text(string(n.Event)))
+}
+
+// targetText names a service-level target as people say it.
+func targetText(t string) string {
+	switch t {
+	case inboxbot.TargetFirstResponse:
+		return "first response"
+	case inboxbot.TargetNextResponse:
+		return "next response"
+	case inboxbot.TargetResolution:
+		return "resolution"
+	}
+	return "target"
+}
+
+// dueAt writes a due time in UTC, to the minute: a DM is read later than
+// it is written, so "in 5 minutes" would be wrong by then.
+func dueAt(t time.Time) string {
+	if t.IsZero() {
+		return "an unknown time"
+	}
+	return t.UTC().Format("15:04 UTC on Jan 2")
 }
 
 // handedOn words a conversation taken from the recipient: reassigned or

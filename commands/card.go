@@ -2,6 +2,9 @@ package commands
 
 import (
 	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/inboxbot/inboxbot"
 )
@@ -59,4 +62,53 @@ func holder(c inboxbot.Conversation) string {
 		return "assigned to " + c.AssigneeName
 	}
 	return "in the Team inbox"
+}
+
+// SLALine is what a card says of conv's service level, or "" when no
+// policy applies or it is closed: the next due time ("First response due
+// <when> · VIP answers") and, plainly, a breach ("SLA breached: first
+// response · VIP answers"). text escapes the policy's name and when
+// writes a time for the surface (Slack's <!date^...>, Discord's <t:...:R>),
+// so the wording is here once and each surface formats only its parts.
+func SLALine(conv inboxbot.Conversation, text func(string) string, when func(time.Time) string) string {
+	sla := conv.SLA
+	if sla.Policy == "" || conv.Status != inboxbot.StatusOpen {
+		return ""
+	}
+	var parts []string
+	if len(sla.Breached) > 0 {
+		names := make([]string, len(sla.Breached))
+		for i, t := range sla.Breached {
+			names[i] = strings.ReplaceAll(t, "_", " ")
+		}
+		parts = append(parts, "SLA breached: "+strings.Join(names, ", "))
+	}
+	if next, target := nextDue(sla); next != nil {
+		parts = append(parts, fmt.Sprintf("%s due %s", target, when(*next)))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, " · ") + " · " + text(sla.Policy)
+}
+
+// nextDue is the earliest due time of a target not missed, and its name.
+func nextDue(sla inboxbot.SLA) (*time.Time, string) {
+	var (
+		next   *time.Time
+		target string
+	)
+	for _, t := range []struct {
+		key, name string
+		at        *time.Time
+	}{
+		{inboxbot.TargetFirstResponse, "First response", sla.FirstResponseDue},
+		{inboxbot.TargetNextResponse, "Next response", sla.NextResponseDue},
+		{inboxbot.TargetResolution, "Resolution", sla.ResolutionDue},
+	} {
+		if t.at != nil && !slices.Contains(sla.Breached, t.key) && (next == nil || t.at.Before(*next)) {
+			next, target = t.at, t.name
+		}
+	}
+	return next, target
 }

@@ -6,7 +6,7 @@ import "strings"
 // the order help lists them.
 var usages = []struct{ name, line string }{
 	{"help", "/inbox help [command]"},
-	{"list", "/inbox list [mine|team|following|all] [@member] [status:open|closed] [tag:X] [channel:X] [view:NAME]"},
+	{"list", "/inbox list [mine|team|following|all] [@member] [status:open|closed] [tag:X] [channel:X] [sla:due|breached] [view:NAME]"},
 	{"show", "/inbox show <id>"},
 	{"claim", "/inbox claim <id>"},
 	{"assign", "/inbox assign <id> @member"},
@@ -23,11 +23,12 @@ var usages = []struct{ name, line string }{
 	{"rules list", "/inbox rules [list]"},
 	{"rules show", "/inbox rules show <id>"},
 	{"rules test", "/inbox rules test <conversation id>"},
+	{"rules sla", "/inbox rules sla"},
 	{"rules publish", "/inbox rules publish <id>"},
 	{"rules unpublish", "/inbox rules unpublish <id>"},
 	{"away", "/inbox away"},
 	{"back", "/inbox back"},
-	{"notify", "/inbox notify [assigned|reassigned|following|alerts] [on|off]"},
+	{"notify", "/inbox notify [assigned|reassigned|following|alerts|sla] [on|off]"},
 	{"team", "/inbox team"},
 	{"stats", "/inbox stats [7d|30d]"},
 }

@@ -63,7 +63,7 @@ func (s *Service) withView(ctx context.Context, c call, q Query) (Query, error) 
 	if q.Scope != "" || q.Member != "" {
 		vq.Scope, vq.Member = q.Scope, q.Member
 	}
-	for _, f := range []struct{ dst, src *string }{{&vq.Status, &q.Status}, {&vq.Tag, &q.Tag}, {&vq.Channel, &q.Channel}} {
+	for _, f := range []struct{ dst, src *string }{{&vq.Status, &q.Status}, {&vq.Tag, &q.Tag}, {&vq.Channel, &q.Channel}, {&vq.SLA, &q.SLA}} {
 		if *f.src != "" {
 			*f.dst = *f.src
 		}
@@ -74,7 +74,7 @@ func (s *Service) withView(ctx context.Context, c call, q Query) (Query, error) 
 
 // filter turns a query into a store filter and a title, for the asker.
 func (s *Service) filter(ctx context.Context, c call, q Query) (inboxbot.Filter, string, error) {
-	f := inboxbot.Filter{Status: inboxbot.Status(q.Status), Tag: q.Tag, Channel: q.Channel}
+	f := inboxbot.Filter{Status: inboxbot.Status(q.Status), Tag: q.Tag, Channel: q.Channel, SLA: q.SLA}
 	if f.Status == "" {
 		f.Status = inboxbot.StatusOpen
 	}
@@ -111,6 +111,9 @@ func (s *Service) filter(ctx context.Context, c call, q Query) (inboxbot.Filter,
 	}
 	if q.Channel != "" {
 		extra = append(extra, "channel "+q.Channel)
+	}
+	if q.SLA != "" {
+		extra = append(extra, "SLA "+q.SLA)
 	}
 	if len(extra) > 0 {
 		title += " (" + strings.Join(extra, ", ") + ")"

@@ -14,6 +14,7 @@ var notifyAbout = map[string]string{
 	inboxbot.NotifyReassigned: "a conversation you held is reassigned or unassigned",
 	inboxbot.NotifyFollowing:  "a conversation you follow gets a new message",
 	inboxbot.NotifyAlerts:     "managers: nobody could take a conversation, or one waits too long",
+	inboxbot.NotifySLA:        "a conversation you hold or follow nears or misses its service level",
 }
 
 // notify shows or changes which direct messages the asker gets. Without a

@@ -345,6 +345,11 @@ func parseRules(args []string) (Command, error) {
 			return Command{}, reject("rules list", "/inbox rules list takes no arguments (got %q).", clip(strings.Join(args, " ")))
 		}
 		return Command{Name: "rules list"}, nil
+	case "sla":
+		if len(args) > 0 {
+			return Command{}, reject("rules sla", "/inbox rules sla takes no arguments (got %q).", clip(strings.Join(args, " ")))
+		}
+		return Command{Name: "rules sla"}, nil
 	case "show", "publish", "unpublish", "test":
 		name := "rules " + sub
 		what := "rule"
@@ -360,7 +365,7 @@ func parseRules(args []string) (Command, error) {
 		id, err := parseID(name, args[0], what)
 		return Command{Name: name, ID: id}, err
 	}
-	return Command{}, reject("rules", "Unknown rules command %q: use list, show, test, publish or unpublish.", clip(sub))
+	return Command{}, reject("rules", "Unknown rules command %q: use list, show, test, sla, publish or unpublish.", clip(sub))
 }
 
 func parseNotify(args []string) (Command, error) {

@@ -11,7 +11,7 @@ import (
 
 // Who may do what:
 //
-//	any member        list, show, claim, follow, unfollow, views, rules list/show/test,
+//	any member        list, show, claim, follow, unfollow, views, rules list/show/test/sla,
 //	                  away, back, notify, team; assign or unassign a conversation
 //	                  that is unassigned or their own
 //	manager, admin    reassign or unassign someone else's conversation,

@@ -15,7 +15,9 @@ type Query struct {
 	Status  string
 	Tag     string
 	Channel string
-	View    string
+	// SLA is due or breached (sla:due, sla:breached).
+	SLA  string
+	View string
 }
 
 // String writes q back in the grammar's words, in a fixed order.
@@ -31,6 +33,7 @@ func (q Query) String() string {
 	add("status:", q.Status)
 	add("tag:", q.Tag)
 	add("channel:", q.Channel)
+	add("sla:", q.SLA)
 	add("view:", q.View)
 	return strings.Join(w, " ")
 }
@@ -75,6 +78,12 @@ func parseQuery(cmd string, words []string) (Query, error) {
 			err = set(&q.Tag, "tag:", val)
 		case hasColon && strings.EqualFold(key, "channel"):
 			err = set(&q.Channel, "channel:", strings.ToLower(val))
+		case hasColon && strings.EqualFold(key, "sla"):
+			val = strings.ToLower(val)
+			if val != "" && val != inboxbot.SLADue && val != inboxbot.SLABreached {
+				return Query{}, reject(cmd, "sla must be due or breached (got %q).", clip(val))
+			}
+			err = set(&q.SLA, "sla:", val)
 		case hasColon && strings.EqualFold(key, "view"):
 			err = set(&q.View, "view:", val)
 		default:
@@ -88,7 +97,7 @@ func parseQuery(cmd string, words []string) (Query, error) {
 }
 
 var example = map[string]string{
-	"status:": "status:open", "tag:": "tag:vip", "channel:": "channel:sms", "view:": "view:vip",
+	"status:": "status:open", "tag:": "tag:vip", "channel:": "channel:sms", "sla:": "sla:breached", "view:": "view:vip",
 	"@member": "@dana", "the scope (mine, team, following or all)": "mine",
 }
 

@@ -155,6 +155,11 @@ func (s *Service) rulesTest(ctx context.Context, c call) (Response, error) {
 		}
 	}
 	lines = append(lines, s.waitLines(conv)...)
+	sla, err := s.slaLines(ctx, conv, in.Now)
+	if err != nil {
+		return Response{}, err
+	}
+	lines = append(lines, sla...)
 	lines = append(lines, fmt.Sprintf("Triggers: %s. Nothing was changed.", inboxbot.Join(testTriggers, ", ")))
 	r := reply(fmt.Sprintf("Rules test for %s", Summary(conv)), strings.Join(lines, "\n"))
 	return r, nil

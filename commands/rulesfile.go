@@ -32,9 +32,14 @@ func ApplyRulesFile(ctx context.Context, s *store.Store, data []byte) (summary s
 	for i, m := range existing {
 		names[i] = m.Name
 	}
-	entries, rules, err := teamfile.ParseFile(data, names...)
+	f, err := teamfile.Parse(data, names...)
 	if err != nil {
 		return "", err
+	}
+	entries, rules := f.Members, f.Rules
+	policiesBefore, err := s.SLAPolicies(ctx)
+	if err != nil {
+		return "", fmt.Errorf("apply rules file: %w", err)
 	}
 	p, err := planTeam(existing, entries)
 	if err != nil {
@@ -46,10 +51,10 @@ func ApplyRulesFile(ctx context.Context, s *store.Store, data []byte) (summary s
 			return "", fmt.Errorf("apply rules file: %w", err)
 		}
 	}
-	if err := s.ApplyTeam(ctx, p.writes, rules); err != nil {
+	if err := s.ApplyTeamFile(ctx, p.writes, rules, f.SLA); err != nil {
 		return "", fmt.Errorf("apply rules file: %w", err)
 	}
-	return applySummary(len(entries), p, rules, before), nil
+	return applySummary(len(entries), p, rules, before) + policySummary(f.SLA, policiesBefore), nil
 }
 
 // teamPlan is what applying the members of a file does.
@@ -248,7 +253,33 @@ func applySummary(members int, p teamPlan, rules, before []inboxbot.Rule) string
 	return out + "."
 }
 
+// policySummary reads like " Service levels: 2 policies; removed 1: Old."
+// and is empty when there were and are none.
+func policySummary(policies, before []inboxbot.Policy) string {
+	if len(policies) == 0 && len(before) == 0 {
+		return ""
+	}
+	kept := map[string]bool{}
+	for _, p := range policies {
+		kept[p.Name] = true
+	}
+	var removed []string
+	for _, p := range before {
+		if !kept[p.Name] {
+			removed = append(removed, p.Name)
+		}
+	}
+	out := " Service levels: " + counted(len(policies), "policy")
+	if len(removed) > 0 {
+		out += fmt.Sprintf("; removed %d: %s", len(removed), strings.Join(removed, ", "))
+	}
+	return out + "."
+}
+
 func counted(n int, word string) string {
+	if word == "policy" && n != 1 {
+		return fmt.Sprintf("%d policies", n)
+	}
 	if n == 1 {
 		return "1 " + word
 	}
@@ -267,7 +298,11 @@ func ExportRulesFile(ctx context.Context, s *store.Store) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("export rules file: %w", err)
 	}
-	data, err := teamfile.ExportFile(members, rules)
+	policies, err := s.SLAPolicies(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("export rules file: %w", err)
+	}
+	data, err := teamfile.ExportFile(members, rules, policies...)
 	if err != nil {
 		return nil, fmt.Errorf("export rules file: %w", err)
 	}

@@ -260,6 +260,7 @@ var handlers = map[string]func(*Service, context.Context, call) (Response, error
 	"rules list":      (*Service).rulesList,
 	"rules show":      (*Service).rulesShow,
 	"rules test":      (*Service).rulesTest,
+	"rules sla":       (*Service).rulesSLA,
 	"rules publish":   (*Service).rulesPublish,
 	"rules unpublish": (*Service).rulesUnpublish,
 	"away":            (*Service).away,

@@ -52,6 +52,9 @@ func (s *Service) show(ctx context.Context, c call) (Response, error) {
 	}
 	line("Assignee: %s", assignee)
 	line("Followers: %s", names(conv.Followers))
+	if conv.SLA.Policy != "" {
+		line("Service level: %s; due: %s", conv.SLA.Policy, dueText(conv.SLA, s.now()))
+	}
 	line("Last messages:")
 	if len(msgs) == 0 {
 		line("  none")

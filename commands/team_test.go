@@ -36,7 +36,7 @@ func TestAwayBackNotifyTeam(t *testing.T) {
 			t.Fatalf("lee turned reassigned off but got %v", got)
 		}
 		e.ok("lee", "notify off")
-		if m, _ := e.st.MemberByName(ctx, "lee"); len(m.Muted) != 4 {
+		if m, _ := e.st.MemberByName(ctx, "lee"); len(m.Muted) != len(inboxbot.NotifyKinds) {
 			t.Errorf("muted %v after notify off", m.Muted)
 		}
 		e.ok("lee", "notify on")

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/store"
 )
 
 // later runs fn after the answer, on s.Later, or at once when there is
@@ -101,6 +102,12 @@ func (s *Service) ReassignOverdue(ctx context.Context) ([]inboxbot.Conversation,
 		return nil, nil
 	}
 	return s.Store.ReassignOverdue(ctx, s.Route)
+}
+
+// SLATimer sends the service-level warnings, breaches and escalation
+// steps that are due, a batch at a time (see store.SLATimer).
+func (s *Service) SLATimer(ctx context.Context) (store.SLATick, error) {
+	return s.Store.SLATimer(ctx, s.Route)
 }
 
 // freedCause says why a member has room again after conv left them.

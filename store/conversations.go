@@ -63,6 +63,13 @@ func (s *Store) List(ctx context.Context, f inboxbot.Filter) ([]inboxbot.Convers
 		if f.LeadSource != "" {
 			q = q.Where("lower(ct.lead_source) = lower(?)", f.LeadSource)
 		}
+		// The service-level filters read their partial indexes in order.
+		switch f.SLA {
+		case inboxbot.SLADue:
+			return q.Where("c.sla_due_at IS NOT NULL").OrderExpr("c.sla_due_at, c.id").Limit(int64(limit))
+		case inboxbot.SLABreached:
+			return q.Where("c.sla_breached_at IS NOT NULL").OrderExpr("c.sla_breached_at, c.id").Limit(int64(limit))
+		}
 		return q.OrderExpr("c.last_message_at DESC, c.id DESC").Limit(int64(limit))
 	})
 }
@@ -84,6 +91,7 @@ type conversationView struct {
 	ContactCustom     map[string]string `bun:"ct_custom,type:json"`
 	ContactOwnerID    int64             `bun:"ct_owner_id,nullzero"`
 	ContactOwnerName  string            `bun:"ct_owner_name"`
+	SLAPolicyName     string            `bun:"sla_policy_name"`
 	ContactCreatedAt  time.Time         `bun:"ct_created_at"`
 	ContactTags       string            `bun:"ct_tags"`
 }
@@ -104,6 +112,7 @@ func (r conversationView) domain(followers []inboxbot.Member) inboxbot.Conversat
 		ReplyFailed: !r.ReplyFailedAt.IsZero(), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		WaitingSince: r.UnassignedSince, RuleID: r.AssignedRuleID, ReplyDue: r.ReassignDueAt,
 		Origin: r.origin(),
+		SLA:    r.sla(),
 	}
 }
 
@@ -160,6 +169,7 @@ func (s *Store) conversationRows(ctx context.Context, db bun.IDB, lock bool, whe
 		ColumnExpr("ct.owner_id AS ct_owner_id, ct.created_at AS ct_created_at").
 		ColumnExpr("coalesce((SELECT o.name FROM members AS o WHERE o.id = ct.owner_id), '') AS ct_owner_name").
 		ColumnExpr(s.tagsExpr("c.contact_id") + " AS ct_tags").
+		ColumnExpr("coalesce((SELECT sp.name FROM sla_policies AS sp WHERE sp.id = c.sla_policy_id), '') AS sla_policy_name").
 		Join("JOIN contacts AS ct ON ct.id = c.contact_id").
 		Join("LEFT JOIN members AS m ON m.id = c.assignee_id")
 	if lock && s.pg {

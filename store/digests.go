@@ -86,13 +86,17 @@ func (s *Store) Digest(ctx context.Context, cutoff time.Time, after time.Duratio
 }
 
 // pastServiceLevel counts the open conversations past their service level
-// that the digest does not already count as waiting unassigned. No
-// conversation records a breach yet: service levels (DESIGN 5b) add the
-// breach to the conversation, and this is the one query to point at it
-// (an indexed count bounded by inboxbot.DigestCountCap, like the waiting
-// count). Until then nothing is past a service level.
-func (s *Store) pastServiceLevel(context.Context, time.Time) (int, error) {
-	return 0, nil
+// whose escalation reached the managers (sla_escalation, set by the
+// service-level timer) and that the digest does not already count as
+// waiting unassigned: an indexed count bounded by inboxbot.DigestCountCap,
+// like the waiting count.
+func (s *Store) pastServiceLevel(ctx context.Context, cutoff time.Time) (int, error) {
+	var n int
+	err := s.db.NewRaw(`SELECT count(*) FROM (SELECT 1 FROM conversations
+		WHERE sla_breached_at IS NOT NULL AND sla_escalation > 0 AND status = ?
+		AND NOT (assignee_id IS NULL AND unassigned_since < ?) LIMIT ?) AS b`,
+		inboxbot.StatusOpen, cutoff, inboxbot.DigestCountCap).Scan(ctx, &n)
+	return n, wrap(err, "count conversations past their service level")
 }
 
 // PendingDigests leases to owner the alert messages of platform that must

@@ -104,15 +104,47 @@ func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in inboxbot.Inbound, 
 		return q.Where("c.contact_id = ? AND c.channel = ? AND c.origin_platform IS NULL", contact.ID, in.Channel).
 			OrderExpr("CASE WHEN c.status = ? THEN 0 ELSE 1 END, c.id DESC", inboxbot.StatusOpen).Limit(1)
 	})
+	var res inboxbot.InboundResult
 	switch {
 	case err != nil:
 		return inboxbot.InboundResult{}, wrap(err, "find conversation")
 	case len(latest) == 0:
-		return s.openConversation(ctx, tx, a, route)
+		res, err = s.openConversation(ctx, tx, a, route)
 	case latest[0].Status == inboxbot.StatusOpen:
-		return s.appendMessage(ctx, tx, a, latest[0], route)
+		res, err = s.appendMessage(ctx, tx, a, latest[0], route)
+	default:
+		res, err = s.reopen(ctx, tx, a, latest[0], route)
 	}
-	return s.reopen(ctx, tx, a, latest[0], route)
+	if err != nil {
+		return res, err
+	}
+	return res, s.slaArrival(ctx, tx, res, a.tagged)
+}
+
+// slaArrival moves the service-level clock for a message of the contact:
+// an opening (or reopening) starts it over, once the conversation is
+// placed (business hours are the assignee's); a message on an open one
+// starts the next response, after new tags chose the policy again.
+func (s *Store) slaArrival(ctx context.Context, tx bun.Tx, res inboxbot.InboundResult, tagged bool) error {
+	conv := res.Conversation
+	if res.Created || res.Reopened {
+		return s.slaTrack(ctx, tx, conv, slaOpened)
+	}
+	if tagged {
+		if ps, err := s.cachedPolicies(ctx, tx); err != nil || len(ps) > 0 {
+			if err != nil {
+				return err
+			}
+			// The policy may change, and with it what a message starts.
+			if err := s.slaTrack(ctx, tx, conv, slaRetagged); err != nil {
+				return err
+			}
+			if conv, err = s.conversation(ctx, tx, conv.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return s.slaTrack(ctx, tx, conv, slaInbound)
 }
 
 // reopen adds the arrival to the contact's most recent closed
@@ -191,7 +223,8 @@ func (s *Store) openConversation(ctx context.Context, tx bun.Tx, a arrival, rout
 		}
 	}
 	row := conversationRow{ContactID: a.contact.ID, Channel: conv.Channel, Subject: conv.Subject, Status: conv.Status,
-		AssigneeID: ch.To, Preview: conv.Preview, LastMessageAt: a.lastAt, Version: 1, CreatedAt: a.now, UpdatedAt: a.now}
+		AssigneeID: ch.To, Preview: conv.Preview, LastMessageAt: a.lastAt, Version: 1, CreatedAt: a.now, UpdatedAt: a.now,
+		FirstResponseSince: a.now}
 	row.setOrigin(a.in.Origin)
 	if ch.To == 0 {
 		row.UnassignedSince = a.now
@@ -314,6 +347,9 @@ func (s *Store) TagContact(ctx context.Context, externalID string, add, remove [
 		}
 		if contact = cs[r.ID]; !tagged {
 			return nil
+		}
+		if err := s.slaRetag(ctx, tx, r.ID); err != nil {
+			return err
 		}
 		convs, err := s.conversations(ctx, tx, true, func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("c.contact_id = ? AND c.status = ? AND c.assignee_id IS NULL", r.ID, inboxbot.StatusOpen).OrderExpr("c.id")

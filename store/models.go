@@ -92,9 +92,22 @@ type conversationRow struct {
 	AssignedRuleID int64     `bun:"assigned_rule_id,nullzero"`
 	ReassignDueAt  time.Time `bun:"reassign_due_at,nullzero"`
 	PassedOver     string    `bun:"passed_over,nullzero"`
-	Version        int64     `bun:"version"`
-	CreatedAt      time.Time `bun:"created_at"`
-	UpdatedAt      time.Time `bun:"updated_at"`
+	// The service-level state (see sla.go).
+	SLAPolicyID        int64     `bun:"sla_policy_id,nullzero"`
+	SLAFirstDue        time.Time `bun:"sla_first_due,nullzero"`
+	SLANextDue         time.Time `bun:"sla_next_due,nullzero"`
+	SLAResolutionDue   time.Time `bun:"sla_resolution_due,nullzero"`
+	SLABreached        string    `bun:"sla_breached,nullzero"`
+	SLABreachedAt      time.Time `bun:"sla_breached_at,nullzero"`
+	SLAStep            int       `bun:"sla_step"`
+	SLAWarnedFor       time.Time `bun:"sla_warned_for,nullzero"`
+	SLAEscalation      int       `bun:"sla_escalation"`
+	SLADueAt           time.Time `bun:"sla_due_at,nullzero"`
+	SLATimerAt         time.Time `bun:"sla_timer_at,nullzero"`
+	FirstResponseSince time.Time `bun:"first_response_since,nullzero"`
+	Version            int64     `bun:"version"`
+	CreatedAt          time.Time `bun:"created_at"`
+	UpdatedAt          time.Time `bun:"updated_at"`
 	// The versions the platforms' cards show (see cardColumn).
 	SlackCardVersion   int64 `bun:"slack_card_version"`
 	DiscordCardVersion int64 `bun:"discord_card_version"`
@@ -168,6 +181,22 @@ type ruleRow struct {
 func (r ruleRow) domain() inboxbot.Rule {
 	return inboxbot.Rule{ID: r.ID, Priority: r.Priority, Name: r.Name, Status: r.Status,
 		Trigger: r.Trigger, When: r.Conditions, Assign: r.Action}
+}
+
+type slaPolicyRow struct {
+	bun.BaseModel `bun:"table:sla_policies"`
+
+	ID        int64           `bun:"id,pk,autoincrement"`
+	Position  int             `bun:"position"`
+	Name      string          `bun:"name"`
+	Policy    inboxbot.Policy `bun:"policy,type:json"`
+	UpdatedAt time.Time       `bun:"updated_at"`
+}
+
+func (r slaPolicyRow) domain() inboxbot.Policy {
+	p := r.Policy
+	p.ID, p.Name = r.ID, r.Name
+	return p
 }
 
 type ruleTurnRow struct {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -25,13 +26,14 @@ func (s *Store) AddReply(ctx context.Context, r inboxbot.Reply) (inboxbot.Messag
 		return inboxbot.Message{}, inboxbot.Conversation{}, err
 	}
 	var (
-		msg  messageRow
-		conv inboxbot.Conversation
-		err  error
+		msg    messageRow
+		conv   inboxbot.Conversation
+		waited time.Duration
+		err    error
 	)
 	for attempt := 0; attempt < 3; attempt++ {
 		err = s.tx(ctx, func(tx bun.Tx) error {
-			msg, conv, err = s.addReply(ctx, tx, r)
+			msg, conv, waited, err = s.addReply(ctx, tx, r)
 			return err
 		})
 		// A twin delivery of the same message stored it first: run
@@ -40,32 +42,35 @@ func (s *Store) AddReply(ctx context.Context, r inboxbot.Reply) (inboxbot.Messag
 			break
 		}
 	}
+	if err == nil && waited > 0 && s.SLA != nil {
+		s.SLA.FirstResponse(waited)
+	}
 	if err != nil {
 		return inboxbot.Message{}, inboxbot.Conversation{}, wrap(err, "reply on "+inboxbot.Ref(r.ConversationID))
 	}
 	return msg.domain(), conv, nil
 }
 
-func (s *Store) addReply(ctx context.Context, tx bun.Tx, r inboxbot.Reply) (messageRow, inboxbot.Conversation, error) {
+func (s *Store) addReply(ctx context.Context, tx bun.Tx, r inboxbot.Reply) (messageRow, inboxbot.Conversation, time.Duration, error) {
 	var msg messageRow
 	conv, err := s.lockChecked(ctx, tx, r.ConversationID, r.Check)
 	if err != nil {
-		return msg, conv, err
+		return msg, conv, 0, err
 	}
 	if r.MessageID != "" {
 		err := tx.NewSelect().Model(&msg).Where("external_id = ?", r.MessageID).Scan(ctx)
 		if err == nil {
-			return msg, conv, nil // recorded before
+			return msg, conv, 0, nil // recorded before
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
-			return msg, conv, wrap(err, "find message")
+			return msg, conv, 0, wrap(err, "find message")
 		}
 	} else if r.Direction == inboxbot.DirectionOutbound && conv.Status != inboxbot.StatusOpen {
-		return msg, conv, inboxbot.Errorf(inboxbot.ECONFLICT, "%s is closed; reopen it to reply.", conv.Ref())
+		return msg, conv, 0, inboxbot.Errorf(inboxbot.ECONFLICT, "%s is closed; reopen it to reply.", conv.Ref())
 	}
 	author, err := s.memberWhere(ctx, tx, "m.id = ?", r.Author)
 	if err != nil {
-		return msg, conv, err
+		return msg, conv, 0, err
 	}
 	now := s.now()
 	msg = messageRow{ConversationID: conv.ID, ExternalID: r.MessageID, Direction: r.Direction, AuthorID: r.Author,
@@ -77,7 +82,7 @@ func (s *Store) addReply(ctx context.Context, tx bun.Tx, r inboxbot.Reply) (mess
 		msg.Delivery = inboxbot.DeliveryPending
 	}
 	if _, err := tx.NewInsert().Model(&msg).Returning("id").Exec(ctx); err != nil {
-		return msg, conv, wrap(err, "store reply")
+		return msg, conv, 0, wrap(err, "store reply")
 	}
 	q := tx.NewUpdate().Table("conversations").Set("version = version + 1").Set("updated_at = ?", now).
 		Where("id = ?", conv.ID)
@@ -86,12 +91,18 @@ func (s *Store) addReply(ctx context.Context, tx bun.Tx, r inboxbot.Reply) (mess
 		q = q.Set("reassign_due_at = NULL")
 	}
 	if _, err := q.Exec(ctx); err != nil {
-		return msg, conv, wrap(err, "update conversation")
+		return msg, conv, 0, wrap(err, "update conversation")
 	}
-	if r.Direction == inboxbot.DirectionOutbound && r.MessageID == "" {
-		return msg, conv, s.queueReply(ctx, tx, conv, msg.domain())
+	if r.Direction != inboxbot.DirectionOutbound {
+		return msg, conv, 0, nil
 	}
-	return msg, conv, nil
+	// A reply answers the conversation for its service level, whether
+	// queued here or already delivered in the customer's thread.
+	waited, err := s.answered(ctx, tx, conv)
+	if err != nil || r.MessageID != "" {
+		return msg, conv, waited, err
+	}
+	return msg, conv, waited, s.queueReply(ctx, tx, conv, msg.domain())
 }
 
 // queueReply writes the outbox row that carries a reply where its

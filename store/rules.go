@@ -72,8 +72,19 @@ const teamLockKey = 0x1b0b08
 // ApplyTeam upserts members by name and, when rules is not nil, replaces
 // the rule set with rules (in the given order as priority), all in one
 // transaction. Rules keep their id, and round-robin position, when their
-// name stays. Members not listed are left alone.
+// name stays. Members not listed are left alone. The service-level
+// policies are left alone.
 func (s *Store) ApplyTeam(ctx context.Context, members []inboxbot.Member, rules []inboxbot.Rule) error {
+	return s.ApplyTeamFile(ctx, members, rules, nil)
+}
+
+// ApplyTeamFile is ApplyTeam that also, when policies is not nil, replaces
+// the service-level policies with them (in file order) in the same
+// transaction; a policy keeps its id while its name stays.
+func (s *Store) ApplyTeamFile(ctx context.Context, members []inboxbot.Member, rules []inboxbot.Rule, policies []inboxbot.Policy) error {
+	if policies != nil {
+		defer s.forgetPolicies()
+	}
 	for _, m := range members {
 		if err := validMember(m); err != nil {
 			return err
@@ -89,6 +100,11 @@ func (s *Store) ApplyTeam(ctx context.Context, members []inboxbot.Member, rules 
 		}
 		for _, m := range members {
 			if _, err := s.upsertMember(ctx, tx, m); err != nil {
+				return err
+			}
+		}
+		if policies != nil {
+			if err := s.replacePolicies(ctx, tx, policies); err != nil {
 				return err
 			}
 		}

@@ -52,7 +52,10 @@ func (s *Store) setStatus(ctx context.Context, tx bun.Tx, conv inboxbot.Conversa
 	}
 	if ch.Status == inboxbot.StatusClosed {
 		// A closed conversation waits for no answer.
-		q = q.Set("reassign_due_at = NULL")
+		q = q.Set("reassign_due_at = NULL").Set("first_response_since = NULL")
+	} else {
+		// Reopening restarts the first response.
+		q = q.Set("first_response_since = ?", now)
 	}
 	_, err := q.Exec(ctx)
 	if uniqueViolation(err, "conversations_open_key") {
@@ -77,6 +80,13 @@ func (s *Store) setStatus(ctx context.Context, tx bun.Tx, conv inboxbot.Conversa
 		return conv, wrap(err, "record status change")
 	}
 	conv.Status, conv.UpdatedAt = ch.Status, now
+	clock := slaClosed
+	if ch.Status == inboxbot.StatusOpen {
+		clock = slaOpened
+	}
+	if err = s.slaTrack(ctx, tx, conv, clock); err != nil {
+		return conv, err
+	}
 	// The outbox row needs a member: the actor, else the holder. A contact
 	// reopening an unassigned conversation leaves the thread as it was.
 	if by := cmpOr(ch.Actor, conv.AssigneeID); by != 0 {

@@ -28,6 +28,11 @@ type Store struct {
 	pg bool
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// SLA, when set, hears service-level breaches and first responses
+	// (the metrics).
+	SLA SLAObserver
+	// policies are the service-level policies last read (slapolicies.go).
+	policies policyCache
 }
 
 // Open connects to the database named by url: postgres://... (or

@@ -24,6 +24,9 @@ type conversationJSON struct {
 	Followers     []string  `json:"followers"`
 	Preview       string    `json:"preview"`
 	LastMessageAt time.Time `json:"last_message_at"`
+	// SLA is where it stands against its service-level policy; null when
+	// none applies.
+	SLA *inboxbot.SLA `json:"sla"`
 }
 
 // maxListLimit caps limit=; a source that wants everything should page
@@ -31,14 +34,14 @@ type conversationJSON struct {
 const maxListLimit = 500
 
 // conversations lists conversations, most recent activity first:
-// ?assignee=none|<member>&follower=<member>&status=open|closed&limit=N.
+// ?assignee=none|<member>&follower=<member>&status=open|closed&sla=due|breached&limit=N.
 //
 // assignee=me is refused: the caller is an API token, not a member, so
 // "me" has no one to mean; naming the member says the same thing.
 func (h *Handler) conversations(w http.ResponseWriter, r *http.Request) {
 	// r.URL.Query drops what it cannot parse (open;limit=1, %zz) and
 	// would list everything unfiltered: refuse instead.
-	q, err := query(r, "assignee", "follower", "status", "limit")
+	q, err := query(r, "assignee", "follower", "status", "sla", "limit")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -80,6 +83,12 @@ func (h *Handler) conversations(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, invalid("status must be open or closed (got %q)", q.Get("status")))
 		return
 	}
+	switch f.SLA = strings.ToLower(strings.TrimSpace(q.Get("sla"))); f.SLA {
+	case "", inboxbot.SLADue, inboxbot.SLABreached:
+	default:
+		h.fail(w, r, invalid("sla must be due or breached (got %q)", q.Get("sla")))
+		return
+	}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > maxListLimit {
@@ -98,6 +107,10 @@ func (h *Handler) conversations(w http.ResponseWriter, r *http.Request) {
 		out[i] = conversationJSON{ID: c.ID, Channel: c.Channel, Status: string(c.Status), Assignee: orNull(c.AssigneeName),
 			Followers: []string{}, Preview: c.Preview, LastMessageAt: c.LastMessageAt.UTC()}
 		out[i].Contact.ExternalID, out[i].Contact.Name = c.Contact.ExternalID, c.Contact.Name
+		if c.SLA.Policy != "" {
+			sla := c.SLA
+			out[i].SLA = &sla
+		}
 		for _, f := range c.Followers {
 			out[i].Followers = append(out[i].Followers, f.Name)
 		}

@@ -252,7 +252,7 @@ func TestConversations_BadQueriesAre400(t *testing.T) {
 		{"?status=pending", `status must be open or closed (got "pending")`},
 		{"?limit=0", `limit must be a number from 1 to 500 (got "0")`},
 		{"?limit=many", `limit must be a number from 1 to 500 (got "many")`},
-		{"?tag=vip", `unknown parameter "tag" (want assignee, follower, status, limit)`},
+		{"?tag=vip", `unknown parameter "tag" (want assignee, follower, status, sla, limit)`},
 		{"?status=open&status=closed", "status is given 2 times; give it once"},
 		{"?follower=", "follower= is empty: name a member (or leave follower out to list everyone's)"},
 		{"?assignee=%20", "assignee= is empty: name a member (or leave assignee out to list everyone's)"},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -39,6 +40,10 @@ func parseCustomID(s string) (commands.Action, int64, bool) {
 	}
 	return commands.Action(a), id, true
 }
+
+// discordDate is a time as Discord shows it to each reader, relative:
+// "in 5 minutes", "2 hours ago".
+func discordDate(t time.Time) string { return fmt.Sprintf("<t:%d:R>", t.Unix()) }
 
 // cardEmbed shows a conversation: contact, channel, lead source, tags,
 // last message, assignee and followers.
@@ -78,6 +83,9 @@ func cardEmbed(c inboxbot.Conversation) *discordgo.MessageEmbed {
 		// First, where nobody can miss it: the contact did not get the
 		// team's last answer.
 		field("⚠️ Reply not delivered", fmt.Sprintf("The last reply to the contact could not be delivered; `/inbox show %d` says why.", c.ID), false)
+	}
+	if line := commands.SLALine(c, escape, discordDate); line != "" {
+		field("Service level", line, false)
 	}
 	if c.Status != inboxbot.StatusOpen {
 		field("Status", strings.ToUpper(string(c.Status[:1]))+string(c.Status[1:]), false)

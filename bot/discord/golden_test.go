@@ -43,6 +43,12 @@ func payloads() map[string]any {
 	closed.Status = inboxbot.StatusClosed
 	failed := conv
 	failed.ReplyFailed = true
+	due, missed := time.Date(2026, 12, 3, 10, 15, 0, 0, time.UTC), time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	sla := conv
+	sla.SLA = inboxbot.SLA{Policy: "VIP **answers**", FirstResponseDue: &missed, ResolutionDue: &due,
+		Breached: []string{inboxbot.TargetFirstResponse}}
+	breach := inboxbot.NoticeOf(inboxbot.EventSLABreach, sla)
+	breach.Target, breach.Due, breach.Policy = inboxbot.TargetFirstResponse, missed, sla.SLA.Policy
 	all := []commands.Action{commands.ActionShow, commands.ActionAssign, commands.ActionUnassign, commands.ActionUnfollow}
 	notice := inboxbot.Notice{Event: inboxbot.EventAssigned, ConversationID: 1042, Contact: conv.Contact.Name,
 		Channel: "sms", Excerpt: conv.Preview, Actor: "dana"}
@@ -60,6 +66,8 @@ func payloads() map[string]any {
 		"dm_assigned":       dmMessage(inboxbot.Notification{Notice: notice}, true).send(),
 		"card_closed":       cardMessage(closed, true).edit(inboxChannelSample, "1"),
 		"card_reply_failed": cardMessage(failed, true).edit(inboxChannelSample, "1"),
+		"card_sla":          cardMessage(sla, true).edit(inboxChannelSample, "1"),
+		"dm_sla_breach":     dmMessage(inboxbot.Notification{Notice: breach}, true).send(),
 		"dm_reply_failed": dmMessage(inboxbot.Notification{Notice: inboxbot.Notice{Event: inboxbot.EventReplyFailed, ConversationID: 1042, Contact: conv.Contact.Name,
 			Channel: "sms", Reason: "HTTP 500 <@&1>", Message: &inboxbot.Message{Body: "We can deliver on **Monday**"}}}, true).send(),
 		"modal":        replyModal(1042),

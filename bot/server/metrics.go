@@ -29,6 +29,8 @@ type Metrics struct {
 	swept    prometheus.Counter
 	inFlight prometheus.Gauge
 	reading  prometheus.Gauge
+	breaches *prometheus.CounterVec
+	firstRes prometheus.Histogram
 }
 
 // NewMetrics returns a registry with the HTTP and command metrics and the
@@ -65,7 +67,20 @@ func NewMetrics() *Metrics {
 			Name: "inboxbot_http_signed_bodies_reading",
 			Help: "Slack and Discord requests whose body is being read, before verification; they hold no in-flight slot.",
 		}),
+		breaches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "inboxbot_sla_breaches_total",
+			Help: "Service-level targets missed, by target (first_response, next_response, resolution), counted by the replica whose timer saw them.",
+		}, []string{"target"}),
+		firstRes: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "inboxbot_first_response_seconds",
+			Help:    "Time from a conversation's opening (or reopening) to the first reply to the contact.",
+			Buckets: []float64{30, 60, 300, 900, 1800, 3600, 4 * 3600, 8 * 3600, 24 * 3600, 72 * 3600},
+		}),
 	}
+	for _, t := range []string{inboxbot.TargetFirstResponse, inboxbot.TargetNextResponse, inboxbot.TargetResolution} {
+		m.breaches.WithLabelValues(t)
+	}
+	m.Registry.MustRegister(m.breaches, m.firstRes)
 	m.Registry.MustRegister(m.requests, m.duration, m.commands, m.sweeps, m.swept, m.inFlight, m.reading,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -105,6 +120,13 @@ func (m *Metrics) Command(command string, outcome commands.Outcome) {
 	}
 	m.commands.WithLabelValues(commands.Label(command), string(outcome)).Inc()
 }
+
+// SLABreached counts a missed service-level target (store.SLAObserver).
+func (m *Metrics) SLABreached(target string) { m.breaches.WithLabelValues(target).Inc() }
+
+// FirstResponse observes how long a contact waited for a first reply
+// (store.SLAObserver).
+func (m *Metrics) FirstResponse(d time.Duration) { m.firstRes.Observe(d.Seconds()) }
 
 // Swept counts one sweep of the Team inbox that assigned placed conversations.
 func (m *Metrics) Swept(placed int) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/commands"
@@ -52,6 +53,11 @@ func renderCard(w io.Writer, c commands.Card) {
 	}
 	if conv.ReplyFailed {
 		fmt.Fprintf(w, "     ! the last reply to the contact was not delivered (show %d says why)\n", conv.ID)
+	}
+	if line := commands.SLALine(conv, func(s string) string { return s }, func(t time.Time) string {
+		return t.UTC().Format("15:04:05 UTC")
+	}); line != "" {
+		fmt.Fprintf(w, "     sla: %s\n", line)
 	}
 	var acts []string
 	for _, a := range c.Actions {

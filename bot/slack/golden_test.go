@@ -55,6 +55,12 @@ func renderings() map[string][]slackapi.Block {
 	intake.Channel = "slack"
 	intake.Origin = &inboxbot.Origin{Platform: inboxbot.PlatformSlack, Channel: "C0HELP", Thread: "1700000000.000100",
 		URL: "https://acme.slack.com/archives/C0HELP/p1700000000000100"}
+	due, missed := time.Date(2026, 12, 3, 10, 15, 0, 0, time.UTC), time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	sla := assigned(jane)
+	sla.SLA = inboxbot.SLA{Policy: "VIP *answers*", FirstResponseDue: &missed, ResolutionDue: &due,
+		Breached: []string{inboxbot.TargetFirstResponse}}
+	breach := inboxbot.NoticeOf(inboxbot.EventSLABreach, sla)
+	breach.Target, breach.Due, breach.Policy = inboxbot.TargetFirstResponse, missed, sla.SLA.Policy
 	return map[string][]slackapi.Block{
 		"card-unassigned":   cardBlocks(jane, commands.CardActions(jane, true)),
 		"card-assigned":     cardBlocks(assigned(jane), commands.CardActions(assigned(jane), true)),
@@ -62,6 +68,8 @@ func renderings() map[string][]slackapi.Block {
 		"card-reply-failed": cardBlocks(failed, commands.CardActions(failed, true)),
 		"card-replies-off":  cardBlocks(jane, commands.CardActions(jane, false)),
 		"card-intake":       cardBlocks(intake, commands.CardActions(intake, true)),
+		"card-sla":          cardBlocks(sla, commands.CardActions(sla, true)),
+		"dm-sla-breach":     dmBlocks(breach, bot.NoticeText(breach, mrkdwnStyle), true),
 		"list-25":           responseMessage(list).Blocks,
 		"dm-assigned":       dmBlocks(notice, bot.NoticeText(notice, mrkdwnStyle), true),
 		"dm-reopened":       dmBlocks(reopened, bot.NoticeText(reopened, mrkdwnStyle), true),

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -96,10 +97,19 @@ func cardBlocks(conv inboxbot.Conversation, acts []commands.Action) []slackapi.B
 	if link := threadLink(conv.Origin); link != "" {
 		blocks = append(blocks, slackapi.NewContextBlock("", mrkdwn(link)))
 	}
+	if line := commands.SLALine(conv, escape, slackDate); line != "" {
+		blocks = append(blocks, slackapi.NewContextBlock("", mrkdwn(clip(":stopwatch: "+line, maxSectionText))))
+	}
 	if els := actionElements(conv, acts); len(els) > 0 {
 		blocks = append(blocks, slackapi.NewActionBlock("", els...))
 	}
 	return blocks
+}
+
+// slackDate is a time in Slack's date format, which each reader sees in
+// their own time zone; the fallback is UTC.
+func slackDate(t time.Time) string {
+	return fmt.Sprintf("<!date^%d^{date_short_pretty} {time}|%s>", t.Unix(), t.UTC().Format("2006-01-02 15:04 UTC"))
 }
 
 func field(name, value string) *slackapi.TextBlockObject {

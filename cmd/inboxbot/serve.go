@@ -73,6 +73,7 @@ func serve(ctx context.Context, stopSignals func(), cfg config, log *slog.Logger
 		return err
 	}
 	metrics.WatchStore(st, delivered(cfg)...)
+	st.SLA = metrics
 	svc := commands.New(st, routing.Route)
 	svc.Webhook, svc.Chats = cfg.OutboundURL != "", chats(cfg)
 	svc.Count = metrics.Command
@@ -249,6 +250,7 @@ func runWorkers(ctx context.Context, env adapterEnv, adapters map[inboxbot.Platf
 		})
 	}
 	wg.Go(func() { sweepTeamInbox(ctx, env.service, env.metrics, log) })
+	wg.Go(func() { slaTimer(ctx, env.service, log) })
 	// Drains a request started after its answer stop with the workers:
 	// a placement in flight rolls back, the sweep places it later.
 	wg.Go(func() {

@@ -14,9 +14,9 @@ import (
 // ExportFile writes members and rules in the format ParseFile reads, laid
 // out like the example of DESIGN.md section 5 (conditions, hours and
 // member lists on one line each). Rules are written in the given order,
-// which is their priority. Availability and notification settings are the
+// which is their priority; service-level policies follow under sla. Availability and notification settings are the
 // members' own and are not part of the file.
-func ExportFile(members []inboxbot.Member, rules []inboxbot.Rule) ([]byte, error) {
+func ExportFile(members []inboxbot.Member, rules []inboxbot.Rule, policies ...inboxbot.Policy) ([]byte, error) {
 	root := mapNode(blockStyle)
 	root.HeadComment = "inboxbot team and rules file: apply with `inboxbot rules apply FILE`."
 	ms := &yaml.Node{Kind: yaml.SequenceNode}
@@ -29,6 +29,13 @@ func ExportFile(members []inboxbot.Member, rules []inboxbot.Rule) ([]byte, error
 		rs.Content = append(rs.Content, ruleNode(r))
 	}
 	put(root, "rules", rs)
+	if len(policies) > 0 {
+		ps := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, p := range policies {
+			ps.Content = append(ps.Content, policyNode(p))
+		}
+		put(root, "sla", ps)
+	}
 
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -187,6 +194,45 @@ func list(items []string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
 	for _, s := range items {
 		n.Content = append(n.Content, quotedIfNeeded(s))
+	}
+	return n
+}
+
+func policyNode(p inboxbot.Policy) *yaml.Node {
+	n := mapNode(blockStyle)
+	put(n, "name", text(p.Name))
+	if len(p.When) > 0 {
+		w := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, c := range p.When {
+			w.Content = append(w.Content, conditionNode(c))
+		}
+		put(n, "when", w)
+	}
+	for _, t := range []struct {
+		key string
+		d   time.Duration
+	}{{"first_response", p.FirstResponse}, {"next_response", p.NextResponse}, {"resolution", p.Resolution}} {
+		if t.d > 0 {
+			put(n, t.key, text(Duration(t.d)))
+		}
+	}
+	putText(n, "hours", p.Hours)
+	if p.WarnBefore > 0 {
+		put(n, "warn_before", text(Duration(p.WarnBefore)))
+	}
+	if len(p.Escalate) > 0 {
+		es := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, e := range p.Escalate {
+			s := mapNode(yaml.FlowStyle)
+			put(s, "after", text(Duration(e.After)))
+			if len(e.Notify) > 0 {
+				put(s, "notify", list(e.Notify))
+			}
+			putText(s, "post", e.Post)
+			putText(s, "reassign", e.Reassign)
+			es.Content = append(es.Content, s)
+		}
+		put(n, "escalate", es)
 	}
 	return n
 }

@@ -56,7 +56,7 @@ const maxAliases = 100
 
 // Keys each part of the file may have.
 var (
-	topKeys       = []string{"members", "rules"}
+	topKeys       = []string{"members", "rules", "sla"}
 	memberKeys    = []string{"name", "role", "slack", "discord", "timezone", "hours", "regions", "capacity"}
 	ruleKeys      = []string{"name", "status", "trigger", "when", "assign"}
 	conditionKeys = []string{"field", "op", "value", "values", "days", "from", "to", "timezone"}
@@ -77,24 +77,47 @@ var (
 // (leave the rule set alone) and empty for "rules: []" (remove them all).
 // The error is an *inboxbot.Error with code EINVALID.
 func ParseFile(data []byte, known ...string) (members []MemberEntry, rules []inboxbot.Rule, err error) {
+	f, err := Parse(data, known...)
+	return f.Members, f.Rules, err
+}
+
+// File is a parsed team file.
+type File struct {
+	Members []MemberEntry
+	// Rules is nil when the file leaves the rule set alone (see ParseFile).
+	Rules []inboxbot.Rule
+	// SLA are the service-level policies in file order; never nil: a file
+	// without sla removes them all (DESIGN.md section 5b).
+	SLA []inboxbot.Policy
+}
+
+// Parse is ParseFile that also returns the file's service-level policies.
+func Parse(data []byte, known ...string) (File, error) {
+	members, rules, policies, err := parse(data, known...)
+	return File{Members: members, Rules: rules, SLA: policies}, err
+}
+
+func parse(data []byte, known ...string) (members []MemberEntry, rules []inboxbot.Rule, policies []inboxbot.Policy, err error) {
 	p := &parser{known: map[string]bool{}, names: map[string]bool{}, links: map[string]string{}}
 	for _, k := range known {
 		p.known[strings.ToLower(k)] = true
 	}
 	if len(data) > MaxFileBytes {
-		return nil, nil, tooBig()
+		return nil, nil, nil, tooBig()
 	}
 	root, err := decodeYAML(data)
 	if err != nil {
-		return nil, nil, inboxbot.Errorf(inboxbot.EINVALID, "%s", err)
+		return nil, nil, nil, inboxbot.Errorf(inboxbot.EINVALID, "%s", err)
 	}
+	policies = []inboxbot.Policy{}
 	if root != nil {
 		members, rules = p.file(root)
+		policies = p.policies(root)
 	}
 	if err := p.err(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return members, rules, nil
+	return members, rules, policies, nil
 }
 
 // decodeYAML parses one YAML document; nil for an empty file.

@@ -199,7 +199,7 @@ func TestParseFile_Errors(t *testing.T) {
 			`line 5: rules[0] "Facebook leads" assign.reassign_after: 10s is out of range (want 1m to 720h)`},
 		{"two documents", "members: []\n---\nrules: []\n", "line 2: the file has more than one YAML document"},
 		{"top level list", "- dana\n", "line 1: file: must be a mapping of members, rules"},
-		{"unknown top key", "member: []\n", `line 1: file: unknown key "member" (want members, rules)`},
+		{"unknown top key", "member: []\n", `line 1: file: unknown key "member" (want members, rules, sla)`},
 		{"members not a list", "members: dana\n", "line 1: members: must be a list"},
 		{"member not a mapping", "members: [dana]\n", "line 1: members[0]: must be a mapping"},
 		{"member without name", "members:\n  - role: agent\n", "line 2: members[0].name: is required"},

@@ -1,0 +1,268 @@
+package store_test
+
+import (
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/store"
+	"github.com/inboxbot/inboxbot/store/storetest"
+)
+
+// clock is a settable clock for a store.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// thirtySeconds is a 30-second first-response policy that warns 10s
+// before, and escalates to the managers (and the inbox channel) 20s after
+// the breach.
+var thirtySeconds = []inboxbot.Policy{{Name: "Fast", FirstResponse: 30 * time.Second, Hours: inboxbot.HoursAlways,
+	WarnBefore: 10 * time.Second, Escalate: []inboxbot.Escalation{
+		{After: 0, Notify: []string{inboxbot.NotifyAssignee, inboxbot.NotifyFollowers}},
+		{After: 20 * time.Second, Notify: []string{inboxbot.NotifyManagers}, Post: inboxbot.PostInbox},
+	}}}
+
+// slaSetup applies the policy, makes dana (agent) and mia (manager), and
+// opens a conversation assigned to dana.
+func slaSetup(t *testing.T, s *store.Store, c *clock) inboxbot.Conversation {
+	t.Helper()
+	s.Now = c.now
+	if err := s.ApplyTeamFile(ctx, nil, nil, thirtySeconds); err != nil {
+		t.Fatal(err)
+	}
+	dana := mustMember(t, s, "dana", inboxbot.RoleAgent)
+	mustMember(t, s, "mia", inboxbot.RoleManager)
+	conv := inbound(t, s, "ann", "sms", "hello").Conversation
+	if _, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: conv.ID, To: dana.ID, Actor: dana.ID, Via: inboxbot.ViaShell}); err != nil {
+		t.Fatal(err)
+	}
+	outbox(t, s)
+	return show(t, s, conv.ID)
+}
+
+func show(t testing.TB, s *store.Store, id int64) inboxbot.Conversation {
+	t.Helper()
+	conv, err := s.Conversation(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conv
+}
+
+func tick(t *testing.T, s *store.Store) store.SLATick {
+	t.Helper()
+	res, err := s.SLATimer(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func listSLA(t *testing.T, s *store.Store, which string) []int64 {
+	t.Helper()
+	cs, err := s.List(ctx, inboxbot.Filter{SLA: which})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, c := range cs {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+func TestSLA_WarnsBreachesEscalatesAndStopsWhenAnswered(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		c := &clock{t: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)}
+		conv := slaSetup(t, s, c)
+		got := show(t, s, conv.ID).SLA
+		if got.Policy != "Fast" || got.FirstResponseDue == nil || !got.FirstResponseDue.Equal(c.now().Add(30*time.Second)) {
+			t.Fatalf("sla = %+v", got)
+		}
+		if ids := listSLA(t, s, inboxbot.SLADue); !slices.Equal(ids, []int64{conv.ID}) {
+			t.Fatalf("sla:due = %v", ids)
+		}
+		// Nothing is due yet.
+		if res := tick(t, s); res.Looked != 0 {
+			t.Fatalf("early tick looked at %d", res.Looked)
+		}
+		c.add(21 * time.Second)
+		if res := tick(t, s); res.Warned != 1 || len(res.Breached) != 0 {
+			t.Fatalf("warning tick = %+v", res)
+		}
+		if got := outbox(t, s); !slices.Equal(got, []string{"dana:sla"}) {
+			t.Fatalf("warning outbox = %v", got)
+		}
+		if res := tick(t, s); res.Looked != 0 {
+			t.Fatalf("the warning came twice: %+v", res)
+		}
+		c.add(10 * time.Second)
+		if res := tick(t, s); !slices.Equal(res.Breached, []string{inboxbot.TargetFirstResponse}) || res.Steps != 1 {
+			t.Fatalf("breach tick = %+v", res)
+		}
+		if got := outbox(t, s); !slices.Equal(got, []string{"dana:sla"}) {
+			t.Fatalf("breach outbox = %v", got)
+		}
+		if ids := listSLA(t, s, inboxbot.SLABreached); !slices.Equal(ids, []int64{conv.ID}) {
+			t.Fatalf("sla:breached = %v", ids)
+		}
+		if b := show(t, s, conv.ID).SLA.Breached; !slices.Equal(b, []string{inboxbot.TargetFirstResponse}) {
+			t.Fatalf("breached = %v", b)
+		}
+		// The managers' step comes 20 seconds after the breach, once.
+		c.add(10 * time.Second)
+		if res := tick(t, s); res.Steps != 0 {
+			t.Fatalf("step too early: %+v", res)
+		}
+		c.add(10 * time.Second)
+		if res := tick(t, s); res.Steps != 1 {
+			t.Fatalf("manager step = %+v", res)
+		}
+		if n := escalation(t, s, conv.ID); n != 2 {
+			t.Fatalf("escalation level = %d, want 2", n)
+		}
+		if res := tick(t, s); res.Looked != 0 {
+			t.Fatalf("after the last step the timer still looks: %+v", res)
+		}
+		// An answer ends the breach and the clock.
+		if _, _, err := s.AddReply(ctx, inboxbot.Reply{ConversationID: conv.ID, Direction: inboxbot.DirectionOutbound,
+			Author: conv.AssigneeID, Body: "hi"}); err != nil {
+			t.Fatal(err)
+		}
+		got = show(t, s, conv.ID).SLA
+		if got.FirstResponseDue != nil || len(got.Breached) != 0 || got.Next() != nil {
+			t.Fatalf("after the reply: %+v", got)
+		}
+		if ids := listSLA(t, s, inboxbot.SLABreached); len(ids) != 0 {
+			t.Fatalf("sla:breached after the reply = %v", ids)
+		}
+		c.add(time.Hour)
+		if res := tick(t, s); res.Looked != 0 {
+			t.Fatalf("an answered conversation still counts: %+v", res)
+		}
+	})
+}
+
+func TestSLA_NotesAreNotRepliesAndReopeningRestarts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		c := &clock{t: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)}
+		conv := slaSetup(t, s, c)
+		dana := conv.AssigneeID
+		if _, _, err := s.AddReply(ctx, inboxbot.Reply{ConversationID: conv.ID, Direction: inboxbot.DirectionNote, Author: dana, Body: "n"}); err != nil {
+			t.Fatal(err)
+		}
+		if show(t, s, conv.ID).SLA.FirstResponseDue == nil {
+			t.Fatal("a note met the first response")
+		}
+		for _, st := range []inboxbot.Status{inboxbot.StatusClosed, inboxbot.StatusOpen} {
+			if _, _, err := s.SetStatus(ctx, inboxbot.StatusChange{ConversationID: conv.ID, Status: st, Actor: dana}); err != nil {
+				t.Fatal(err)
+			}
+			c.add(time.Minute)
+		}
+		got := show(t, s, conv.ID).SLA
+		if got.FirstResponseDue == nil || !got.FirstResponseDue.Equal(c.now().Add(-time.Minute+30*time.Second)) {
+			t.Fatalf("reopened: %+v", got)
+		}
+	})
+}
+
+// escalation reads the level the managers' digest counts.
+func escalation(t *testing.T, s *store.Store, id int64) int {
+	t.Helper()
+	n, err := s.SLAEscalation(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Two replicas running the timer at once send each warning, breach and
+// step once.
+func TestSLA_EachStepOnceAcrossReplicas(t *testing.T) {
+	url := storetest.URL(t, "postgres")
+	var replicas []*store.Store
+	for range 2 {
+		s, err := store.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		replicas = append(replicas, s)
+	}
+	a, b := replicas[0], replicas[1]
+	if _, err := a.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)}
+	slaSetup(t, a, c)
+	b.Now = c.now
+	for i := range 20 {
+		inbound(t, a, "c"+string(rune('a'+i)), "sms", "hi")
+	}
+	var total store.SLATick
+	var mu sync.Mutex
+	for _, step := range []time.Duration{21 * time.Second, 10 * time.Second, 20 * time.Second} {
+		c.add(step)
+		var wg sync.WaitGroup
+		for _, st := range []*store.Store{a, b, a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res, err := st.SLATimer(ctx, nil)
+				if err != nil {
+					t.Error(err)
+				}
+				mu.Lock()
+				total.Warned += res.Warned
+				total.Steps += res.Steps
+				total.Breached = append(total.Breached, res.Breached...)
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+	}
+	// 21 conversations: a warning, a breach, and two steps each.
+	if total.Warned != 21 || len(total.Breached) != 21 || total.Steps != 42 {
+		t.Fatalf("warned %d, breached %d, steps %d; want 21, 21, 42", total.Warned, len(total.Breached), total.Steps)
+	}
+}
+
+func TestSLA_StepReassignTeamReturnsItToTheTeamInbox(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		c := &clock{t: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)}
+		s.Now = c.now
+		back := []inboxbot.Policy{{Name: "Back", FirstResponse: 30 * time.Second, Hours: inboxbot.HoursAlways,
+			Escalate: []inboxbot.Escalation{{After: 10 * time.Second, Reassign: inboxbot.ReassignTeam}}}}
+		if err := s.ApplyTeamFile(ctx, nil, nil, back); err != nil {
+			t.Fatal(err)
+		}
+		dana := mustMember(t, s, "dana", inboxbot.RoleAgent)
+		conv := inbound(t, s, "ann", "sms", "hello").Conversation
+		if _, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: conv.ID, To: dana.ID, Actor: dana.ID, Via: inboxbot.ViaShell}); err != nil {
+			t.Fatal(err)
+		}
+		c.add(31 * time.Second)
+		if res := tick(t, s); len(res.Moved) != 0 {
+			t.Fatalf("moved at the breach: %+v", res)
+		}
+		c.add(10 * time.Second)
+		if res := tick(t, s); len(res.Moved) != 1 || res.Steps != 1 {
+			t.Fatalf("step tick = %+v", res)
+		}
+		if got := show(t, s, conv.ID); got.Assigned() || len(got.SLA.Breached) != 1 {
+			t.Fatalf("after reassign: team: assignee %q, sla %+v", got.AssigneeName, got.SLA)
+		}
+	})
+}
