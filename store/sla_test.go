@@ -132,6 +132,9 @@ func TestSLA_WarnsBreachesEscalatesAndStopsWhenAnswered(t *testing.T) {
 		if n := escalation(t, s, conv.ID); n != 2 {
 			t.Fatalf("escalation level = %d, want 2", n)
 		}
+		if d := digest(t, s, c); d.Breached != 1 {
+			t.Fatalf("the managers' alert counts %d past their service level, want 1", d.Breached)
+		}
 		if res := tick(t, s); res.Looked != 0 {
 			t.Fatalf("after the last step the timer still looks: %+v", res)
 		}
@@ -146,6 +149,9 @@ func TestSLA_WarnsBreachesEscalatesAndStopsWhenAnswered(t *testing.T) {
 		}
 		if ids := listSLA(t, s, inboxbot.SLABreached); len(ids) != 0 {
 			t.Fatalf("sla:breached after the reply = %v", ids)
+		}
+		if d := digest(t, s, c); d.Breached != 0 {
+			t.Fatalf("the managers' alert still counts %d after the reply", d.Breached)
 		}
 		c.add(time.Hour)
 		if res := tick(t, s); res.Looked != 0 {
@@ -265,4 +271,14 @@ func TestSLA_StepReassignTeamReturnsItToTheTeamInbox(t *testing.T) {
 			t.Fatalf("after reassign: team: assignee %q, sla %+v", got.AssigneeName, got.SLA)
 		}
 	})
+}
+
+// digest is what the managers' alert message says now.
+func digest(t *testing.T, s *store.Store, c *clock) inboxbot.Digest {
+	t.Helper()
+	d, err := s.Digest(ctx, c.now().Add(-15*time.Minute), 15*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
