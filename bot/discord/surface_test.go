@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot/discord/discordtest"
 	"github.com/inboxbot/inboxbot/bot/surfacetest"
 	"github.com/inboxbot/inboxbot/commands"
 	"github.com/inboxbot/inboxbot/store"
@@ -17,17 +18,22 @@ import (
 
 func TestDiscord_SurfaceContract(t *testing.T) {
 	surfacetest.Run(t, func(t *testing.T) surfacetest.Driver {
-		e := newEnv(t, storetest.Open(t, "sqlite"))
+		e := newIntakeEnv(t, storetest.Open(t, "sqlite"), discordtest.New(t, token), "replica-1")
 		e.svc.Webhook = true
-		return &discordDriver{e: e}
+		return &discordDriver{e: e, names: map[string]string{}}
 	})
 }
 
 // discordDriver is the surface contract's Driver over the fake Discord,
-// with HTTP interactions.
+// with HTTP interactions and Contact support on.
 type discordDriver struct {
 	e     *env
 	users int
+	// names are the people who wrote in threads, by user id.
+	names map[string]string
+	// gateway is whether the bot is connected to the fake's gateway
+	// (from the first message written in a thread).
+	gateway bool
 }
 
 func (d *discordDriver) Store() *store.Store { return d.e.st }

@@ -33,9 +33,13 @@ type Call struct {
 // channel), or an interaction's response or follow-up.
 type Message struct {
 	ID, ChannelID string
-	// Body is the JSON the bot sent, last edit last.
+	// Body is the JSON the bot sent, last edit last ({"content": ...}
+	// for a person's message).
 	Body  json.RawMessage
 	Edits int
+	// Author is the user id of the person who wrote it (see Write); ""
+	// for the bot's own messages.
+	Author string
 }
 
 // Server is the fake. Create it with New; it closes when the test ends.
@@ -357,6 +361,21 @@ func (s *Server) edit(channel, id string, body []byte) (int, any) {
 }
 
 // remove deletes a message, as the bot (or a person) deleting it would.
+// Write holds text as written by the person author in channel (a
+// thread, say), the way people's messages sit beside the bot's; the test
+// delivers the MESSAGE_CREATE itself with DispatchEvent, with the
+// returned message's id.
+func (s *Server) Write(channel, author, text string) Message {
+	body, _ := json.Marshal(map[string]any{"content": text})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	m := &Message{ID: strconv.FormatInt(s.nextID, 10), ChannelID: channel, Body: body, Author: author}
+	s.messages[m.ID] = m
+	s.order = append(s.order, m.ID)
+	return *m
+}
+
 func (s *Server) remove(channel, id string) (int, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

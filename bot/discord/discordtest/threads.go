@@ -174,7 +174,8 @@ func (s *Server) threadRefusal(channel string, users []string) (int, any, string
 }
 
 // listMessages answers GET /channels/{id}/messages: the newest first, at
-// most limit (1-100, 50 when absent), each with the bot as its author.
+// most limit (1-100, 50 when absent), each with the bot as its author
+// unless a person wrote it.
 func (s *Server) listMessages(channel string, r *http.Request) (int, any) {
 	limit := 50
 	if l := r.URL.Query().Get("limit"); l != "" {
@@ -196,6 +197,9 @@ func (s *Server) listMessages(channel string, r *http.Request) (int, any) {
 		json.Unmarshal(m.Body, &fields)
 		fields["id"], fields["channel_id"] = m.ID, m.ChannelID
 		fields["author"] = map[string]any{"id": BotUserID, "username": "inboxbot", "bot": true}
+		if m.Author != "" {
+			fields["author"] = map[string]any{"id": m.Author, "username": "u" + m.Author}
+		}
 		out = append(out, fields)
 	}
 	return http.StatusOK, out
