@@ -10,19 +10,22 @@ type Stats struct {
 	Since, Until time.Time
 	// Members are the members with any figure in the window, by name.
 	Members []MemberStats
-	// Team sums the members' counts; its first responses are everyone's.
+	// Team sums the members' counts; its first responses are everyone's;
+	// its breaches also count those missed while in the Team inbox.
 	Team MemberStats
 }
 
 // MemberStats are one member's figures over a window: conversations given
 // to them, replies they wrote to contacts, conversations they closed, and
-// the times from being given a conversation to their first reply on it.
+// the times from being given a conversation to their first reply on it,
+// and the service-level targets missed while assigned to them.
 type MemberStats struct {
 	MemberID int64
 	Name     string
 	Assigned int
 	Replied  int
 	Closed   int
+	Breaches int
 	// FirstResponses are the answered assignments' times to first reply,
 	// in no order; unanswered ones are not among them.
 	FirstResponses []time.Duration

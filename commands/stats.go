@@ -29,8 +29,9 @@ func parseStats(args []string) (Command, error) {
 }
 
 // stats shows the team's figures over the window to managers and admins:
-// per member assigned, replied, closed, median and p90 first response;
-// team totals. Breaches need service levels, which record none yet.
+// per member assigned, replied, closed, median and p90 first response,
+// service-level breaches while assigned to them; team totals (breaches
+// include those missed in the Team inbox).
 func (s *Service) stats(ctx context.Context, c call) (Response, error) {
 	if err := requireRole(c.Actor, inboxbot.RoleManager, "see the team's stats"); err != nil {
 		return Response{}, err
@@ -45,16 +46,16 @@ func (s *Service) stats(ctx context.Context, c call) (Response, error) {
 	}
 	days := int(window / (24 * time.Hour))
 	title := fmt.Sprintf("Stats for the last %d days (since %s)", days, st.Since.Format("2006-01-02 15:04 UTC"))
-	lines := []string{fmt.Sprintf("%-14s %8s %8s %7s %10s %10s", "member", "assigned", "replied", "closed", "median 1st", "p90 1st")}
+	lines := []string{fmt.Sprintf("%-14s %8s %8s %7s %10s %10s %8s", "member", "assigned", "replied", "closed", "median 1st", "p90 1st", "breaches")}
 	for _, m := range st.Members {
 		lines = append(lines, statsLine(inboxbot.Cut(m.Name, 14), m))
 	}
 	lines = append(lines, statsLine("team", st.Team))
-	if len(st.Members) == 0 {
+	if len(st.Members) == 0 && st.Team.Breaches == 0 {
 		lines = append(lines, "Nothing was assigned, answered or closed in this window.")
 	}
 	lines = append(lines, "First response: from being given a conversation to your first reply to the contact on it; unanswered ones are not counted.",
-		"Breaches: none recorded (no service-level data yet).")
+		"Breaches: service-level targets missed while the conversation was assigned to the member; the team's also count those missed in the Team inbox.")
 	return reply(title, strings.Join(lines, "\n")), nil
 }
 
@@ -67,7 +68,7 @@ func statsLine(name string, m inboxbot.MemberStats) string {
 	if d, ok := m.Percentile(90); ok {
 		p90 = shortDuration(d)
 	}
-	return fmt.Sprintf("%-14s %8d %8d %7d %10s %10s", name, m.Assigned, m.Replied, m.Closed, median, p90)
+	return fmt.Sprintf("%-14s %8d %8d %7d %10s %10s %8d", name, m.Assigned, m.Replied, m.Closed, median, p90, m.Breaches)
 }
 
 // shortDuration writes d for a table: 42s, 17m, 3h05m, 2d04h.

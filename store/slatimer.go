@@ -132,6 +132,9 @@ func (s *Store) slaDue(ctx context.Context, tx bun.Tx, row *conversationRow, p *
 			row.SLABreachedAt = t.due
 		}
 		done.Breached = append(done.Breached, t.name)
+		if err := recordBreach(ctx, tx, row, t); err != nil {
+			return err
+		}
 		n := slaNotice(inboxbot.EventSLABreach, conv, p, t)
 		if err := s.tellSLA(ctx, tx, conv, n, fmt.Sprintf("sla:%d:%s:%d", row.ID, t.name, t.due.UnixMicro())); err != nil {
 			return err
@@ -217,6 +220,19 @@ func (s *Store) escalate(ctx context.Context, tx bun.Tx, row *conversationRow) e
 	row.SLAEscalation = row.SLAStep + 1
 	_, err := tx.NewUpdate().Table("conversations").Set("version = version + 1").Where("id = ?", row.ID).Exec(ctx)
 	return wrap(err, "escalate")
+}
+
+// recordBreach writes the breach of target t to sla_breaches, with the
+// assignee at the breach (none: the Team inbox), for /inbox stats; the
+// timer's conditional save makes it once across replicas.
+func recordBreach(ctx context.Context, tx bun.Tx, row *conversationRow, t target) error {
+	var assignee *int64
+	if row.AssigneeID != 0 {
+		assignee = &row.AssigneeID
+	}
+	_, err := tx.NewRaw("INSERT INTO sla_breaches (conversation_id, target, assignee_id, at) VALUES (?, ?, ?, ?)",
+		row.ID, t.name, assignee, t.due.UTC()).Exec(ctx)
+	return wrap(err, "record breach")
 }
 
 // tellSLA sends n to the members who names (assignee, followers) of

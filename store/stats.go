@@ -20,8 +20,9 @@ const statsChunk = 1000
 // through its created_at index), replies they wrote (outbound messages,
 // through a partial index on sent_at), and for each assignment in the
 // window the time to their first reply after it (found per conversation
-// through the messages' conversation index). It reads the window, never
-// all conversations.
+// through the messages' conversation index), and service-level breaches
+// by the assignee at the breach (sla_breaches, through its index on at).
+// It reads the window, never all conversations.
 func (s *Store) TeamStats(ctx context.Context, since time.Time) (inboxbot.Stats, error) {
 	since = since.UTC()
 	st := inboxbot.Stats{Since: since, Until: s.now()}
@@ -66,6 +67,20 @@ func (s *Store) TeamStats(ctx context.Context, since time.Time) (inboxbot.Stats,
 	}
 	if err := s.firstResponses(ctx, since, member); err != nil {
 		return st, err
+	}
+	var breaches []struct {
+		AssigneeID *int64 `bun:"assignee_id"`
+		N          int    `bun:"n"`
+	}
+	err = s.db.NewRaw(`SELECT assignee_id, count(*) AS n FROM sla_breaches WHERE at >= ? GROUP BY assignee_id`, since).Scan(ctx, &breaches)
+	if err != nil {
+		return st, wrap(err, "count breaches")
+	}
+	for _, b := range breaches {
+		st.Team.Breaches += b.N
+		if b.AssigneeID != nil {
+			member(*b.AssigneeID).Breaches += b.N
+		}
 	}
 	if err := s.statsNames(ctx, by); err != nil {
 		return st, err
