@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
@@ -54,12 +55,12 @@ func (s *Store) replacePolicies(ctx context.Context, tx bun.Tx, ps []inboxbot.Po
 	return wrap(err, "remove sla policies")
 }
 
-// policyCacheFor is how long a replica uses the policies it read before
-// reading them again: a file applied by another process (inboxbot rules
+// DefaultPolicyCache is how long a replica uses the policies it read
+// before reading them again: a file applied by another process (inboxbot rules
 // apply) takes effect within it, and a busy inbox reads them about once
 // per interval instead of once per message. Applying in this process
 // takes effect at once.
-const policyCacheFor = 5 * time.Second
+const DefaultPolicyCache = 5 * time.Second
 
 // policyCache holds the policies last read.
 type policyCache struct {
@@ -69,7 +70,7 @@ type policyCache struct {
 }
 
 // cachedPolicies returns the policies, read through db at most once per
-// policyCacheFor (wall clock: a test's frozen clock must not freeze them).
+// Store.PolicyCache (wall clock: a test's frozen clock must not freeze them).
 func (s *Store) cachedPolicies(ctx context.Context, db bun.IDB) ([]inboxbot.Policy, error) {
 	c := &s.policies
 	c.mu.Lock()
@@ -81,7 +82,7 @@ func (s *Store) cachedPolicies(ctx context.Context, db bun.IDB) ([]inboxbot.Poli
 	if err != nil {
 		return nil, err
 	}
-	c.policies, c.until = ps, time.Now().Add(policyCacheFor)
+	c.policies, c.until = ps, time.Now().Add(cmp.Or(s.PolicyCache, DefaultPolicyCache))
 	return ps, nil
 }
 

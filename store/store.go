@@ -31,6 +31,9 @@ type Store struct {
 	// SLA, when set, hears service-level breaches and first responses
 	// (the metrics).
 	SLA SLAObserver
+	// PolicyCache is how long the service-level policies read are used
+	// before reading them again; 0 means DefaultPolicyCache.
+	PolicyCache time.Duration
 	// policies are the service-level policies last read (slapolicies.go).
 	policies policyCache
 }
