@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -89,17 +90,10 @@ func (s *Store) setStatus(ctx context.Context, tx bun.Tx, conv inboxbot.Conversa
 	}
 	// The outbox row needs a member: the actor, else the holder. A contact
 	// reopening an unassigned conversation leaves the thread as it was.
-	if by := cmpOr(ch.Actor, conv.AssigneeID); by != 0 {
+	if by := cmp.Or(ch.Actor, conv.AssigneeID); by != 0 {
 		err = s.queueThread(ctx, tx, conv, by, ch.Status == inboxbot.StatusClosed, fmt.Sprintf("thread:%d", ev.ID))
 	}
 	return conv, err
-}
-
-func cmpOr(a, b int64) int64 {
-	if a != 0 {
-		return a
-	}
-	return b
 }
 
 // placeReopened decides who holds a conversation the contact's message
