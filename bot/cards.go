@@ -70,20 +70,11 @@ const maxCardBackoff = 6
 // Run renders due cards until ctx is done, then lets the render in flight
 // finish, records it and gives back its leases, within Grace.
 func (c *Cards) Run(ctx context.Context) error {
-	work, stop := detach(ctx, cmp.Or(c.Grace, defaultGrace))
-	defer stop()
-	t := time.NewTicker(cmp.Or(c.Poll, 500*time.Millisecond))
-	defer t.Stop()
-	for {
-		if _, err := c.flush(ctx, work); err != nil && ctx.Err() == nil {
-			c.log().Warn("cards: round failed", "platform", c.Platform, "err", err)
-		}
-		select {
-		case <-ctx.Done():
+	return rounds(ctx, cmp.Or(c.Grace, defaultGrace), cmp.Or(c.Poll, 500*time.Millisecond),
+		c.log().With("platform", c.Platform), "cards: round failed", c.flush,
+		func(work context.Context) error {
 			return errors.Join(c.record(work), c.Store.ReleaseCards(work, c.Owner))
-		case <-t.C:
-		}
-	}
+		})
 }
 
 // Flush renders what is due now, in batches, and returns how many cards it

@@ -73,20 +73,11 @@ type renderedDigest struct {
 // Run keeps the alert messages in step until ctx is done, then lets the
 // render in flight finish, records it and gives back its leases.
 func (g *Digests) Run(ctx context.Context) error {
-	work, stop := detach(ctx, cmp.Or(g.Grace, defaultGrace))
-	defer stop()
-	t := time.NewTicker(cmp.Or(g.Poll, 10*time.Second))
-	defer t.Stop()
-	for {
-		if _, err := g.flush(ctx, work); err != nil && ctx.Err() == nil {
-			g.log().Warn("alerts: round failed", "platform", g.Platform, "err", err)
-		}
-		select {
-		case <-ctx.Done():
+	return rounds(ctx, cmp.Or(g.Grace, defaultGrace), cmp.Or(g.Poll, 10*time.Second),
+		g.log().With("platform", g.Platform), "alerts: round failed", g.flush,
+		func(work context.Context) error {
 			return errors.Join(g.record(work), g.Store.ReleaseDigests(work, g.Owner))
-		case <-t.C:
-		}
-	}
+		})
 }
 
 // Flush computes the digest once and posts or edits every alert message

@@ -89,6 +89,29 @@ func detach(ctx context.Context, grace time.Duration) (work context.Context, sto
 	return work, func() { unhook(); cancel() }
 }
 
+// rounds is the shape every delivery loop shares: flush what is due every
+// poll until ctx is done, then finish (record what was sent, give the
+// leases back). flush stops leasing when ctx ends and finishes the send in
+// flight under work, which detach keeps alive for grace; a failed round
+// is logged as failed and the next one tries again.
+func rounds(ctx context.Context, grace, poll time.Duration, log *slog.Logger, failed string,
+	flush func(ctx, work context.Context) (int, error), finish func(work context.Context) error) error {
+	work, stop := detach(ctx, grace)
+	defer stop()
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		if _, err := flush(ctx, work); err != nil && ctx.Err() == nil {
+			log.Warn(failed, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return finish(work)
+		case <-t.C:
+		}
+	}
+}
+
 // defaultGrace is how long in-flight sends may take after a stop when the
 // loop was given no Grace: INBOXBOT_SHUTDOWN_TIMEOUT's default.
 const defaultGrace = 20 * time.Second

@@ -56,20 +56,9 @@ type Outbox struct {
 // Run delivers notifications until ctx is done, then lets the send in
 // flight finish, records it and gives back its leases, within Grace.
 func (o *Outbox) Run(ctx context.Context) error {
-	work, stop := detach(ctx, cmp.Or(o.Grace, defaultGrace))
-	defer stop()
-	t := time.NewTicker(cmp.Or(o.Poll, time.Second))
-	defer t.Stop()
-	for {
-		if _, err := o.flush(ctx, work); err != nil && ctx.Err() == nil {
-			o.log().Warn("outbox: delivery round failed", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return errors.Join(o.record(work), o.Store.Release(work, o.Owner))
-		case <-t.C:
-		}
-	}
+	return rounds(ctx, cmp.Or(o.Grace, defaultGrace), cmp.Or(o.Poll, time.Second), o.log(),
+		"outbox: delivery round failed", o.flush,
+		func(work context.Context) error { return errors.Join(o.record(work), o.Store.Release(work, o.Owner)) })
 }
 
 // Flush delivers what is due now, in batches, and returns how many
