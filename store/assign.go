@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -59,13 +60,13 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 		ch := inboxbot.Change{ConversationID: id, To: actor, Actor: actor, Via: via, Reason: "claimed"}
 		if s.pg && len(inboxbot.ChangeRecipients(0, actor, actor)) == 0 {
 			// One round trip writes the claim, the open count and the
-			// event; nobody is told of their own claim.
-			won, err := s.claimAtOnce(ctx, tx, upd, ch, now)
-			if err != nil {
+			// event, and reads the conversation back; nobody is told of
+			// their own claim.
+			var err error
+			if conv, changed, err = s.claimAtOnce(ctx, tx, upd, ch, now); err != nil || changed {
 				return err
 			}
-			if conv, err = s.conversation(ctx, tx, id); err != nil || won {
-				changed = won
+			if conv, err = s.conversation(ctx, tx, id); err != nil {
 				return err
 			}
 			return s.claimLost(ctx, tx, conv, actor)
@@ -85,7 +86,7 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 		if err := s.shiftOpenCount(ctx, tx, 0, actor); err != nil {
 			return err
 		}
-		_, err = s.recordChange(ctx, tx, conv, 0, ch, nil)
+		err = s.recordChange(ctx, tx, conv, 0, ch, nil)
 		return err
 	})
 	if err != nil {
@@ -96,16 +97,21 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 
 // claimAtOnce runs a claim's update, the claimer's open count and the
 // assignment event as one statement (PostgreSQL runs every
-// data-modifying WITH to completion, referenced or not); false when the
-// conversation was not there to claim.
-func (s *Store) claimAtOnce(ctx context.Context, tx bun.Tx, upd *bun.UpdateQuery, ch inboxbot.Change, now time.Time) (bool, error) {
-	var won int
-	err := tx.NewRaw(`WITH c AS (?), m AS (UPDATE members SET open_count = open_count + 1 WHERE id = ? AND EXISTS (SELECT 1 FROM c) RETURNING id),
-		e AS (INSERT INTO assignment_events (conversation_id, kind, to_id, actor_id, via, rule_name, reason, created_at)
-			SELECT c.id, ?, ?, ?, ?, '', ?, ? FROM c RETURNING id)
-		SELECT count(*) FROM c`,
-		upd.Returning("id"), ch.To, inboxbot.KindAssign, ch.To, ch.Actor, ch.Via, ch.Reason, now).Scan(ctx, &won)
-	return won > 0, wrap(err, "claim")
+// data-modifying WITH to completion, referenced or not), which returns the
+// claimed conversation; false when it was not there to claim.
+func (s *Store) claimAtOnce(ctx context.Context, tx bun.Tx, upd *bun.UpdateQuery, ch inboxbot.Change, now time.Time) (inboxbot.Conversation, bool, error) {
+	var rows []conversationView
+	err := s.conversationSelect(tx.NewSelect().Model(&rows), "claimed AS c").
+		With("claimed", upd.Returning("*")).
+		With("counted", tx.NewRaw("UPDATE members SET open_count = open_count + 1 WHERE id = ? AND EXISTS (SELECT 1 FROM claimed) RETURNING id", ch.To)).
+		With("recorded", tx.NewRaw(`INSERT INTO assignment_events (conversation_id, kind, to_id, actor_id, via, rule_name, reason, created_at)
+			SELECT id, ?, ?, ?, ?, '', ?, ? FROM claimed RETURNING id`, inboxbot.KindAssign, ch.To, ch.Actor, ch.Via, ch.Reason, now)).
+		Scan(ctx)
+	if err != nil || len(rows) == 0 {
+		return inboxbot.Conversation{}, false, wrap(err, "claim")
+	}
+	followers, err := s.followersOf(ctx, tx, rows)
+	return rows[0].domain(followers[rows[0].ID]), true, err
 }
 
 // claimLost says why a claim found nothing to claim: the conversation is
@@ -126,15 +132,12 @@ func (s *Store) claimLost(ctx context.Context, tx bun.Tx, conv inboxbot.Conversa
 // again. known holds members already loaded (the assignee, say); the
 // others the change needs are loaded in one statement.
 func (s *Store) applyChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, ch inboxbot.Change, known map[int64]inboxbot.Member) (inboxbot.Conversation, error) {
-	if err := s.shiftOpenCount(ctx, tx, conv.AssigneeID, ch.To); err != nil {
-		return conv, err
-	}
-	return s.applyCounted(ctx, tx, conv, ch, known)
+	return s.applyCounted(ctx, tx, conv, ch, known, openCountShift(tx, conv.AssigneeID, ch.To)...)
 }
 
 // applyCounted is applyChange when the open counts have moved already
-// (place reserved the assignee's place).
-func (s *Store) applyCounted(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, ch inboxbot.Change, known map[int64]inboxbot.Member) (inboxbot.Conversation, error) {
+// (place reserved the assignee's place), or move with writes.
+func (s *Store) applyCounted(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, ch inboxbot.Change, known map[int64]inboxbot.Member, writes ...bun.Query) (inboxbot.Conversation, error) {
 	from := conv.AssigneeID
 	members, err := s.changeMembers(ctx, tx, from, ch, known)
 	if err != nil {
@@ -149,12 +152,8 @@ func (s *Store) applyCounted(ctx context.Context, tx bun.Tx, conv inboxbot.Conve
 		q = q.Set("assignee_id = ?", ch.To).Set("unassigned_since = NULL")
 	}
 	q = holdBy(q, ch, now)
-	if _, err := q.Exec(ctx); err != nil {
-		return conv, wrap(err, "update assignee")
-	}
 	conv.AssigneeID, conv.AssigneeName, conv.UpdatedAt = ch.To, members[ch.To].Name, now
-	_, err = s.recordChange(ctx, tx, conv, from, ch, members)
-	return conv, err
+	return conv, s.recordChange(ctx, tx, conv, from, ch, members, append(writes, q)...)
 }
 
 // changeMembers loads, in at most one statement, the members a change
@@ -175,32 +174,39 @@ func (s *Store) changeMembers(ctx context.Context, tx bun.Tx, from int64, ch inb
 	return members, nil
 }
 
-// recordChange writes the assignment event of a change already applied to
-// conv, and notifies whom inboxbot.ChangeRecipients names. known holds
-// members already loaded; the others are loaded in one statement.
-func (s *Store) recordChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, from int64, ch inboxbot.Change, known map[int64]inboxbot.Member) (int64, error) {
-	ev := eventRow{
+// recordChange writes the assignment event of a change applied to conv,
+// and notifies whom inboxbot.ChangeRecipients names, in one round trip
+// with writes, the change itself when it is not written yet. known holds
+// members already loaded; the others are loaded in one statement before.
+func (s *Store) recordChange(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, from int64, ch inboxbot.Change, known map[int64]inboxbot.Member, writes ...bun.Query) error {
+	writes = append(writes, tx.NewInsert().Model(&eventRow{
 		ConversationID: conv.ID, Kind: inboxbot.KindAssign, FromID: from, ToID: ch.To, ActorID: ch.Actor, Via: ch.Via,
 		RuleID: ch.RuleID, RuleName: ch.RuleName, Reason: ch.Reason, CreatedAt: s.now(),
+	}))
+	if recipients := inboxbot.ChangeRecipients(from, ch.To, ch.Actor); len(recipients) > 0 {
+		ids := []int64{ch.Actor}
+		for _, r := range recipients {
+			ids = append(ids, r.MemberID)
+		}
+		members, err := s.membersByID(ctx, tx, known, ids...)
+		if err != nil {
+			return err
+		}
+		n := inboxbot.NoticeOf("", conv)
+		n.Actor, n.Via, n.Rule, n.Reason = members[ch.Actor].Name, ch.Via, ch.RuleName, ch.Reason
+		// Each change is recorded once, in its transaction: any key of its
+		// own will do, and one not read back lets the event and the
+		// messages go in one round trip.
+		key := fmt.Sprintf("change:%d:%016x", conv.ID, rand.Uint64())
+		told, err := s.notifyQuery(tx, recipientsOf(recipients, members), n, key)
+		if err != nil {
+			return err
+		}
+		if told != nil {
+			writes = append(writes, told)
+		}
 	}
-	if _, err := tx.NewInsert().Model(&ev).Returning("id").Exec(ctx); err != nil {
-		return 0, wrap(err, "record assignment")
-	}
-	recipients := inboxbot.ChangeRecipients(from, ch.To, ch.Actor)
-	if len(recipients) == 0 {
-		return ev.ID, nil
-	}
-	ids := []int64{ch.Actor}
-	for _, r := range recipients {
-		ids = append(ids, r.MemberID)
-	}
-	members, err := s.membersByID(ctx, tx, known, ids...)
-	if err != nil {
-		return 0, err
-	}
-	n := inboxbot.NoticeOf("", conv)
-	n.Actor, n.Via, n.Rule, n.Reason = members[ch.Actor].Name, ch.Via, ch.RuleName, ch.Reason
-	return ev.ID, s.notify(ctx, tx, recipientsOf(recipients, members), n, fmt.Sprintf("event:%d", ev.ID))
+	return wrap(s.batch(ctx, tx, writes...), "record assignment")
 }
 
 // Follow makes member follow a conversation; false when they already did.

@@ -105,7 +105,7 @@ func (s *Store) cardJobs(ctx context.Context, tx bun.Tx, platform inboxbot.Platf
 	if err != nil {
 		return nil, err
 	}
-	followers, err := s.followers(ctx, tx, ids)
+	followers, err := s.followersOf(ctx, tx, views)
 	if err != nil {
 		return nil, err
 	}

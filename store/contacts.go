@@ -81,7 +81,9 @@ func (s *Store) contactsByID(ctx context.Context, db bun.IDB, ids []int64) (map[
 // contact row stays locked until tx ends. tagged reports whether the
 // contact got a tag it did not have. One statement, and one more for each
 // of new custom fields and tags.
-func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact) (contact inboxbot.Contact, tagged bool, err error) {
+// created says the contact is new (PostgreSQL only; false on SQLite), so
+// that it has no conversation to look for.
+func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact) (contact inboxbot.Contact, tagged, created bool, err error) {
 	now := s.now()
 	r := contactRow{ExternalID: c.ExternalID, Name: c.Name, Email: c.Email, Phone: c.Phone, LeadSource: c.LeadSource,
 		Region: c.Region, Custom: c.Custom, CreatedAt: now, UpdatedAt: now}
@@ -89,36 +91,43 @@ func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact
 		contactRow `bun:",extend"`
 		OwnerName  string `bun:"owner_name"`
 		Tags       string `bun:"tag_list"`
+		Created    bool   `bun:"created"`
 	}
 	q := tx.NewInsert().Model(&r).ModelTableExpr("contacts").On("CONFLICT (external_id) DO UPDATE")
 	for _, col := range []string{"name", "email", "phone", "lead_source", "region"} {
 		q = q.Set("? = CASE WHEN EXCLUDED.? <> '' THEN EXCLUDED.? ELSE contacts.? END",
 			bun.Ident(col), bun.Ident(col), bun.Ident(col), bun.Ident(col))
 	}
+	// A row ON CONFLICT DO UPDATE updated has the updater in xmax; one
+	// inserted, 0.
+	isNew := "false"
+	if s.pg {
+		isNew = "contacts.xmax = 0"
+	}
 	q = q.Set("updated_at = EXCLUDED.updated_at").
 		Returning("*, coalesce((SELECT o.name FROM members AS o WHERE o.id = contacts.owner_id), '') AS owner_name, " +
-			s.tagsExpr("contacts.id") + " AS tag_list")
+			s.tagsExpr("contacts.id") + " AS tag_list, " + isNew + " AS created")
 	if err := q.Scan(ctx, &got); err != nil {
-		return inboxbot.Contact{}, false, wrap(err, "save contact")
+		return inboxbot.Contact{}, false, false, wrap(err, "save contact")
 	}
 	r = got.contactRow
 	// Custom fields merge into those the contact has: the row returned
 	// holds the old ones when the contact existed.
 	if merged, changed := mergeCustom(r.Custom, c.Custom); changed {
 		if len(merged) > inboxbot.MaxCustomPairs {
-			return inboxbot.Contact{}, false, inboxbot.Errorf(inboxbot.EINVALID,
+			return inboxbot.Contact{}, false, false, inboxbot.Errorf(inboxbot.EINVALID,
 				"contact.custom: the contact would have %d fields; at most %d are allowed", len(merged), inboxbot.MaxCustomPairs)
 		}
 		r.Custom = merged
 		if _, err := tx.NewUpdate().Model(&r).WherePK().Column("custom").Exec(ctx); err != nil {
-			return inboxbot.Contact{}, false, wrap(err, "update contact")
+			return inboxbot.Contact{}, false, false, wrap(err, "update contact")
 		}
 	}
 	if tagged, err = s.tagContact(ctx, tx, r.ID, c.Tags, nil); err != nil {
-		return inboxbot.Contact{}, false, err
+		return inboxbot.Contact{}, false, false, err
 	}
 	tags := splitTags(got.Tags + " " + strings.Join(normalTags(c.Tags), " "))
-	return r.domain(slices.Compact(tags), got.OwnerName), tagged, nil
+	return r.domain(slices.Compact(tags), got.OwnerName), tagged, got.Created, nil
 }
 
 // mergeCustom merges add into custom; changed when that changed anything.

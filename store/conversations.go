@@ -94,6 +94,9 @@ type conversationView struct {
 	SLAPolicyName     string            `bun:"sla_policy_name"`
 	ContactCreatedAt  time.Time         `bun:"ct_created_at"`
 	ContactTags       string            `bun:"ct_tags"`
+	// Followed says whether anyone follows it: the followers are read
+	// only for the rows that have some.
+	Followed bool `bun:"followed,scanonly"`
 }
 
 // contact is the conversation's contact as the domain sees it.
@@ -137,18 +140,15 @@ func splitTags(list string) []string {
 }
 
 // conversations loads conversations chosen by where, with their contacts,
-// tags and followers, in two statements whatever their number. With lock,
-// the conversation rows stay locked until tx ends.
+// tags and followers, in two statements whatever their number (one when
+// nobody follows them). With lock, the conversation rows stay locked until
+// tx ends.
 func (s *Store) conversations(ctx context.Context, db bun.IDB, lock bool, where func(*bun.SelectQuery) *bun.SelectQuery) ([]inboxbot.Conversation, error) {
 	rows, err := s.conversationRows(ctx, db, lock, where)
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	followers, err := s.followers(ctx, db, ids)
+	followers, err := s.followersOf(ctx, db, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -162,16 +162,7 @@ func (s *Store) conversations(ctx context.Context, db bun.IDB, lock bool, where 
 // conversationRows is the one statement of conversations.
 func (s *Store) conversationRows(ctx context.Context, db bun.IDB, lock bool, where func(*bun.SelectQuery) *bun.SelectQuery) ([]conversationView, error) {
 	var rows []conversationView
-	q := db.NewSelect().Model(&rows).ModelTableExpr("conversations AS c").Column("c.*").
-		ColumnExpr("coalesce(m.name, '') AS assignee_name").
-		ColumnExpr("ct.external_id AS ct_external_id, ct.name AS ct_name, ct.email AS ct_email, ct.phone AS ct_phone").
-		ColumnExpr("ct.lead_source AS ct_lead_source, ct.region AS ct_region, ct.custom AS ct_custom").
-		ColumnExpr("ct.owner_id AS ct_owner_id, ct.created_at AS ct_created_at").
-		ColumnExpr("coalesce((SELECT o.name FROM members AS o WHERE o.id = ct.owner_id), '') AS ct_owner_name").
-		ColumnExpr(s.tagsExpr("c.contact_id") + " AS ct_tags").
-		ColumnExpr("coalesce((SELECT sp.name FROM sla_policies AS sp WHERE sp.id = c.sla_policy_id), '') AS sla_policy_name").
-		Join("JOIN contacts AS ct ON ct.id = c.contact_id").
-		Join("LEFT JOIN members AS m ON m.id = c.assignee_id")
+	q := s.conversationSelect(db.NewSelect().Model(&rows), "conversations AS c")
 	if lock && s.pg {
 		q = q.For("UPDATE OF c")
 	}
@@ -179,6 +170,37 @@ func (s *Store) conversationRows(ctx context.Context, db bun.IDB, lock bool, whe
 		return nil, wrap(err, "list conversations")
 	}
 	return rows, nil
+}
+
+// conversationSelect makes q read conversationViews from the conversation
+// rows of from, aliased c: the table, or a WITH query that returns them.
+func (s *Store) conversationSelect(q *bun.SelectQuery, from string) *bun.SelectQuery {
+	return q.ModelTableExpr(from).Column("c.*").
+		ColumnExpr("coalesce(m.name, '') AS assignee_name").
+		ColumnExpr("ct.external_id AS ct_external_id, ct.name AS ct_name, ct.email AS ct_email, ct.phone AS ct_phone").
+		ColumnExpr("ct.lead_source AS ct_lead_source, ct.region AS ct_region, ct.custom AS ct_custom").
+		ColumnExpr("ct.owner_id AS ct_owner_id, ct.created_at AS ct_created_at").
+		ColumnExpr("coalesce((SELECT o.name FROM members AS o WHERE o.id = ct.owner_id), '') AS ct_owner_name").
+		ColumnExpr(s.tagsExpr("c.contact_id") + " AS ct_tags").
+		ColumnExpr("coalesce((SELECT sp.name FROM sla_policies AS sp WHERE sp.id = c.sla_policy_id), '') AS sla_policy_name").
+		ColumnExpr("EXISTS (SELECT 1 FROM followers AS f WHERE f.conversation_id = c.id) AS followed").
+		Join("JOIN contacts AS ct ON ct.id = c.contact_id").
+		Join("LEFT JOIN members AS m ON m.id = c.assignee_id")
+}
+
+// followersOf reads the followers of the rows that have some; no
+// statement when none has.
+func (s *Store) followersOf(ctx context.Context, db bun.IDB, rows []conversationView) (map[int64][]inboxbot.Member, error) {
+	var ids []int64
+	for _, r := range rows {
+		if r.Followed {
+			ids = append(ids, r.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return s.followers(ctx, db, ids)
 }
 
 func (s *Store) followers(ctx context.Context, db bun.IDB, convIDs []int64) (map[int64][]inboxbot.Member, error) {

@@ -81,7 +81,7 @@ func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in inboxbot.Inbound, 
 			return res, err
 		}
 	}
-	contact, tagged, err := s.upsertContact(ctx, tx, in.Contact)
+	contact, tagged, created, err := s.upsertContact(ctx, tx, in.Contact)
 	if err != nil {
 		return inboxbot.InboundResult{}, err
 	}
@@ -94,16 +94,19 @@ func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in inboxbot.Inbound, 
 		a.lastAt = a.now
 	}
 	// One statement finds the contact's open conversation on the channel
-	// or, when there is none, the most recent closed one to reopen. A
-	// message written in a chat thread belongs to that thread's
-	// conversation only.
-	latest, err := s.conversations(ctx, tx, true, func(q *bun.SelectQuery) *bun.SelectQuery {
-		if in.Origin != nil {
-			return whereOrigin(q, *in.Origin)
-		}
-		return q.Where("c.contact_id = ? AND c.channel = ? AND c.origin_platform IS NULL", contact.ID, in.Channel).
-			OrderExpr("CASE WHEN c.status = ? THEN 0 ELSE 1 END, c.id DESC", inboxbot.StatusOpen).Limit(1)
-	})
+	// or, when there is none, the most recent closed one to reopen; a new
+	// contact has none. A message written in a chat thread belongs to that
+	// thread's conversation only.
+	var latest []inboxbot.Conversation
+	if !created || in.Origin != nil {
+		latest, err = s.conversations(ctx, tx, true, func(q *bun.SelectQuery) *bun.SelectQuery {
+			if in.Origin != nil {
+				return whereOrigin(q, *in.Origin)
+			}
+			return q.Where("c.contact_id = ? AND c.channel = ? AND c.origin_platform IS NULL", contact.ID, in.Channel).
+				OrderExpr("CASE WHEN c.status = ? THEN 0 ELSE 1 END, c.id DESC", inboxbot.StatusOpen).Limit(1)
+		})
+	}
 	var res inboxbot.InboundResult
 	switch {
 	case err != nil:
@@ -242,13 +245,12 @@ func (s *Store) openConversation(ctx context.Context, tx bun.Tx, a arrival, rout
 	switch {
 	case ch.To != 0:
 		conv.AssigneeID, conv.AssigneeName = ch.To, known[ch.To].Name
+		var counted []bun.Query
 		if d.Rule == nil {
 			// The contact's owner: no rule reserved their place.
-			if err := s.shiftOpenCount(ctx, tx, 0, ch.To); err != nil {
-				return inboxbot.InboundResult{}, err
-			}
+			counted = openCountShift(tx, 0, ch.To)
 		}
-		_, err = s.recordChange(ctx, tx, conv, 0, ch, known)
+		err = s.recordChange(ctx, tx, conv, 0, ch, known, counted...)
 	case d.Rule != nil:
 		err = s.alertUnplaced(ctx, tx, conv, d, fmt.Sprintf("message:%d", msgID))
 	}

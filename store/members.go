@@ -121,6 +121,11 @@ func (s *Store) managers(ctx context.Context, db bun.IDB) ([]inboxbot.Member, er
 // that changes an open conversation's assignee, or the status of an
 // assigned one, runs it in its transaction.
 func (s *Store) shiftOpenCount(ctx context.Context, tx bun.Tx, from, to int64) error {
+	return wrap(s.batch(ctx, tx, openCountShift(tx, from, to)...), "count open conversations")
+}
+
+// openCountShift is shiftOpenCount's statement, none when from is to.
+func openCountShift(tx bun.Tx, from, to int64) []bun.Query {
 	if from == to {
 		return nil
 	}
@@ -130,10 +135,9 @@ func (s *Store) shiftOpenCount(ctx context.Context, tx bun.Tx, from, to int64) e
 			ids = append(ids, id)
 		}
 	}
-	_, err := tx.NewUpdate().Table("members").
+	return []bun.Query{tx.NewUpdate().Table("members").
 		Set("open_count = open_count + CASE WHEN id = ? THEN 1 ELSE -1 END", to).
-		Where("id IN (?)", bun.List(ids)).Exec(ctx)
-	return wrap(err, "count open conversations")
+		Where("id IN (?)", bun.List(ids))}
 }
 
 func platformColumn(platform inboxbot.Platform) (string, error) {

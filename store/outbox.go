@@ -47,6 +47,16 @@ func recipientsOf(rs []inboxbot.Recipient, members map[int64]inboxbot.Member) []
 // identifies the causing event: the same event never queues a second
 // message for the same member and platform.
 func (s *Store) notify(ctx context.Context, tx bun.Tx, rs []recipient, n inboxbot.Notice, key string) error {
+	q, err := s.notifyQuery(tx, rs, n, key)
+	if err != nil || q == nil {
+		return err
+	}
+	_, err = q.Exec(ctx)
+	return wrap(err, "queue notification")
+}
+
+// notifyQuery is notify's statement; nil when nobody is to be told.
+func (s *Store) notifyQuery(tx bun.Tx, rs []recipient, n inboxbot.Notice, key string) (*bun.InsertQuery, error) {
 	now := s.now()
 	var rows []notificationRow
 	for _, r := range rs {
@@ -57,7 +67,7 @@ func (s *Store) notify(ctx context.Context, tx bun.Tx, rs []recipient, n inboxbo
 		n.Event = r.event
 		data, err := json.Marshal(n)
 		if err != nil {
-			return wrap(err, "encode notification")
+			return nil, wrap(err, "encode notification")
 		}
 		targets := map[inboxbot.Platform]string{}
 		if m.SlackID != "" {
@@ -82,12 +92,36 @@ func (s *Store) notify(ctx context.Context, tx bun.Tx, rs []recipient, n inboxbo
 		}
 	}
 	if len(rows) == 0 {
+		return nil, nil
+	}
+	return tx.NewInsert().Model(&rows).On("CONFLICT (dedupe_key) DO NOTHING"), nil
+}
+
+// batch runs writes whose results nobody reads: on PostgreSQL in one round
+// trip (the simple protocol runs a text of several statements in order,
+// stopping at the first error), on SQLite one by one.
+func (s *Store) batch(ctx context.Context, tx bun.Tx, qs ...bun.Query) error {
+	var text []byte
+	for _, q := range qs {
+		if !s.pg {
+			if _, err := tx.NewRaw("?", q).Exec(ctx); err != nil {
+				return err
+			}
+			continue
+		}
+		var err error
+		if len(text) > 0 {
+			text = append(text, ";\n"...)
+		}
+		if text, err = q.AppendQuery(s.db.QueryGen(), text); err != nil {
+			return err
+		}
+	}
+	if len(text) == 0 {
 		return nil
 	}
-	if _, err := tx.NewInsert().Model(&rows).On("CONFLICT (dedupe_key) DO NOTHING").Exec(ctx); err != nil {
-		return wrap(err, "queue notification")
-	}
-	return nil
+	_, err := tx.NewRaw("?", bun.Safe(text)).Exec(ctx)
+	return err
 }
 
 // Lease hands out up to n due notifications for the platforms to owner for
