@@ -42,6 +42,33 @@ func TestClaim_SecondClaimerIsToldWhoHasIt(t *testing.T) {
 	})
 }
 
+// A claim answers with the conversation as a read after it shows it (on
+// PostgreSQL the claim's own statement reads it back), followers included.
+func TestClaim_AnswersWithTheConversationAsStored(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		dana := mustMember(t, s, "dana", inboxbot.RoleAgent)
+		lee := mustMember(t, s, "lee", inboxbot.RoleAgent)
+		c := inbound(t, s, "jane", "sms", "hi").Conversation
+		if _, err := s.Follow(ctx, c.ID, lee.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, changed, err := s.Claim(ctx, c.ID, dana.ID, inboxbot.ViaShell)
+		if err != nil || !changed {
+			t.Fatalf("claim = %v, %v", changed, err)
+		}
+		want, err := s.Conversation(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+			t.Fatalf("claim answered\n%+v\nthe conversation is\n%+v", got, want)
+		}
+		if len(got.Followers) != 1 || got.Followers[0].Name != "lee" || got.AssigneeName != "dana" {
+			t.Fatalf("claim answered followers %v, assignee %q", got.Followers, got.AssigneeName)
+		}
+	})
+}
+
 func TestAssign_ReassignNotifiesOldAndNewButNotTheActor(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		dana := mustMember(t, s, "dana", inboxbot.RoleManager)
