@@ -63,3 +63,12 @@ func (s *Store) SeedWaiting(ctx context.Context, id int64, n int, tag string) er
 		FROM conversations AS c, seq WHERE c.id = ?`, n, tag+"-", id).Exec(ctx)
 	return err
 }
+
+// Batch runs s.batch in a transaction of its own: an insert of tag into
+// contact_tags of contact, then text, a statement of the caller's.
+func (s *Store) Batch(ctx context.Context, contact int64, tag, text string) error {
+	return s.tx(ctx, func(tx bun.Tx) error {
+		return s.batch(ctx, tx, tx.NewInsert().Model(&map[string]any{"contact_id": contact, "tag": tag}).TableExpr("contact_tags"),
+			tx.NewRaw(text))
+	})
+}
