@@ -100,6 +100,12 @@ func countAlerts(ctx context.Context, db *sql.DB, url, label string) error {
 		WHERE assignee_id IS NULL AND status = 'open'`).Scan(&waitingNow); err != nil {
 		return err
 	}
+	// Alert messages go to managers linked to the platform: link the
+	// seeded ones to both.
+	if _, err := db.ExecContext(ctx, `UPDATE members SET slack_id = 'UBENCH' || id, discord_id = 'BENCH' || id
+		WHERE role = 'manager'`); err != nil {
+		return err
+	}
 	st, err := store.Open(ctx, url)
 	if err != nil {
 		return err
@@ -116,6 +122,9 @@ func countAlerts(ctx context.Context, db *sql.DB, url, label string) error {
 		}
 	}
 	took := time.Since(start)
+	if len(posts.managers) == 0 || posts.posts > 2*len(posts.managers) {
+		return fmt.Errorf("alerts: %d alert messages for %d managers on two platforms; want one per manager and platform", posts.posts, len(posts.managers))
+	}
 	note(label, fmt.Sprintf("Manager alerts for a backlog of %d waiting conversations: **%d alert messages** for %d managers on Slack and Discord (one per manager and platform; %d ms).",
 		waitingNow, posts.posts, len(posts.managers), took.Milliseconds()))
 	return nil
