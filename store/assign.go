@@ -65,7 +65,9 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 				return err
 			}
 			if conv, err = s.conversation(ctx, tx, id); err != nil || won {
-				changed = won
+				if changed = won; err == nil {
+					err = s.slaTrack(ctx, tx, conv, slaReassigned)
+				}
 				return err
 			}
 			return s.claimLost(ctx, tx, conv, actor)
@@ -85,8 +87,10 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 		if err := s.shiftOpenCount(ctx, tx, 0, actor); err != nil {
 			return err
 		}
-		_, err = s.recordChange(ctx, tx, conv, 0, ch, nil)
-		return err
+		if _, err = s.recordChange(ctx, tx, conv, 0, ch, nil); err != nil {
+			return err
+		}
+		return s.slaTrack(ctx, tx, conv, slaReassigned)
 	})
 	if err != nil {
 		return inboxbot.Conversation{}, false, wrap(err, "claim "+inboxbot.Ref(id))
@@ -153,8 +157,10 @@ func (s *Store) applyCounted(ctx context.Context, tx bun.Tx, conv inboxbot.Conve
 		return conv, wrap(err, "update assignee")
 	}
 	conv.AssigneeID, conv.AssigneeName, conv.UpdatedAt = ch.To, members[ch.To].Name, now
-	_, err = s.recordChange(ctx, tx, conv, from, ch, members)
-	return conv, err
+	if _, err = s.recordChange(ctx, tx, conv, from, ch, members); err != nil {
+		return conv, err
+	}
+	return conv, s.slaTrack(ctx, tx, conv, slaReassigned)
 }
 
 // changeMembers loads, in at most one statement, the members a change

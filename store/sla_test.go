@@ -282,3 +282,110 @@ func digest(t *testing.T, s *store.Store, c *clock) inboxbot.Digest {
 	}
 	return d
 }
+
+// Under business hours the due times follow whoever holds the
+// conversation: every change of hands counts them again from when their
+// clocks started, with the new assignee's working hours (the Team inbox:
+// always).
+func TestSLA_BusinessHoursFollowTheAssignee(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		open := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+		c := &clock{t: open}
+		s.Now = c.now
+		hours := []inboxbot.Policy{{Name: "Office", FirstResponse: time.Hour, NextResponse: 30 * time.Minute,
+			Resolution: 8 * time.Hour, Hours: inboxbot.HoursBusiness}}
+		if err := s.ApplyTeamFile(ctx, nil, nil, hours); err != nil {
+			t.Fatal(err)
+		}
+		member := func(name, span string) inboxbot.Member {
+			m, err := s.UpsertMember(ctx, inboxbot.Member{Name: name, Timezone: "UTC", Capacity: 5,
+				Hours: map[string]string{"mon-sun": span}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+		late, early := member("dana", "14:00-18:00"), member("eve", "09:00-17:00")
+		conv := inbound(t, s, "ann", "sms", "hello").Conversation
+		at := func(day, hour, min int) time.Time { return time.Date(2026, 12, day, hour, min, 0, 0, time.UTC) }
+		want := func(step string, first, next, resolution time.Time) {
+			t.Helper()
+			got := show(t, s, conv.ID).SLA
+			for _, d := range []struct {
+				name string
+				got  *time.Time
+				want time.Time
+			}{{"first response", got.FirstResponseDue, first}, {"next response", got.NextResponseDue, next},
+				{"resolution", got.ResolutionDue, resolution}} {
+				if d.want.IsZero() != (d.got == nil) || d.got != nil && !d.got.Equal(d.want) {
+					t.Fatalf("%s: %s due %v, want %v", step, d.name, d.got, d.want)
+				}
+			}
+		}
+		want("unassigned", at(3, 11, 0), time.Time{}, at(3, 18, 0))
+		change := func(to int64) {
+			t.Helper()
+			if _, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: conv.ID, To: to, Actor: early.ID, Via: inboxbot.ViaShell}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		change(late.ID)
+		want("assigned to dana", at(3, 15, 0), time.Time{}, at(4, 18, 0))
+		c.add(10 * time.Minute)
+		change(early.ID)
+		want("reassigned to eve", at(3, 11, 0), time.Time{}, at(4, 10, 0))
+		change(0)
+		want("unassigned again", at(3, 11, 0), time.Time{}, at(3, 18, 0))
+		if _, _, err := s.Claim(ctx, conv.ID, late.ID, inboxbot.ViaShell); err != nil {
+			t.Fatal(err)
+		}
+		want("claimed by dana", at(3, 15, 0), time.Time{}, at(4, 18, 0))
+		// The next response counts from the contact's message.
+		c.add(10 * time.Minute)
+		if _, _, err := s.AddReply(ctx, inboxbot.Reply{ConversationID: conv.ID, Direction: inboxbot.DirectionOutbound,
+			Author: late.ID, Body: "hi"}); err != nil {
+			t.Fatal(err)
+		}
+		c.add(10 * time.Minute)
+		inbound(t, s, "ann", "sms", "still there?")
+		want("dana, the contact wrote again", time.Time{}, at(3, 14, 30), at(4, 18, 0))
+		c.add(10 * time.Minute)
+		change(early.ID)
+		want("eve, the contact wrote again", time.Time{}, at(3, 11, 0), at(4, 10, 0))
+	})
+}
+
+// An escalation step that returns a conversation to the Team inbox counts
+// its business-hours due times again (always, there), in the timer's own
+// save.
+func TestSLA_StepReassignCountsBusinessHoursAgain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		c := &clock{t: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)}
+		s.Now = c.now
+		back := []inboxbot.Policy{{Name: "Back", FirstResponse: 30 * time.Second, Resolution: 8 * time.Hour, Hours: inboxbot.HoursBusiness,
+			Escalate: []inboxbot.Escalation{{After: 10 * time.Second, Reassign: inboxbot.ReassignTeam}}}}
+		if err := s.ApplyTeamFile(ctx, nil, nil, back); err != nil {
+			t.Fatal(err)
+		}
+		dana, err := s.UpsertMember(ctx, inboxbot.Member{Name: "dana", Timezone: "UTC", Capacity: 5,
+			Hours: map[string]string{"mon-sun": "09:00-12:00"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conv := inbound(t, s, "ann", "sms", "hello").Conversation
+		if _, _, err := s.Assign(ctx, inboxbot.Change{ConversationID: conv.ID, To: dana.ID, Actor: dana.ID, Via: inboxbot.ViaShell}); err != nil {
+			t.Fatal(err)
+		}
+		if due := show(t, s, conv.ID).SLA.ResolutionDue; due == nil || !due.Equal(time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)) {
+			t.Fatalf("resolution under dana's hours due %v", due)
+		}
+		c.add(41 * time.Second)
+		if res := tick(t, s); len(res.Moved) != 1 || res.Steps != 1 {
+			t.Fatalf("step tick = %+v", res)
+		}
+		got := show(t, s, conv.ID)
+		if due := got.SLA.ResolutionDue; got.Assigned() || due == nil || !due.Equal(time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC)) {
+			t.Fatalf("in the Team inbox: assignee %q, resolution due %v", got.AssigneeName, due)
+		}
+	})
+}

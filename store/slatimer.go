@@ -187,29 +187,47 @@ func (s *Store) slaStep(ctx context.Context, tx bun.Tx, row *conversationRow, co
 	if e.Reassign == "" || !conv.Assigned() {
 		return conv, nil
 	}
-	reason := fmt.Sprintf("service level %q: %s missed", p.Name, strings.ReplaceAll(t.name, "_", " "))
-	var err error
-	if e.Reassign == inboxbot.ReassignNext && conv.RuleID != 0 && route != nil {
+	// The change of hands must not save the service level under the
+	// timer, whose own save is conditional on the timer it read: the timer
+	// counts the due times again itself. Under business hours they follow
+	// the new assignee, as after any change of hands.
+	sla := conv.SLA
+	conv.SLA.Policy = ""
+	conv, err := s.slaReassign(ctx, tx, conv, p, e.Reassign, t, route)
+	if err != nil {
+		return conv, err
+	}
+	conv.SLA = sla
+	done.Moved = append(done.Moved, conv)
+	row.AssigneeID = conv.AssigneeID
+	if p.Hours == inboxbot.HoursBusiness {
+		due, err := s.dueFunc(ctx, tx, *row, p)
+		if err != nil {
+			return conv, err
+		}
+		reclock(row, p, due)
+	}
+	return conv, nil
+}
+
+// slaReassign moves conv on by an escalation step: to the rule's next
+// member (reassign: next), else to the Team inbox, where the drain offers
+// it to the rules.
+func (s *Store) slaReassign(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, p *inboxbot.Policy, to string, t target, route inboxbot.RouteFunc) (inboxbot.Conversation, error) {
+	if to == inboxbot.ReassignNext && conv.RuleID != 0 && route != nil {
 		var r ruleRow
-		err = tx.NewSelect().Model(&r).Where("id = ?", conv.RuleID).Scan(ctx)
+		err := tx.NewSelect().Model(&r).Where("id = ?", conv.RuleID).Scan(ctx)
 		if err == nil {
 			next := inboxbot.Next{RuleID: r.ID, Passed: []int64{conv.AssigneeID}, From: conv.AssigneeName}
 			conv, _, err = s.moveOn(ctx, tx, conv, r.domain(), next, route)
-			done.Moved = append(done.Moved, conv)
 			return conv, err
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return conv, wrap(err, "load rule")
 		}
 	}
-	// reassign: team, or next without a rule to follow: the Team inbox,
-	// where the drain offers it to the rules.
-	conv, err = s.applyChange(ctx, tx, conv, inboxbot.Change{ConversationID: conv.ID, Reason: reason}, nil)
-	if err == nil {
-		row.AssigneeID = 0
-		done.Moved = append(done.Moved, conv)
-	}
-	return conv, err
+	reason := fmt.Sprintf("service level %q: %s missed", p.Name, strings.ReplaceAll(t.name, "_", " "))
+	return s.applyChange(ctx, tx, conv, inboxbot.Change{ConversationID: conv.ID, Reason: reason}, nil)
 }
 
 // escalate records that an escalation step reached the managers (and,
