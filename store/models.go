@@ -227,7 +227,7 @@ type notificationRow struct {
 
 	ID             int64             `bun:"id,pk,autoincrement"`
 	Kind           string            `bun:"kind"`
-	MemberID       int64             `bun:"member_id"`
+	MemberID       int64             `bun:"member_id,nullzero"`
 	ConversationID int64             `bun:"conversation_id,nullzero"`
 	MessageID      int64             `bun:"message_id,nullzero"`
 	Platform       inboxbot.Platform `bun:"platform"`

@@ -60,9 +60,9 @@ func show(t testing.TB, s *store.Store, id int64) inboxbot.Conversation {
 	return conv
 }
 
-func tick(t *testing.T, s *store.Store) store.SLATick {
+func tick(t *testing.T, s *store.Store, inbox ...inboxbot.Platform) store.SLATick {
 	t.Helper()
-	res, err := s.SLATimer(ctx, nil)
+	res, err := s.SLATimer(ctx, nil, inbox)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,6 +219,7 @@ func TestSLA_EachStepOnceAcrossReplicas(t *testing.T) {
 	}
 	var total store.SLATick
 	var mu sync.Mutex
+	chats := []inboxbot.Platform{inboxbot.PlatformSlack, inboxbot.PlatformDiscord}
 	for _, step := range []time.Duration{21 * time.Second, 10 * time.Second, 20 * time.Second} {
 		c.add(step)
 		var wg sync.WaitGroup
@@ -226,7 +227,7 @@ func TestSLA_EachStepOnceAcrossReplicas(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				res, err := st.SLATimer(ctx, nil)
+				res, err := st.SLATimer(ctx, nil, chats)
 				if err != nil {
 					t.Error(err)
 				}
@@ -243,6 +244,76 @@ func TestSLA_EachStepOnceAcrossReplicas(t *testing.T) {
 	if total.Warned != 21 || len(total.Breached) != 21 || total.Steps != 42 {
 		t.Fatalf("warned %d, breached %d, steps %d; want 21, 21, 42", total.Warned, len(total.Breached), total.Steps)
 	}
+	// and the managers' step posts one line per conversation in each
+	// platform's inbox channel.
+	if lines := inboxLines(t, a); lines[inboxbot.PlatformSlack] != 21 || lines[inboxbot.PlatformDiscord] != 21 || len(lines) != 2 {
+		t.Fatalf("inbox lines per platform = %v, want 21 on slack and discord", lines)
+	}
+}
+
+// inboxLines leases the queued inbox-channel lines and counts them per
+// platform.
+func inboxLines(t *testing.T, s *store.Store) map[inboxbot.Platform]int {
+	t.Helper()
+	ns, err := s.Lease(ctx, "test", []inboxbot.Platform{inboxbot.PlatformShell, inboxbot.PlatformSlack, inboxbot.PlatformDiscord}, 1000, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[inboxbot.Platform]int{}
+	for _, n := range ns {
+		if n.Notice.Event == inboxbot.EventSLAEscalation {
+			if n.MemberID != 0 {
+				t.Fatalf("an inbox line addressed to member %d", n.MemberID)
+			}
+			out[n.Platform]++
+		}
+	}
+	return out
+}
+
+// A step with post: inbox queues one line for the inbox channel of each
+// chat platform set up (the console's when none), however often the timer
+// runs, saying what was missed, when, and who holds the conversation.
+func TestSLA_PostInboxQueuesOneLinePerPlatform(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		start := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+		c := &clock{t: start}
+		conv := slaSetup(t, s, c)
+		chats := []inboxbot.Platform{inboxbot.PlatformSlack, inboxbot.PlatformDiscord}
+		c.add(31 * time.Second)
+		tick(t, s, chats...)
+		if lines := inboxLines(t, s); len(lines) != 0 {
+			t.Fatalf("lines before the step: %v", lines)
+		}
+		c.add(20 * time.Second)
+		tick(t, s, chats...)
+		tick(t, s, chats...)
+		ns, err := s.QueuedAfter(ctx, 0, chats, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []inboxbot.Notification
+		for _, n := range ns {
+			if n.Notice.Event == inboxbot.EventSLAEscalation {
+				lines = append(lines, n)
+			}
+		}
+		if len(lines) != 2 || lines[0].Platform == lines[1].Platform {
+			t.Fatalf("inbox lines = %+v, want one on slack and one on discord", lines)
+		}
+		n := lines[0].Notice
+		if n.ConversationID != conv.ID || n.Target != inboxbot.TargetFirstResponse || n.Policy != "Fast" ||
+			n.Assignee != "dana" || !n.Due.Equal(start.Add(30*time.Second)) {
+			t.Fatalf("inbox line = %+v", n)
+		}
+		// Without a chat platform the console shows it.
+		other := inbound(t, s, "bob", "sms", "hi").Conversation
+		c.add(51 * time.Second)
+		tick(t, s)
+		if lines := inboxLines(t, s); lines[inboxbot.PlatformShell] != 1 {
+			t.Fatalf("console lines for %s = %v, want 1", other.Ref(), lines)
+		}
+	})
 }
 
 func TestSLA_StepReassignTeamReturnsItToTheTeamInbox(t *testing.T) {

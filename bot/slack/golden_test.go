@@ -61,7 +61,10 @@ func renderings() map[string][]slackapi.Block {
 		Breached: []string{inboxbot.TargetFirstResponse}}
 	breach := inboxbot.NoticeOf(inboxbot.EventSLABreach, sla)
 	breach.Target, breach.Due, breach.Policy = inboxbot.TargetFirstResponse, missed, sla.SLA.Policy
+	line := breach
+	line.Event = inboxbot.EventSLAEscalation
 	return map[string][]slackapi.Block{
+		"inbox-sla-line":    dmBlocks(line, bot.NoticeText(line, mrkdwnStyle), true),
 		"card-unassigned":   cardBlocks(jane, commands.CardActions(jane, true)),
 		"card-assigned":     cardBlocks(assigned(jane), commands.CardActions(assigned(jane), true)),
 		"card-closed":       cardBlocks(closed, commands.CardActions(closed, true)),
