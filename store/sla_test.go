@@ -93,9 +93,9 @@ func TestSLA_WarnsBreachesEscalatesAndStopsWhenAnswered(t *testing.T) {
 		if ids := listSLA(t, s, inboxbot.SLADue); !slices.Equal(ids, []int64{conv.ID}) {
 			t.Fatalf("sla:due = %v", ids)
 		}
-		// Nothing is due yet.
-		if res := tick(t, s); res.Looked != 0 {
-			t.Fatalf("early tick looked at %d", res.Looked)
+		// Nothing is due yet; the timer knows when the warning is.
+		if res := tick(t, s); res.Looked != 0 || !res.Next.Equal(c.now().Add(20*time.Second)) {
+			t.Fatalf("early tick looked at %d, next at %v", res.Looked, res.Next)
 		}
 		c.add(21 * time.Second)
 		if res := tick(t, s); res.Warned != 1 || len(res.Breached) != 0 {

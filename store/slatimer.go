@@ -27,6 +27,9 @@ type SLATick struct {
 	// Moved are conversations an escalation step reassigned or returned
 	// to the Team inbox.
 	Moved []inboxbot.Conversation
+	// Next is when the timer has something to do next, as far as this
+	// run saw (zero: nothing, or a full batch that may have more now).
+	Next time.Time
 }
 
 // errSLARaced rolls back a timer transaction whose row another replica
@@ -53,6 +56,14 @@ func (s *Store) SLATimer(ctx context.Context, route inboxbot.RouteFunc, inbox []
 		tick.Looked++
 		if err := s.slaOne(ctx, id, route, inbox, &tick); err != nil {
 			return tick, wrap(err, "service level of "+inboxbot.Ref(id))
+		}
+	}
+	if len(ids) < SLABatch {
+		// The same index: the earliest timer still ahead.
+		err := s.db.NewSelect().Table("conversations").Column("sla_timer_at").Where("sla_timer_at > ?", s.now()).
+			OrderExpr("sla_timer_at").Limit(1).Scan(ctx, &tick.Next)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return tick, wrap(err, "find the next service level")
 		}
 	}
 	if s.SLA != nil {
