@@ -52,7 +52,8 @@ func (r conversationView) sla() inboxbot.SLA {
 		return inboxbot.SLA{AwaitingSince: r.FirstResponseSince}
 	}
 	return inboxbot.SLA{AwaitingSince: r.FirstResponseSince, Policy: r.SLAPolicyName, FirstResponseDue: timePtr(r.SLAFirstDue), NextResponseDue: timePtr(r.SLANextDue),
-		ResolutionDue: timePtr(r.SLAResolutionDue), Breached: splitList(r.SLABreached), BreachedAt: timePtr(r.SLABreachedAt)}
+		ResolutionDue: timePtr(r.SLAResolutionDue), Breached: splitList(r.SLABreached), BreachedAt: timePtr(r.SLABreachedAt),
+		Escalation: r.SLAEscalation}
 }
 
 func timePtr(t time.Time) *time.Time {

@@ -129,8 +129,8 @@ func TestSLA_WarnsBreachesEscalatesAndStopsWhenAnswered(t *testing.T) {
 		if res := tick(t, s); res.Steps != 1 {
 			t.Fatalf("manager step = %+v", res)
 		}
-		if n := escalation(t, s, conv.ID); n != 2 {
-			t.Fatalf("escalation level = %d, want 2", n)
+		if n := escalation(t, s, conv.ID); n != 2 || show(t, s, conv.ID).SLA.Escalation != 2 {
+			t.Fatalf("escalation level = %d, on the conversation %d, want 2", n, show(t, s, conv.ID).SLA.Escalation)
 		}
 		if d := digest(t, s, c); d.Breached != 1 {
 			t.Fatalf("the managers' alert counts %d past their service level, want 1", d.Breached)
