@@ -52,6 +52,10 @@ const (
 	// EventSLABreach: a service-level target was missed, or an escalation
 	// step after it tells the recipient.
 	EventSLABreach Event = "sla_breach"
+	// EventSLAEscalation: an escalation step with post: inbox posts a line
+	// in the team's inbox channel, addressed to no member (Notice.Target,
+	// Notice.Due, Notice.Policy; Notice.Assignee holds it, if anyone).
+	EventSLAEscalation Event = "sla_escalation"
 )
 
 // Kind is the notification kind that covers the event, which a member can
@@ -66,7 +70,7 @@ func (e Event) Kind() string {
 		return NotifyFollowing
 	case EventSLAWarning, EventSLABreach:
 		return NotifySLA
-	case EventReply, EventReplyFailed, EventThread:
+	case EventReply, EventReplyFailed, EventThread, EventSLAEscalation:
 		// Not a kind a member can turn off.
 		return string(e)
 	}

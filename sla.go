@@ -74,6 +74,10 @@ type SLA struct {
 	Breached []string `json:"breached"`
 	// BreachedAt is when the first target was missed.
 	BreachedAt *time.Time `json:"breached_at,omitempty"`
+	// Escalation is the highest escalation step that told the managers or
+	// posted in the inbox channel (1 for the first step), 0 when none did;
+	// cards show it beside the breach.
+	Escalation int `json:"-"`
 	// AwaitingSince is when the contact started waiting for a first reply
 	// (opening, reopening); zero once answered. Kept with or without a
 	// policy, for inboxbot_first_response_seconds.

@@ -18,6 +18,10 @@ type Style struct {
 	Text func(string) string
 	// Quote shows an excerpt of a message, quoted.
 	Quote func(string) string
+	// When writes a time in the surface's own format (Slack's <!date^...>,
+	// Discord's <t:...:R>) where a line is read at once; nil writes it in
+	// UTC.
+	When func(time.Time) string
 }
 
 // Plain is the style of plain text: values as they are, excerpts in Go
@@ -68,6 +72,12 @@ func NoticeText(n inboxbot.Notice, st Style) string {
 		return fmt.Sprintf("Service level %s: the %s on %s is due at %s.", st.Quote(n.Policy), targetText(n.Target), described, dueAt(n.Due))
 	case inboxbot.EventSLABreach:
 		return fmt.Sprintf("Service level %s missed: the %s on %s was due at %s.", st.Quote(n.Policy), targetText(n.Target), described, dueAt(n.Due))
+	case inboxbot.EventSLAEscalation:
+		s := fmt.Sprintf("⏰ %s missed its %s under service level %s (due %s)", conv, targetText(n.Target), st.Quote(n.Policy), st.when(n.Due))
+		if n.Assignee != "" {
+			return s + " — assigned to " + st.Text(n.Assignee) + "."
+		}
+		return s + " — waiting in the Team inbox."
 	case inboxbot.EventReplyFailed:
 		s := fmt.Sprintf("Your reply on %s could not be delivered", conv)
 		if n.Message != nil {
@@ -76,6 +86,13 @@ func NoticeText(n inboxbot.Notice, st Style) string {
 		return s + ". The receiving system said: " + st.Text(n.Reason)
 	}
 	return fmt.Sprintf("%s changed (%s).", conv, st.Text(string(n.Event)))
+}
+
+func (st Style) when(t time.Time) string {
+	if st.When != nil && !t.IsZero() {
+		return st.When(t)
+	}
+	return dueAt(t)
 }
 
 // targetText names a service-level target as people say it.

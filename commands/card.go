@@ -66,8 +66,9 @@ func holder(c inboxbot.Conversation) string {
 
 // SLALine is what a card says of conv's service level, or "" when no
 // policy applies or it is closed: the next due time ("First response due
-// <when> · VIP answers") and, plainly, a breach ("SLA breached: first
-// response · VIP answers"). text escapes the policy's name and when
+// <when> · VIP answers") and, plainly, a breach and how far it was
+// escalated ("SLA breached: first response · escalated (step 2) · VIP
+// answers"). text escapes the policy's name and when
 // writes a time for the surface (Slack's <!date^...>, Discord's <t:...:R>),
 // so the wording is here once and each surface formats only its parts.
 func SLALine(conv inboxbot.Conversation, text func(string) string, when func(time.Time) string) string {
@@ -82,6 +83,9 @@ func SLALine(conv inboxbot.Conversation, text func(string) string, when func(tim
 			names[i] = strings.ReplaceAll(t, "_", " ")
 		}
 		parts = append(parts, "SLA breached: "+strings.Join(names, ", "))
+		if sla.Escalation > 0 {
+			parts = append(parts, fmt.Sprintf("escalated (step %d)", sla.Escalation))
+		}
 	}
 	if next, target := nextDue(sla); next != nil {
 		parts = append(parts, fmt.Sprintf("%s due %s", target, when(*next)))

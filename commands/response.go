@@ -130,12 +130,17 @@ func announce(title, text string) Response {
 // Show; Unassign on a conversation just given to them, Claim on one that
 // waits in the Team inbox; Reply (while replies are on) and Close where
 // they are likely to answer the contact (a service-level warning or
-// breach offers Show and Reply alone); Unfollow on news of a
+// breach offers Show and Reply alone, its line in the inbox channel Show
+// alone); Unfollow on news of a
 // conversation they follow, else Follow (an assignee hears of the
 // contact's new messages only as a follower). As on a card, who may
 // really do it is checked on the click.
 func NoticeActions(n inboxbot.Notice, replies bool) []Action {
 	out := []Action{ActionShow}
+	if n.Event == inboxbot.EventSLAEscalation {
+		// A line in the inbox channel: anyone there may look.
+		return out
+	}
 	if n.Event == inboxbot.EventSLAWarning || n.Event == inboxbot.EventSLABreach {
 		// A service level asks for an answer, nothing else.
 		if replies {

@@ -80,7 +80,7 @@ func TestStats_CountsBreachesPerMemberInTheWindow(t *testing.T) {
 		timer := func(want int) {
 			t.Helper()
 			for range 2 { // the second run finds nothing left to mark
-				tick, err := e.st.SLATimer(ctx, nil)
+				tick, err := e.st.SLATimer(ctx, nil, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -107,7 +107,7 @@ func (s *Service) ReassignOverdue(ctx context.Context) ([]inboxbot.Conversation,
 // SLATimer sends the service-level warnings, breaches and escalation
 // steps that are due, a batch at a time (see store.SLATimer).
 func (s *Service) SLATimer(ctx context.Context) (store.SLATick, error) {
-	return s.Store.SLATimer(ctx, s.Route)
+	return s.Store.SLATimer(ctx, s.Route, s.Chats)
 }
 
 // freedCause says why a member has room again after conv left them.

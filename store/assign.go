@@ -64,6 +64,9 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 			// their own claim.
 			var err error
 			if conv, changed, err = s.claimAtOnce(ctx, tx, upd, ch, now); err != nil || changed {
+				if err == nil {
+					err = s.slaTrack(ctx, tx, conv, slaReassigned)
+				}
 				return err
 			}
 			if conv, err = s.conversation(ctx, tx, id); err != nil {
@@ -86,8 +89,10 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 		if err := s.shiftOpenCount(ctx, tx, 0, actor); err != nil {
 			return err
 		}
-		err = s.recordChange(ctx, tx, conv, 0, ch, nil)
-		return err
+		if err = s.recordChange(ctx, tx, conv, 0, ch, nil); err != nil {
+			return err
+		}
+		return s.slaTrack(ctx, tx, conv, slaReassigned)
 	})
 	if err != nil {
 		return inboxbot.Conversation{}, false, wrap(err, "claim "+inboxbot.Ref(id))
@@ -153,7 +158,10 @@ func (s *Store) applyCounted(ctx context.Context, tx bun.Tx, conv inboxbot.Conve
 	}
 	q = holdBy(q, ch, now)
 	conv.AssigneeID, conv.AssigneeName, conv.UpdatedAt = ch.To, members[ch.To].Name, now
-	return conv, s.recordChange(ctx, tx, conv, from, ch, members, append(writes, q)...)
+	if err := s.recordChange(ctx, tx, conv, from, ch, members, append(writes, q)...); err != nil {
+		return conv, err
+	}
+	return conv, s.slaTrack(ctx, tx, conv, slaReassigned)
 }
 
 // changeMembers loads, in at most one statement, the members a change

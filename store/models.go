@@ -104,6 +104,8 @@ type conversationRow struct {
 	SLAEscalation      int       `bun:"sla_escalation"`
 	SLADueAt           time.Time `bun:"sla_due_at,nullzero"`
 	SLATimerAt         time.Time `bun:"sla_timer_at,nullzero"`
+	SLAStartedAt       time.Time `bun:"sla_started_at,nullzero"`
+	SLANextSince       time.Time `bun:"sla_next_since,nullzero"`
 	FirstResponseSince time.Time `bun:"first_response_since,nullzero"`
 	Version            int64     `bun:"version"`
 	CreatedAt          time.Time `bun:"created_at"`
@@ -225,7 +227,7 @@ type notificationRow struct {
 
 	ID             int64             `bun:"id,pk,autoincrement"`
 	Kind           string            `bun:"kind"`
-	MemberID       int64             `bun:"member_id"`
+	MemberID       int64             `bun:"member_id,nullzero"`
 	ConversationID int64             `bun:"conversation_id,nullzero"`
 	MessageID      int64             `bun:"message_id,nullzero"`
 	Platform       inboxbot.Platform `bun:"platform"`

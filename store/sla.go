@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -28,6 +29,9 @@ const (
 	slaClosed
 	// slaRetagged: the contact's tags changed; the policy is chosen again.
 	slaRetagged
+	// slaReassigned: the assignee changed; under business hours the due
+	// times follow the new one's working hours.
+	slaReassigned
 )
 
 // SLAObserver hears what the metrics count: a target missed, and how long
@@ -40,7 +44,7 @@ type SLAObserver interface {
 
 // slaColumns are the service-level columns slaTrack and the timer write.
 var slaColumns = []string{"sla_policy_id", "sla_first_due", "sla_next_due", "sla_resolution_due", "sla_breached",
-	"sla_breached_at", "sla_step", "sla_warned_for", "sla_escalation", "sla_due_at", "sla_timer_at", "first_response_since"}
+	"sla_breached_at", "sla_step", "sla_warned_for", "sla_escalation", "sla_due_at", "sla_timer_at", "sla_started_at", "sla_next_since", "first_response_since"}
 
 // sla is the conversation's service-level state as the domain shows it.
 func (r conversationView) sla() inboxbot.SLA {
@@ -48,7 +52,8 @@ func (r conversationView) sla() inboxbot.SLA {
 		return inboxbot.SLA{AwaitingSince: r.FirstResponseSince}
 	}
 	return inboxbot.SLA{AwaitingSince: r.FirstResponseSince, Policy: r.SLAPolicyName, FirstResponseDue: timePtr(r.SLAFirstDue), NextResponseDue: timePtr(r.SLANextDue),
-		ResolutionDue: timePtr(r.SLAResolutionDue), Breached: splitList(r.SLABreached), BreachedAt: timePtr(r.SLABreachedAt)}
+		ResolutionDue: timePtr(r.SLAResolutionDue), Breached: splitList(r.SLABreached), BreachedAt: timePtr(r.SLABreachedAt),
+		Escalation: r.SLAEscalation}
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -68,17 +73,24 @@ func splitList(s string) []string {
 // slaTrack moves the service-level clock of conv (locked in tx, as loaded
 // before the change) for ev. Without policies, and for a message that
 // starts nothing, it costs no statement: the opening and the reply set
-// and clear first_response_since in statements they make anyway.
+// and clear first_response_since in statements they make anyway. A change
+// of hands costs none either (with the policies cached) unless the
+// conversation's policy counts business hours.
 func (s *Store) slaTrack(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, ev slaEvent) error {
 	switch {
 	case ev == slaInbound && (conv.SLA.Policy == "" || conv.SLA.FirstResponseDue != nil || conv.SLA.NextResponseDue != nil):
 		return nil
-	case (ev == slaReplied || ev == slaClosed) && conv.SLA.Policy == "":
+	case (ev == slaReplied || ev == slaClosed || ev == slaReassigned) && conv.SLA.Policy == "":
 		return nil
 	}
 	policies, err := s.cachedPolicies(ctx, tx)
 	if err != nil || len(policies) == 0 && conv.SLA.Policy == "" {
 		return err
+	}
+	if ev == slaReassigned && !slices.ContainsFunc(policies, func(p inboxbot.Policy) bool {
+		return p.Name == conv.SLA.Policy && p.Hours == inboxbot.HoursBusiness
+	}) {
+		return nil
 	}
 	id := conv.ID
 	var row conversationRow
@@ -116,14 +128,19 @@ func (s *Store) slaTrack(ctx context.Context, tx bun.Tx, conv inboxbot.Conversat
 		}
 	case slaInbound:
 		if p != nil && p.NextResponse > 0 && row.SLANextDue.IsZero() && row.SLAFirstDue.IsZero() {
-			row.SLANextDue = due(now, p.NextResponse)
+			row.SLANextDue, row.SLANextSince = due(now, p.NextResponse), now
 		}
+	case slaReassigned:
+		if p == nil || p.Hours != inboxbot.HoursBusiness {
+			return nil
+		}
+		reclock(&row, p, due)
 	case slaReplied:
-		row.SLAFirstDue, row.SLANextDue = time.Time{}, time.Time{}
+		row.SLAFirstDue, row.SLANextDue, row.SLANextSince = time.Time{}, time.Time{}, time.Time{}
 		row.SLABreached = dropTargets(row.SLABreached, inboxbot.TargetFirstResponse, inboxbot.TargetNextResponse)
 	case slaClosed:
 		row = restart(row, nil, now, due)
-		row.SLAPolicyID = policyID(p)
+		row.SLAPolicyID, row.SLAStartedAt = policyID(p), time.Time{}
 	}
 	schedule(&row, p)
 	_, err = tx.NewUpdate().Model(&row).Column(slaColumns[:len(slaColumns)-1]...).Where("id = ?", id).Exec(ctx)
@@ -135,6 +152,7 @@ func restart(row conversationRow, p *inboxbot.Policy, now time.Time, due func(ti
 	row.SLAPolicyID = policyID(p)
 	row.SLAFirstDue, row.SLANextDue, row.SLAResolutionDue = time.Time{}, time.Time{}, time.Time{}
 	row.SLABreached, row.SLABreachedAt, row.SLAStep, row.SLAWarnedFor, row.SLAEscalation = "", time.Time{}, 0, time.Time{}, 0
+	row.SLAStartedAt, row.SLANextSince = now, time.Time{}
 	if p != nil && p.FirstResponse > 0 {
 		row.SLAFirstDue = due(now, p.FirstResponse)
 	}
@@ -142,6 +160,24 @@ func restart(row conversationRow, p *inboxbot.Policy, now time.Time, due func(ti
 		row.SLAResolutionDue = due(now, p.Resolution)
 	}
 	return row
+}
+
+// reclock counts the due times of the targets not missed yet again from
+// when their clocks started, with due (the new assignee's working hours,
+// or always in the Team inbox). Rows from before the starts were stored
+// count from the conversation's creation and its first_response_since.
+func reclock(row *conversationRow, p *inboxbot.Policy, due func(time.Time, time.Duration) time.Time) {
+	missed := splitList(row.SLABreached)
+	started := cmp.Or(row.SLAStartedAt, row.FirstResponseSince, row.CreatedAt)
+	if !row.SLAFirstDue.IsZero() && p.FirstResponse > 0 && !slices.Contains(missed, inboxbot.TargetFirstResponse) {
+		row.SLAFirstDue = due(started, p.FirstResponse)
+	}
+	if !row.SLANextDue.IsZero() && !row.SLANextSince.IsZero() && p.NextResponse > 0 && !slices.Contains(missed, inboxbot.TargetNextResponse) {
+		row.SLANextDue = due(row.SLANextSince, p.NextResponse)
+	}
+	if !row.SLAResolutionDue.IsZero() && p.Resolution > 0 && !slices.Contains(missed, inboxbot.TargetResolution) {
+		row.SLAResolutionDue = due(cmp.Or(row.SLAStartedAt, row.CreatedAt), p.Resolution)
+	}
 }
 
 // dueFunc returns how due times are counted for the conversation under p:

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -26,6 +27,9 @@ type SLATick struct {
 	// Moved are conversations an escalation step reassigned or returned
 	// to the Team inbox.
 	Moved []inboxbot.Conversation
+	// Next is when the timer has something to do next, as far as this
+	// run saw (zero: nothing, or a full batch that may have more now).
+	Next time.Time
 }
 
 // errSLARaced rolls back a timer transaction whose row another replica
@@ -38,8 +42,9 @@ var errSLARaced = errors.New("service level handled by another replica")
 // of its own that skips one another replica holds (FOR UPDATE SKIP LOCKED
 // on PostgreSQL) and writes only if the row's step counter and timer are
 // still what it read. route places a conversation a step moves to the
-// rule's next member.
-func (s *Store) SLATimer(ctx context.Context, route inboxbot.RouteFunc) (SLATick, error) {
+// rule's next member. inbox are the platforms whose inbox channel a step
+// with post: inbox posts in (none: the console's).
+func (s *Store) SLATimer(ctx context.Context, route inboxbot.RouteFunc, inbox []inboxbot.Platform) (SLATick, error) {
 	var tick SLATick
 	var ids []int64
 	err := s.db.NewSelect().Table("conversations").Column("id").Where("sla_timer_at <= ?", s.now()).
@@ -49,8 +54,16 @@ func (s *Store) SLATimer(ctx context.Context, route inboxbot.RouteFunc) (SLATick
 	}
 	for _, id := range ids {
 		tick.Looked++
-		if err := s.slaOne(ctx, id, route, &tick); err != nil {
+		if err := s.slaOne(ctx, id, route, inbox, &tick); err != nil {
 			return tick, wrap(err, "service level of "+inboxbot.Ref(id))
+		}
+	}
+	if len(ids) < SLABatch {
+		// The same index: the earliest timer still ahead.
+		err := s.db.NewSelect().Table("conversations").Column("sla_timer_at").Where("sla_timer_at > ?", s.now()).
+			OrderExpr("sla_timer_at").Limit(1).Scan(ctx, &tick.Next)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return tick, wrap(err, "find the next service level")
 		}
 	}
 	if s.SLA != nil {
@@ -62,7 +75,7 @@ func (s *Store) SLATimer(ctx context.Context, route inboxbot.RouteFunc) (SLATick
 }
 
 // slaOne handles one due conversation, if it is still due.
-func (s *Store) slaOne(ctx context.Context, id int64, route inboxbot.RouteFunc, tick *SLATick) error {
+func (s *Store) slaOne(ctx context.Context, id int64, route inboxbot.RouteFunc, inbox []inboxbot.Platform, tick *SLATick) error {
 	var done SLATick
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		done = SLATick{}
@@ -84,7 +97,7 @@ func (s *Store) slaOne(ctx context.Context, id int64, route inboxbot.RouteFunc, 
 		}
 		p := policyByID(policies, row.SLAPolicyID)
 		if p != nil && row.Status == inboxbot.StatusOpen {
-			if err := s.slaDue(ctx, tx, &row, p, now, route, &done); err != nil {
+			if err := s.slaDue(ctx, tx, &row, p, now, route, inbox, &done); err != nil {
 				return err
 			}
 		}
@@ -116,7 +129,7 @@ func (s *Store) slaOne(ctx context.Context, id int64, route inboxbot.RouteFunc, 
 
 // slaDue does what is due for row under p at now: breaches, the warning,
 // escalation steps; row is updated, the caller saves it.
-func (s *Store) slaDue(ctx context.Context, tx bun.Tx, row *conversationRow, p *inboxbot.Policy, now time.Time, route inboxbot.RouteFunc, done *SLATick) error {
+func (s *Store) slaDue(ctx context.Context, tx bun.Tx, row *conversationRow, p *inboxbot.Policy, now time.Time, route inboxbot.RouteFunc, inbox []inboxbot.Platform, done *SLATick) error {
 	conv, err := s.conversation(ctx, tx, row.ID)
 	if err != nil {
 		return err
@@ -156,7 +169,7 @@ func (s *Store) slaDue(ctx context.Context, tx bun.Tx, row *conversationRow, p *
 		}
 	}
 	for !row.SLABreachedAt.IsZero() && row.SLAStep < len(p.Escalate) && !row.SLABreachedAt.Add(p.Escalate[row.SLAStep].After).After(now) {
-		if conv, err = s.slaStep(ctx, tx, row, conv, p, route, done); err != nil {
+		if conv, err = s.slaStep(ctx, tx, row, conv, p, route, inbox, done); err != nil {
 			return err
 		}
 		row.SLAStep++
@@ -166,10 +179,15 @@ func (s *Store) slaDue(ctx context.Context, tx bun.Tx, row *conversationRow, p *
 }
 
 // slaStep takes escalation step row.SLAStep of p.
-func (s *Store) slaStep(ctx context.Context, tx bun.Tx, row *conversationRow, conv inboxbot.Conversation, p *inboxbot.Policy, route inboxbot.RouteFunc, done *SLATick) (inboxbot.Conversation, error) {
+func (s *Store) slaStep(ctx context.Context, tx bun.Tx, row *conversationRow, conv inboxbot.Conversation, p *inboxbot.Policy, route inboxbot.RouteFunc, inbox []inboxbot.Platform, done *SLATick) (inboxbot.Conversation, error) {
 	e := p.Escalate[row.SLAStep]
 	missed := splitList(row.SLABreached)
 	t := target{name: missed[0]}
+	for _, x := range targets(*row) {
+		if x.name == t.name {
+			t = x
+		}
+	}
 	key := fmt.Sprintf("slastep:%d:%d:%d", row.ID, row.SLABreachedAt.UnixMicro(), row.SLAStep)
 	// At the breach itself (after 0), the breach DM already told the
 	// assignee and followers.
@@ -184,32 +202,55 @@ func (s *Store) slaStep(ctx context.Context, tx bun.Tx, row *conversationRow, co
 			return conv, err
 		}
 	}
+	if e.Post == inboxbot.PostInbox {
+		if err := s.postInbox(ctx, tx, slaNotice(inboxbot.EventSLAEscalation, conv, p, t), key, inbox); err != nil {
+			return conv, err
+		}
+	}
 	if e.Reassign == "" || !conv.Assigned() {
 		return conv, nil
 	}
-	reason := fmt.Sprintf("service level %q: %s missed", p.Name, strings.ReplaceAll(t.name, "_", " "))
-	var err error
-	if e.Reassign == inboxbot.ReassignNext && conv.RuleID != 0 && route != nil {
+	// The change of hands must not save the service level under the
+	// timer, whose own save is conditional on the timer it read: the timer
+	// counts the due times again itself. Under business hours they follow
+	// the new assignee, as after any change of hands.
+	sla := conv.SLA
+	conv.SLA.Policy = ""
+	conv, err := s.slaReassign(ctx, tx, conv, p, e.Reassign, t, route)
+	if err != nil {
+		return conv, err
+	}
+	conv.SLA = sla
+	done.Moved = append(done.Moved, conv)
+	row.AssigneeID = conv.AssigneeID
+	if p.Hours == inboxbot.HoursBusiness {
+		due, err := s.dueFunc(ctx, tx, *row, p)
+		if err != nil {
+			return conv, err
+		}
+		reclock(row, p, due)
+	}
+	return conv, nil
+}
+
+// slaReassign moves conv on by an escalation step: to the rule's next
+// member (reassign: next), else to the Team inbox, where the drain offers
+// it to the rules.
+func (s *Store) slaReassign(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, p *inboxbot.Policy, to string, t target, route inboxbot.RouteFunc) (inboxbot.Conversation, error) {
+	if to == inboxbot.ReassignNext && conv.RuleID != 0 && route != nil {
 		var r ruleRow
-		err = tx.NewSelect().Model(&r).Where("id = ?", conv.RuleID).Scan(ctx)
+		err := tx.NewSelect().Model(&r).Where("id = ?", conv.RuleID).Scan(ctx)
 		if err == nil {
 			next := inboxbot.Next{RuleID: r.ID, Passed: []int64{conv.AssigneeID}, From: conv.AssigneeName}
 			conv, _, err = s.moveOn(ctx, tx, conv, r.domain(), next, route)
-			done.Moved = append(done.Moved, conv)
 			return conv, err
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return conv, wrap(err, "load rule")
 		}
 	}
-	// reassign: team, or next without a rule to follow: the Team inbox,
-	// where the drain offers it to the rules.
-	conv, err = s.applyChange(ctx, tx, conv, inboxbot.Change{ConversationID: conv.ID, Reason: reason}, nil)
-	if err == nil {
-		row.AssigneeID = 0
-		done.Moved = append(done.Moved, conv)
-	}
-	return conv, err
+	reason := fmt.Sprintf("service level %q: %s missed", p.Name, strings.ReplaceAll(t.name, "_", " "))
+	return s.applyChange(ctx, tx, conv, inboxbot.Change{ConversationID: conv.ID, Reason: reason}, nil)
 }
 
 // escalate records that an escalation step reached the managers (and,
@@ -220,6 +261,30 @@ func (s *Store) escalate(ctx context.Context, tx bun.Tx, row *conversationRow) e
 	row.SLAEscalation = row.SLAStep + 1
 	_, err := tx.NewUpdate().Table("conversations").Set("version = version + 1").Where("id = ?", row.ID).Exec(ctx)
 	return wrap(err, "escalate")
+}
+
+// postInbox queues the line of an escalation step with post: inbox for
+// the inbox channel of each platform in inbox (the console's when none):
+// an outbox row addressed to no member, delivered with the usual
+// guarantees. key is the step's: the timer's conditional save and the
+// unique key make it one line per step and platform across replicas.
+func (s *Store) postInbox(ctx context.Context, tx bun.Tx, n inboxbot.Notice, key string, inbox []inboxbot.Platform) error {
+	data, err := json.Marshal(n)
+	if err != nil {
+		return wrap(err, "encode inbox line")
+	}
+	if len(inbox) == 0 {
+		inbox = []inboxbot.Platform{inboxbot.PlatformShell}
+	}
+	now := s.now()
+	rows := make([]notificationRow, len(inbox))
+	for i, platform := range inbox {
+		rows[i] = notificationRow{Kind: string(n.Event), ConversationID: n.ConversationID, Platform: platform,
+			Notice: string(data), DedupeKey: fmt.Sprintf("%s:inbox:%s", key, platform), State: statePending,
+			NextAttemptAt: now, CreatedAt: now}
+	}
+	_, err = tx.NewInsert().Model(&rows).On("CONFLICT (dedupe_key) DO NOTHING").Exec(ctx)
+	return wrap(err, "queue inbox line")
 }
 
 // recordBreach writes the breach of target t to sla_breaches, with the

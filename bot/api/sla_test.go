@@ -30,7 +30,7 @@ func TestConversations_SLAFilterAndJSON(t *testing.T) {
 		t.Fatalf("sla = %v", due[0]["sla"])
 	}
 	now = now.Add(31 * time.Second)
-	if _, err := s.SLATimer(bg, nil); err != nil {
+	if _, err := s.SLATimer(bg, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	breached := e.do("GET", "/api/v1/conversations?sla=breached", "").list(t)

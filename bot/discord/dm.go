@@ -14,18 +14,25 @@ import (
 // Send delivers a notification as a direct message, worded by
 // bot.NoticeText, with buttons for what the recipient may do next. It is
 // the bot.Sender of Discord: a 429 is *bot.RateLimited, a user who cannot
-// be reached (DMs closed, unknown user) is *bot.Permanent.
+// be reached (DMs closed, unknown user) is *bot.Permanent. A line for the
+// inbox channel (an escalation step's post: inbox) goes there. Either is
+// created with the row's nonce, so a retry whose answer was lost is not
+// posted twice.
 func (b *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
-	channel, err := b.dmChannel(ctx, n.To)
-	if err != nil {
-		return err
+	channel, what := b.inbox, "post in the inbox channel"
+	if n.Notice.Event != inboxbot.EventSLAEscalation {
+		what = "DM " + n.To
+		var err error
+		if channel, err = b.dmChannel(ctx, n.To); err != nil {
+			return err
+		}
 	}
 	m := dmMessage(n, b.cfg.Service.CanReply(n.Notice.Origin))
 	if _, err := b.sendOnce(ctx, channel, m, dmNonce(n)); err != nil {
 		if unknownChannel(err) {
 			b.dms.Forget(n.To)
 		}
-		return fmt.Errorf("DM %s: %w", n.To, restError(err))
+		return fmt.Errorf("%s: %w", what, restError(err))
 	}
 	return nil
 }

@@ -46,9 +46,11 @@ func payloads() map[string]any {
 	due, missed := time.Date(2026, 12, 3, 10, 15, 0, 0, time.UTC), time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	sla := conv
 	sla.SLA = inboxbot.SLA{Policy: "VIP **answers**", FirstResponseDue: &missed, ResolutionDue: &due,
-		Breached: []string{inboxbot.TargetFirstResponse}}
+		Breached: []string{inboxbot.TargetFirstResponse}, Escalation: 2}
 	breach := inboxbot.NoticeOf(inboxbot.EventSLABreach, sla)
 	breach.Target, breach.Due, breach.Policy = inboxbot.TargetFirstResponse, missed, sla.SLA.Policy
+	line := breach
+	line.Event = inboxbot.EventSLAEscalation
 	all := []commands.Action{commands.ActionShow, commands.ActionAssign, commands.ActionUnassign, commands.ActionUnfollow}
 	notice := inboxbot.Notice{Event: inboxbot.EventAssigned, ConversationID: 1042, Contact: conv.Contact.Name,
 		Channel: "sms", Excerpt: conv.Preview, Actor: "dana"}
@@ -68,6 +70,7 @@ func payloads() map[string]any {
 		"card_reply_failed": cardMessage(failed, true).edit(inboxChannelSample, "1"),
 		"card_sla":          cardMessage(sla, true).edit(inboxChannelSample, "1"),
 		"dm_sla_breach":     dmMessage(inboxbot.Notification{Notice: breach}, true).send(),
+		"inbox_sla_line":    nonceSend{dmMessage(inboxbot.Notification{Notice: line}, true).send(), dmNonce(inboxbot.Notification{ID: 7}), true},
 		"dm_reply_failed": dmMessage(inboxbot.Notification{Notice: inboxbot.Notice{Event: inboxbot.EventReplyFailed, ConversationID: 1042, Contact: conv.Contact.Name,
 			Channel: "sms", Reason: "HTTP 500 <@&1>", Message: &inboxbot.Message{Body: "We can deliver on **Monday**"}}}, true).send(),
 		"modal":        replyModal(1042),

@@ -51,7 +51,7 @@ func quote(s string) string {
 
 // markdownStyle is how notifications and cards read on Discord: values escaped, excerpts
 // quoted.
-var markdownStyle = bot.Style{Text: escape, Quote: quote}
+var markdownStyle = bot.Style{Text: escape, Quote: quote, When: discordDate}
 
 // length is the length of s as Discord and JavaScript count it: in UTF-16
 // code units, so an emoji counts two.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/bot"
@@ -66,4 +67,37 @@ func TestConsole_BesideServeLeavesSlackDMsToTheService(t *testing.T) {
 			t.Fatalf("outbox %v; want kim's DM sent by the console and lee's by serve", c)
 		}
 	})
+}
+
+// Without a chat platform, an escalation step's line for the inbox
+// channel is the console's to show, as a line of its own.
+func TestConsole_ShowsTheInboxLineOfAnEscalationStep(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	st.Now = func() time.Time { return now }
+	policy := []inboxbot.Policy{{Name: "Fast", FirstResponse: time.Minute, Hours: inboxbot.HoursAlways,
+		Escalate: []inboxbot.Escalation{{After: 0, Post: inboxbot.PostInbox}}}}
+	if err := st.ApplyTeamFile(ctx, nil, nil, policy); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateMember(ctx, inboxbot.Member{Name: "sam", Role: inboxbot.RoleManager}); err != nil {
+		t.Fatal(err)
+	}
+	svc := commands.New(st, routing.Route)
+	if _, err := svc.Inbound(ctx, inboxbot.Inbound{Kind: "message", Channel: "sms", Body: "hi", Contact: inboxbot.Contact{ExternalID: "jane", Name: "Jane"}}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Minute)
+	if _, err := svc.SLATimer(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	c := &shell.Console{Service: svc, As: "sam", In: strings.NewReader(""), Out: &out, Owner: "console"}
+	if err := c.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := "[inbox channel] ⏰ #1 (Jane, sms) missed its first response under service level \"Fast\" (due 10:01 UTC on Dec 3) — waiting in the Team inbox.\n"
+	if got := out.String(); got != want {
+		t.Fatalf("console printed %q, want %q", got, want)
+	}
 }

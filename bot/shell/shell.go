@@ -189,10 +189,10 @@ func (c *Console) note(ctx context.Context, args string) {
 	render(c.Out, r)
 }
 
-// deliver sends the console's DMs, then prints them, and the DMs queued
-// meanwhile for the service to deliver on Slack or Discord, in the order
-// they were queued. The service's DMs are only shown: they stay pending
-// for the service.
+// deliver sends the console's DMs and inbox-channel lines, then prints
+// them, and those queued meanwhile for the service to deliver on Slack or
+// Discord, in the order they were queued. The service's are only shown:
+// they stay pending for the service.
 func (c *Console) deliver(ctx context.Context) error {
 	c.dms.sent = c.dms.sent[:0]
 	if _, err := c.outbox.Flush(ctx); err != nil {
@@ -217,14 +217,17 @@ func (c *Console) deliver(ctx context.Context) error {
 			continue
 		}
 		seen[key] = true
-		name := n.To
-		if m, err := c.Service.Store.Member(ctx, n.MemberID); err == nil {
-			name = m.Name
+		to := "inbox channel" // a line addressed to no member
+		if n.MemberID != 0 {
+			to = "DM to " + n.To
+			if m, err := c.Service.Store.Member(ctx, n.MemberID); err == nil {
+				to = "DM to " + m.Name
+			}
 		}
 		if n.Platform != inboxbot.PlatformShell {
-			name += ", delivered by the service"
+			to += ", delivered by the service"
 		}
-		fmt.Fprintf(c.Out, "[DM to %s] %s\n", name, text)
+		fmt.Fprintf(c.Out, "[%s] %s\n", to, text)
 	}
 	return nil
 }

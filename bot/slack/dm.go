@@ -2,7 +2,9 @@ package slack
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"time"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -14,17 +16,28 @@ import (
 // Send delivers a notification as a direct message (bot.Sender): the
 // notice worded once by bot.NoticeText, with buttons that work like the
 // card's. The DM channel of each user is cached. The DedupeKey travels as
-// message metadata and in the log, so a duplicate can be traced.
+// message metadata and in the log, so a duplicate can be traced. A line
+// for the inbox channel (an escalation step's post: inbox) goes there; as
+// the team reads it, a retry first looks for its key in the channel, so an
+// attempt whose answer was lost is not posted twice.
 func (a *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
-	ch, err := a.dmChannel(ctx, n.To)
-	if err != nil {
+	var ch string
+	var err error
+	if n.Notice.Event == inboxbot.EventSLAEscalation {
+		ch = a.cfg.InboxChannel
+		if n.Attempts > 1 {
+			if posted, err := a.linePosted(ctx, n); err != nil || posted {
+				return err
+			}
+		}
+	} else if ch, err = a.dmChannel(ctx, n.To); err != nil {
 		return err
 	}
 	text := bot.NoticeText(n.Notice, mrkdwnStyle)
 	_, _, err = a.api.PostMessageContext(ctx, ch,
 		slackapi.MsgOptionText(clip(text, maxMessageText), false),
 		slackapi.MsgOptionBlocks(dmBlocks(n.Notice, text, a.service.CanReply(n.Notice.Origin))...),
-		slackapi.MsgOptionMetadata(slackapi.SlackMetadata{EventType: "inboxbot_notification",
+		slackapi.MsgOptionMetadata(slackapi.SlackMetadata{EventType: noticeEvent,
 			EventPayload: map[string]any{"dedupe_key": n.DedupeKey, "conversation_id": n.Notice.ConversationID}}))
 	if err != nil {
 		a.metrics.apiError("chat.postMessage", err)
@@ -36,6 +49,36 @@ func (a *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
 	a.log.Debug("slack: DM sent", slog.String("dedupe_key", n.DedupeKey), "user", n.To)
 	return nil
 }
+
+// linePosted reports whether the inbox channel holds the line n already:
+// the bot's messages carry their key, and the line is newer than its row
+// (give or take clockSkew between the database and Slack).
+func (a *Adapter) linePosted(ctx context.Context, n inboxbot.Notification) (bool, error) {
+	cursor, oldest := "", n.CreatedAt.Add(-clockSkew).Unix()
+	for {
+		h, err := a.api.GetConversationHistoryContext(ctx, &slackapi.GetConversationHistoryParameters{ChannelID: a.cfg.InboxChannel,
+			Oldest: fmt.Sprintf("%d.000000", oldest), Cursor: cursor, Limit: 200, IncludeAllMetadata: true})
+		if err != nil {
+			a.metrics.apiError("conversations.history", err)
+			return false, outcome(err)
+		}
+		for _, m := range h.Messages {
+			if m.Metadata.EventType == noticeEvent && fmt.Sprint(m.Metadata.EventPayload["dedupe_key"]) == n.DedupeKey {
+				return true, nil
+			}
+		}
+		if !h.HasMore || h.ResponseMetaData.NextCursor == "" {
+			return false, nil
+		}
+		cursor = h.ResponseMetaData.NextCursor
+	}
+}
+
+// clockSkew is how far the database's clock may be from Slack's.
+const clockSkew = 10 * time.Minute
+
+// noticeEvent is the metadata event type of notifications.
+const noticeEvent = "inboxbot_notification"
 
 // dmBlocks are the blocks of a DM: the notice, then the buttons that fit
 // the event (commands.NoticeActions).

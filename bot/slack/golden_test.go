@@ -58,10 +58,13 @@ func renderings() map[string][]slackapi.Block {
 	due, missed := time.Date(2026, 12, 3, 10, 15, 0, 0, time.UTC), time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	sla := assigned(jane)
 	sla.SLA = inboxbot.SLA{Policy: "VIP *answers*", FirstResponseDue: &missed, ResolutionDue: &due,
-		Breached: []string{inboxbot.TargetFirstResponse}}
+		Breached: []string{inboxbot.TargetFirstResponse}, Escalation: 2}
 	breach := inboxbot.NoticeOf(inboxbot.EventSLABreach, sla)
 	breach.Target, breach.Due, breach.Policy = inboxbot.TargetFirstResponse, missed, sla.SLA.Policy
+	line := breach
+	line.Event = inboxbot.EventSLAEscalation
 	return map[string][]slackapi.Block{
+		"inbox-sla-line":    dmBlocks(line, bot.NoticeText(line, mrkdwnStyle), true),
 		"card-unassigned":   cardBlocks(jane, commands.CardActions(jane, true)),
 		"card-assigned":     cardBlocks(assigned(jane), commands.CardActions(assigned(jane), true)),
 		"card-closed":       cardBlocks(closed, commands.CardActions(closed, true)),

@@ -82,7 +82,7 @@ func oneLine(s string) string {
 }
 
 // mrkdwnStyle is how notifications and cards show values in mrkdwn.
-var mrkdwnStyle = bot.Style{Text: escape, Quote: quote}
+var mrkdwnStyle = bot.Style{Text: escape, Quote: quote, When: slackDate}
 
 // clip shortens s to at most n characters, ending in "…" when it cut. A cut
 // never leaves half an entity (&am…) behind.
