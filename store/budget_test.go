@@ -18,8 +18,8 @@ import (
 // batch of writes sent at once (Store.batch) counts once: the budgets
 // count round trips.
 var statementBudgets = map[string]int{
-	"inbound routed":  11,
-	"inbound message": 7,
+	"inbound routed":  10,
+	"inbound message": 6,
 	"claim":           4,
 	"assign":          6,
 	"follow":          3,
@@ -37,7 +37,7 @@ var pgBudgets = map[string]int{
 	// A new contact has no conversation to look for; the new conversation
 	// and its first message are written at once, the event and the
 	// assignee's message in one batch.
-	"inbound routed": 8,
+	"inbound routed": 7,
 	// The assignee, the open counts, the event and the messages are
 	// written in one batch.
 	"assign": 3,

@@ -81,17 +81,18 @@ func (s *Store) contactsByID(ctx context.Context, db bun.IDB, ids []int64) (map[
 // contact row stays locked until tx ends. tagged reports whether the
 // contact got a tag it did not have. One statement, and one more for each
 // of new custom fields and tags.
-// created says the contact is new (PostgreSQL only; false on SQLite), so
-// that it has no conversation to look for.
-func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact) (contact inboxbot.Contact, tagged, created bool, err error) {
+// A message id given, it also finds the message of that id already stored:
+// a duplicate leaves the contact's tags and custom fields alone.
+func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact, messageID string) (savedContact, error) {
 	now := s.now()
 	r := contactRow{ExternalID: c.ExternalID, Name: c.Name, Email: c.Email, Phone: c.Phone, LeadSource: c.LeadSource,
 		Region: c.Region, Custom: c.Custom, CreatedAt: now, UpdatedAt: now}
 	var got struct {
-		contactRow `bun:",extend"`
-		OwnerName  string `bun:"owner_name"`
-		Tags       string `bun:"tag_list"`
-		Created    bool   `bun:"created"`
+		contactRow  `bun:",extend"`
+		OwnerName   string `bun:"owner_name"`
+		Tags        string `bun:"tag_list"`
+		Created     bool   `bun:"created"`
+		DuplicateOf int64  `bun:"duplicate_of"`
 	}
 	q := tx.NewInsert().Model(&r).ModelTableExpr("contacts").On("CONFLICT (external_id) DO UPDATE")
 	for _, col := range []string{"name", "email", "phone", "lead_source", "region"} {
@@ -104,30 +105,51 @@ func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact
 	if s.pg {
 		isNew = "contacts.xmax = 0"
 	}
+	var msg any
+	if messageID != "" {
+		msg = messageID
+	}
 	q = q.Set("updated_at = EXCLUDED.updated_at").
-		Returning("*, coalesce((SELECT o.name FROM members AS o WHERE o.id = contacts.owner_id), '') AS owner_name, " +
-			s.tagsExpr("contacts.id") + " AS tag_list, " + isNew + " AS created")
+		Returning("*, coalesce((SELECT o.name FROM members AS o WHERE o.id = contacts.owner_id), '') AS owner_name, "+
+			s.tagsExpr("contacts.id")+" AS tag_list, "+isNew+" AS created, "+
+			"coalesce((SELECT m.conversation_id FROM messages AS m WHERE m.external_id = ?), 0) AS duplicate_of", msg)
 	if err := q.Scan(ctx, &got); err != nil {
-		return inboxbot.Contact{}, false, false, wrap(err, "save contact")
+		return savedContact{}, wrap(err, "save contact")
 	}
 	r = got.contactRow
+	saved := savedContact{created: got.Created, duplicateOf: got.DuplicateOf}
+	if saved.duplicateOf != 0 {
+		return saved, nil
+	}
 	// Custom fields merge into those the contact has: the row returned
 	// holds the old ones when the contact existed.
 	if merged, changed := mergeCustom(r.Custom, c.Custom); changed {
 		if len(merged) > inboxbot.MaxCustomPairs {
-			return inboxbot.Contact{}, false, false, inboxbot.Errorf(inboxbot.EINVALID,
+			return savedContact{}, inboxbot.Errorf(inboxbot.EINVALID,
 				"contact.custom: the contact would have %d fields; at most %d are allowed", len(merged), inboxbot.MaxCustomPairs)
 		}
 		r.Custom = merged
 		if _, err := tx.NewUpdate().Model(&r).WherePK().Column("custom").Exec(ctx); err != nil {
-			return inboxbot.Contact{}, false, false, wrap(err, "update contact")
+			return savedContact{}, wrap(err, "update contact")
 		}
 	}
-	if tagged, err = s.tagContact(ctx, tx, r.ID, c.Tags, nil); err != nil {
-		return inboxbot.Contact{}, false, false, err
+	var err error
+	if saved.tagged, err = s.tagContact(ctx, tx, r.ID, c.Tags, nil); err != nil {
+		return savedContact{}, err
 	}
 	tags := splitTags(got.Tags + " " + strings.Join(normalTags(c.Tags), " "))
-	return r.domain(slices.Compact(tags), got.OwnerName), tagged, got.Created, nil
+	saved.contact = r.domain(slices.Compact(tags), got.OwnerName)
+	return saved, nil
+}
+
+// savedContact is what upsertContact did: tagged, the contact got a tag it
+// did not have; created, it is new (PostgreSQL only; false on SQLite), so
+// it has no conversation to look for; duplicateOf, the conversation that
+// holds the message already (the contact is then not read).
+type savedContact struct {
+	contact         inboxbot.Contact
+	tagged, created bool
+	duplicateOf     int64
 }
 
 // mergeCustom merges add into custom; changed when that changed anything.

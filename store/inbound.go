@@ -76,16 +76,15 @@ func (a arrival) triggers(created bool) []inboxbot.Trigger {
 // addInbound reads the conversation once, locked, and builds the result
 // from what the transaction wrote.
 func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in inboxbot.Inbound, route inboxbot.RouteFunc) (inboxbot.InboundResult, error) {
-	if in.MessageID != "" {
-		if res, found, err := s.duplicate(ctx, tx, in); found || err != nil {
-			return res, err
-		}
-	}
-	contact, tagged, created, err := s.upsertContact(ctx, tx, in.Contact)
+	saved, err := s.upsertContact(ctx, tx, in.Contact, in.MessageID)
 	if err != nil {
 		return inboxbot.InboundResult{}, err
 	}
-	a := arrival{in: in, contact: contact, tagged: tagged, now: s.now(), sentAt: in.SentAt.UTC()}
+	if saved.duplicateOf != 0 {
+		return s.duplicate(ctx, tx, in, saved.duplicateOf)
+	}
+	contact, created := saved.contact, saved.created
+	a := arrival{in: in, contact: contact, tagged: saved.tagged, now: s.now(), sentAt: in.SentAt.UTC()}
 	if in.SentAt.IsZero() {
 		a.sentAt = a.now
 	}
@@ -167,31 +166,22 @@ func (s *Store) reopen(ctx context.Context, tx bun.Tx, a arrival, conv inboxbot.
 	return res, err
 }
 
-// duplicate finds the message in.MessageID names: found when it is a
-// retry of a message already stored, ECONFLICT when the id was used by
-// another contact or channel.
-func (s *Store) duplicate(ctx context.Context, tx bun.Tx, in inboxbot.Inbound) (inboxbot.InboundResult, bool, error) {
-	var convID int64
-	err := tx.NewSelect().Model((*messageRow)(nil)).Column("conversation_id").
-		Where("external_id = ?", in.MessageID).Scan(ctx, &convID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return inboxbot.InboundResult{}, false, nil
-	}
-	if err != nil {
-		return inboxbot.InboundResult{}, false, wrap(err, "find message")
-	}
+// duplicate answers a message whose in.MessageID conversation convID
+// holds already: a retry of it, or ECONFLICT when the id was used by
+// another contact or channel (the transaction is then rolled back).
+func (s *Store) duplicate(ctx context.Context, tx bun.Tx, in inboxbot.Inbound, convID int64) (inboxbot.InboundResult, error) {
 	conv, err := s.conversation(ctx, tx, convID)
 	if err != nil {
-		return inboxbot.InboundResult{}, true, err
+		return inboxbot.InboundResult{}, err
 	}
 	// A retry comes from the same contact on the same channel; anything
 	// else reusing the id is a different message that would otherwise be
 	// dropped without a word.
 	if conv.Contact.ExternalID != in.Contact.ExternalID || conv.Channel != in.Channel {
-		return inboxbot.InboundResult{}, true, inboxbot.Errorf(inboxbot.ECONFLICT,
+		return inboxbot.InboundResult{}, inboxbot.Errorf(inboxbot.ECONFLICT,
 			"message.external_id %q was already used for a message of another contact or channel (%s)", in.MessageID, conv.Ref())
 	}
-	return inboxbot.InboundResult{Conversation: conv, Duplicate: true}, true, nil
+	return inboxbot.InboundResult{Conversation: conv, Duplicate: true}, nil
 }
 
 // openConversation opens a conversation for the arrival. Who gets it (the
