@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -177,31 +176,13 @@ func (c *Cards) render(ctx, work context.Context, job store.CardJob) (bool, time
 // record writes the cards rendered and not yet recorded; what it cannot
 // write stays for the next try.
 func (c *Cards) record(work context.Context) error {
-	for len(c.unrecorded) > 0 {
-		r := c.unrecorded[0]
-		ctx, cancel := context.WithTimeout(work, c.lease()/2)
-		err := c.Store.CardRendered(ctx, r.card, r.version, c.Owner)
-		cancel()
-		if err != nil {
-			return fmt.Errorf("record %d rendered cards: %w", len(c.unrecorded), err)
-		}
-		c.unrecorded = c.unrecorded[1:]
-	}
-	return nil
+	return recordEach(work, &c.unrecorded, c.lease(), "rendered cards", func(ctx context.Context, r renderedCard) error {
+		return c.Store.CardRendered(ctx, r.card, r.version, c.Owner)
+	})
 }
 
 func (c *Cards) lease() time.Duration { return cmp.Or(c.Lease, 30*time.Second) }
 
-func (c *Cards) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}
+func (c *Cards) now() time.Time { return clock(c.Now) }
 
-func (c *Cards) log() *slog.Logger {
-	if c.Log != nil {
-		return c.Log
-	}
-	return slog.Default()
-}
+func (c *Cards) log() *slog.Logger { return logger(c.Log) }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -189,31 +188,13 @@ func (g *Digests) render(ctx, work context.Context, job store.DigestJob) (bool, 
 // record writes the alert messages rendered and not yet recorded; what it
 // cannot write stays for the next try.
 func (g *Digests) record(work context.Context) error {
-	for len(g.unrecorded) > 0 {
-		r := g.unrecorded[0]
-		ctx, cancel := context.WithTimeout(work, g.lease()/2)
-		err := g.Store.DigestRendered(ctx, r.msg, r.text, r.total, g.Owner)
-		cancel()
-		if err != nil {
-			return fmt.Errorf("record %d alert messages: %w", len(g.unrecorded), err)
-		}
-		g.unrecorded = g.unrecorded[1:]
-	}
-	return nil
+	return recordEach(work, &g.unrecorded, g.lease(), "alert messages", func(ctx context.Context, r renderedDigest) error {
+		return g.Store.DigestRendered(ctx, r.msg, r.text, r.total, g.Owner)
+	})
 }
 
 func (g *Digests) lease() time.Duration { return cmp.Or(g.Lease, 30*time.Second) }
 
-func (g *Digests) now() time.Time {
-	if g.Now != nil {
-		return g.Now()
-	}
-	return time.Now()
-}
+func (g *Digests) now() time.Time { return clock(g.Now) }
 
-func (g *Digests) log() *slog.Logger {
-	if g.Log != nil {
-		return g.Log
-	}
-	return slog.Default()
-}
+func (g *Digests) log() *slog.Logger { return logger(g.Log) }

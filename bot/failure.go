@@ -115,3 +115,36 @@ func rounds(ctx context.Context, grace, poll time.Duration, log *slog.Logger, fa
 // defaultGrace is how long in-flight sends may take after a stop when the
 // loop was given no Grace: INBOXBOT_SHUTDOWN_TIMEOUT's default.
 const defaultGrace = 20 * time.Second
+
+// recordEach records what a loop sent and has not recorded yet, oldest
+// first, with write, each under half a lease (what a send may take too);
+// what it cannot write stays in pending for the next try. what names the
+// items in the error.
+func recordEach[T any](work context.Context, pending *[]T, lease time.Duration, what string, write func(context.Context, T) error) error {
+	for len(*pending) > 0 {
+		ctx, cancel := context.WithTimeout(work, lease/2)
+		err := write(ctx, (*pending)[0])
+		cancel()
+		if err != nil {
+			return fmt.Errorf("record %d %s: %w", len(*pending), what, err)
+		}
+		*pending = (*pending)[1:]
+	}
+	return nil
+}
+
+// clock is now(), or time.Now() when now is nil.
+func clock(now func() time.Time) time.Time {
+	if now != nil {
+		return now()
+	}
+	return time.Now()
+}
+
+// logger is l, or slog.Default() when l is nil.
+func logger(l *slog.Logger) *slog.Logger {
+	if l != nil {
+		return l
+	}
+	return slog.Default()
+}

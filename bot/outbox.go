@@ -6,7 +6,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -145,30 +144,11 @@ func (o *Outbox) deliver(ctx, work context.Context, n inboxbot.Notification) (bo
 // record writes what was sent and not yet recorded; what it cannot write
 // stays for the next try.
 func (o *Outbox) record(work context.Context) error {
-	for len(o.unrecorded) > 0 {
-		ctx, cancel := context.WithTimeout(work, o.lease()/2)
-		err := o.Store.Sent(ctx, o.unrecorded[0])
-		cancel()
-		if err != nil {
-			return fmt.Errorf("record %d sent notifications: %w", len(o.unrecorded), err)
-		}
-		o.unrecorded = o.unrecorded[1:]
-	}
-	return nil
+	return recordEach(work, &o.unrecorded, o.lease(), "sent notifications", o.Store.Sent)
 }
 
 func (o *Outbox) lease() time.Duration { return cmp.Or(o.Lease, time.Minute) }
 
-func (o *Outbox) now() time.Time {
-	if o.Now != nil {
-		return o.Now()
-	}
-	return time.Now()
-}
+func (o *Outbox) now() time.Time { return clock(o.Now) }
 
-func (o *Outbox) log() *slog.Logger {
-	if o.Log != nil {
-		return o.Log
-	}
-	return slog.Default()
-}
+func (o *Outbox) log() *slog.Logger { return logger(o.Log) }
