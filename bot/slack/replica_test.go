@@ -36,6 +36,11 @@ func TestSlack_TwoReplicasDeliverEveryCardAndDMOnce(t *testing.T) {
 
 	const n = 200
 	start := time.Now()
+	// The first conversation's card is up before anything moves it, so
+	// that edits are exercised whatever the timing (otherwise every card
+	// may be posted after its last change, and never edited).
+	r1.inbound("contact-0", "message 0")
+	waitFor30(t, "the first card", func() bool { return len(fake.Messages(inbox)) > 0 })
 	// Eight workers, half on each replica's service, open the
 	// conversations and move them while both replicas deliver. dana
 	// assigns each to lee, then reassigns it to sam: lee gets an
