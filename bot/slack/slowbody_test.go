@@ -1,11 +1,7 @@
 package slack_test
 
 import (
-	"bufio"
-	"context"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,6 +9,7 @@ import (
 
 	"github.com/inboxbot/inboxbot/bot/api"
 	"github.com/inboxbot/inboxbot/bot/server"
+	"github.com/inboxbot/inboxbot/bot/server/servertest"
 	"github.com/inboxbot/inboxbot/bot/slack/slacktest"
 	"github.com/inboxbot/inboxbot/store/storetest"
 )
@@ -29,36 +26,7 @@ func serveReplica(t *testing.T, e *env, bodyTimeout time.Duration) (addr string)
 	for _, p := range api.Patterns() {
 		srv.Handle(p, h)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-served })
-	return ln.Addr().String()
-}
-
-// startBody sends the headers of a POST to path announcing a 100,000-byte
-// body, and one byte of it.
-func startBody(t *testing.T, addr, path string, h http.Header) net.Conn {
-	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	var b strings.Builder
-	fmt.Fprintf(&b, "POST %s HTTP/1.1\r\nHost: inboxbot\r\nContent-Length: 100000\r\nContent-Type: application/x-www-form-urlencoded\r\n", path)
-	for k, v := range h {
-		fmt.Fprintf(&b, "%s: %s\r\n", k, v[0])
-	}
-	b.WriteString("\r\nx")
-	if _, err := io.WriteString(c, b.String()); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return servertest.Serve(t, srv)
 }
 
 // forged are signature headers of the right form and time, as anyone can
@@ -67,17 +35,8 @@ func forged(now time.Time) http.Header {
 	h := http.Header{}
 	h.Set("X-Slack-Request-Timestamp", fmt.Sprint(now.Unix()))
 	h.Set("X-Slack-Signature", "v0="+strings.Repeat("ab", 32))
+	h.Set("Content-Type", "application/x-www-form-urlencoded")
 	return h
-}
-
-func status(t *testing.T, c net.Conn) int {
-	t.Helper()
-	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
 }
 
 // TestSlack_SlowBodiesHoldNoSlotAndTheAPIStillAnswers: a client that
@@ -90,18 +49,10 @@ func TestSlack_SlowBodiesHoldNoSlotAndTheAPIStillAnswers(t *testing.T) {
 	addr := serveReplica(t, e, time.Hour)
 	for _, path := range []string{"/slack/commands", "/slack/interactions", "/slack/events"} {
 		for range 4 {
-			startBody(t, addr, path, forged(e.now))
+			servertest.StartBody(t, addr, path, forged(e.now))
 		}
 	}
-	waitFor(t, "12 slow bodies being read", func() bool {
-		resp, err := http.Get("http://" + addr + "/metrics")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return strings.Contains(string(b), "\ninboxbot_http_signed_bodies_reading 12\n")
-	})
+	waitFor(t, "12 slow bodies being read", func() bool { return servertest.BodiesReading(t, addr, 12) })
 	req, _ := http.NewRequest("GET", "http://"+addr+"/api/v1/conversations", nil)
 	req.Header.Set("Authorization", "Bearer api-token")
 	for range 3 {
@@ -134,7 +85,7 @@ func TestSlack_MissingOrMalformedSignatureIs401BeforeTheBodyIsRead(t *testing.T)
 	noTime := forged(e.now)
 	noTime.Del("X-Slack-Request-Timestamp")
 	for name, h := range map[string]http.Header{"none": {}, "stale": stale, "short": short, "unprefixed": unprefixed, "no timestamp": noTime} {
-		if code := status(t, startBody(t, addr, "/slack/events", h)); code != http.StatusUnauthorized {
+		if code := servertest.Status(t, servertest.StartBody(t, addr, "/slack/events", h)); code != http.StatusUnauthorized {
 			t.Errorf("%s: %d, want 401", name, code)
 		}
 	}
@@ -145,7 +96,7 @@ func TestSlack_MissingOrMalformedSignatureIs401BeforeTheBodyIsRead(t *testing.T)
 func TestSlack_ABodyNotSentInTimeIs408(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, "sqlite"), slacktest.New(t), "r1")
 	addr := serveReplica(t, e, 50*time.Millisecond)
-	if code := status(t, startBody(t, addr, "/slack/commands", forged(e.now))); code != http.StatusRequestTimeout {
+	if code := servertest.Status(t, servertest.StartBody(t, addr, "/slack/commands", forged(e.now))); code != http.StatusRequestTimeout {
 		t.Fatalf("a stalled body = %d, want 408", code)
 	}
 }

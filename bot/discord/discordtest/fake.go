@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/inboxbot/inboxbot/bot/server/servertest"
 )
 
 // Call is one request the fake answered.
@@ -59,7 +61,7 @@ type Server struct {
 	rng        *rand.Rand
 	gateway    *gateway
 	identified []json.RawMessage
-	outage     outage
+	outage     servertest.Outage
 	nonces     map[string]nonceSeen
 	latency    time.Duration
 	forbidden  map[string]bool
@@ -107,7 +109,7 @@ func New(t testing.TB, token string) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gw/", s.gateway.serve)
 	mux.HandleFunc("/", s.serve)
-	s.Server = httptest.NewServer(s.outage.wrap(mux))
+	s.Server = httptest.NewServer(s.outage.Wrap(mux))
 	t.Cleanup(func() {
 		s.gateway.close()
 		s.Server.Close()

@@ -89,7 +89,7 @@ func New(t testing.TB) *Server {
 	mux.HandleFunc("GET /api/{method}", s.api)
 	mux.HandleFunc("POST /response/{id}", s.response)
 	mux.HandleFunc("GET /socket", s.serveSocket)
-	s.Server = httptest.NewServer(s.outage.wrap(mux))
+	s.Server = httptest.NewServer(s.outage.Wrap(mux))
 	t.Cleanup(s.Close)
 	return s
 }

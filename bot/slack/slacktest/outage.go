@@ -1,9 +1,10 @@
 package slacktest
 
 import (
-	"net/http"
 	"net/url"
 	"sync"
+
+	"github.com/inboxbot/inboxbot/bot/server/servertest"
 )
 
 // The identity the fake gives the bot in auth.test and bots.info.
@@ -16,29 +17,9 @@ const (
 
 // outage makes the fake unreachable or a token refused, on demand.
 type outage struct {
+	servertest.Outage
 	mu      sync.Mutex
-	down    bool
 	refused map[string]bool
-}
-
-// wrap drops every connection while the fake is down, as a host that
-// cannot be reached would: the client sees a network error, not an answer.
-func (o *outage) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o.mu.Lock()
-		down := o.down
-		o.mu.Unlock()
-		if down {
-			if hj, ok := w.(http.Hijacker); ok {
-				if conn, _, err := hj.Hijack(); err == nil {
-					conn.Close()
-					return
-				}
-			}
-			panic(http.ErrAbortHandler)
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 func (o *outage) revoked(token string) bool {
@@ -50,9 +31,7 @@ func (o *outage) revoked(token string) bool {
 // SetReachable makes the fake answer (true) or drop every connection
 // (false), Socket Mode included.
 func (s *Server) SetReachable(up bool) {
-	s.outage.mu.Lock()
-	s.outage.down = !up
-	s.outage.mu.Unlock()
+	s.outage.SetDown(!up)
 	if !up {
 		s.DropSocket()
 	}
