@@ -96,6 +96,10 @@ type Notification struct {
 	CreatedAt time.Time
 }
 
+// ForInbox says n is a line for the team's inbox channel, addressed to no
+// member (an escalation step's post: inbox), not a direct message.
+func (n Notification) ForInbox() bool { return n.Notice.Event == EventSLAEscalation }
+
 // Notice is what a notification says, as data: the event, the
 // conversation as it was then, and who and what caused it.
 type Notice struct {

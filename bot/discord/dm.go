@@ -20,7 +20,7 @@ import (
 // posted twice.
 func (b *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
 	channel, what := b.inbox, "post in the inbox channel"
-	if n.Notice.Event != inboxbot.EventSLAEscalation {
+	if !n.ForInbox() {
 		what = "DM " + n.To
 		var err error
 		if channel, err = b.dmChannel(ctx, n.To); err != nil {

@@ -217,8 +217,8 @@ func (c *Console) deliver(ctx context.Context) error {
 			continue
 		}
 		seen[key] = true
-		to := "inbox channel" // a line addressed to no member
-		if n.MemberID != 0 {
+		to := "inbox channel"
+		if !n.ForInbox() {
 			to = "DM to " + n.To
 			if m, err := c.Service.Store.Member(ctx, n.MemberID); err == nil {
 				to = "DM to " + m.Name

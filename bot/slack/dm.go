@@ -23,7 +23,7 @@ import (
 func (a *Adapter) Send(ctx context.Context, n inboxbot.Notification) error {
 	var ch string
 	var err error
-	if n.Notice.Event == inboxbot.EventSLAEscalation {
+	if n.ForInbox() {
 		ch = a.cfg.InboxChannel
 		if n.Attempts > 1 {
 			if posted, err := a.linePosted(ctx, n); err != nil || posted {
