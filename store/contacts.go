@@ -78,11 +78,10 @@ func (s *Store) contactsByID(ctx context.Context, db bun.IDB, ids []int64) (map[
 
 // upsertContact creates the contact with c.ExternalID or merges c into it:
 // non-empty fields replace, tags are added, custom fields are merged. The
-// contact row stays locked until tx ends. tagged reports whether the
-// contact got a tag it did not have. One statement, and one more for each
-// of new custom fields and tags.
-// A message id given, it also finds the message of that id already stored:
-// a duplicate leaves the contact's tags and custom fields alone.
+// contact row stays locked until tx ends. One statement, and one more for
+// each of new custom fields and tags. Given a message id, the same
+// statement finds the message of that id if it is stored already: a
+// duplicate leaves the contact's tags and custom fields alone.
 func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact, messageID string) (savedContact, error) {
 	now := s.now()
 	r := contactRow{ExternalID: c.ExternalID, Name: c.Name, Email: c.Email, Phone: c.Phone, LeadSource: c.LeadSource,
