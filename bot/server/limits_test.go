@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/inboxbot/inboxbot/bot/server"
+	"github.com/inboxbot/inboxbot/bot/server/servertest"
 )
 
 // TestRequests_OverTheInFlightLimitAre503AtOnce: 300 parallel 1 MiB
@@ -67,18 +68,11 @@ func TestReadyz_ChecksTheDatabaseAtMostOnceASecond(t *testing.T) {
 // another closes.
 func TestServe_OpenConnectionsAreBounded(t *testing.T) {
 	s := server.New(server.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxConnections: 2})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(ctx, ln) }()
-	defer func() { cancel(); <-served }()
-	addr := "http://" + ln.Addr().String()
+	host := servertest.Serve(t, s)
+	addr := "http://" + host
 	var idle []net.Conn
 	for range 2 {
-		c, err := net.Dial("tcp", ln.Addr().String())
+		c, err := net.Dial("tcp", host)
 		if err != nil {
 			t.Fatal(err)
 		}
