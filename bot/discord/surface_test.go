@@ -13,13 +13,17 @@ import (
 	"github.com/inboxbot/inboxbot/bot/surfacetest"
 	"github.com/inboxbot/inboxbot/commands"
 	"github.com/inboxbot/inboxbot/store"
-	"github.com/inboxbot/inboxbot/store/storetest"
 )
 
 func TestDiscord_SurfaceContract(t *testing.T) {
-	surfacetest.Run(t, func(t *testing.T) surfacetest.Driver {
-		e := newIntakeEnv(t, storetest.Open(t, "sqlite"), discordtest.New(t, token), "replica-1")
+	surfacetest.Run(t, func(t *testing.T, st *store.Store) surfacetest.Driver {
+		e := newIntakeEnv(t, st, discordtest.New(t, token), "replica-1")
 		e.svc.Webhook = true
+		t.Cleanup(func() {
+			if v := e.fake.Violations(); len(v) != 0 {
+				t.Errorf("Discord would refuse: %v", v)
+			}
+		})
 		return &discordDriver{e: e, names: map[string]string{}}
 	})
 }

@@ -16,12 +16,11 @@ import (
 	"github.com/inboxbot/inboxbot/bot/surfacetest"
 	"github.com/inboxbot/inboxbot/commands"
 	"github.com/inboxbot/inboxbot/store"
-	"github.com/inboxbot/inboxbot/store/storetest"
 )
 
 func TestSlack_SurfaceContract(t *testing.T) {
-	surfacetest.Run(t, func(t *testing.T) surfacetest.Driver {
-		e := newEnv(t, storetest.Open(t, "sqlite"), slacktest.New(t), "replica-1")
+	surfacetest.Run(t, func(t *testing.T, st *store.Store) surfacetest.Driver {
+		e := newEnv(t, st, slacktest.New(t), "replica-1")
 		e.svc.Webhook = true
 		e.svc.Chats = []inboxbot.Platform{inboxbot.PlatformSlack}
 		e.fake.AddChannel(help, "help-acme")

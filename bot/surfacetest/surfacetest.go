@@ -2,10 +2,11 @@
 // suite: cards posted and kept in step with changes made anywhere, the
 // card's buttons, a second claimer told who has it, direct messages to the
 // right people and never to the actor, customer text that pings nobody,
-// answers within the platform's deadline, and deliveries retried after a
-// 429 or a 500 without a duplicate. An adapter runs it from its tests
-// through a small Driver over its platform's fake; a new platform
-// implements the Driver and gets the whole suite.
+// answers within the platform's deadline, deliveries retried after a 429
+// or a 500 without a duplicate, and managers' alerts kept to one message.
+// An adapter runs it from its tests through a small Driver over its
+// platform's fake; a new platform implements the Driver and gets the whole
+// suite.
 package surfacetest
 
 import (
@@ -16,13 +17,15 @@ import (
 	"time"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/bot"
 	"github.com/inboxbot/inboxbot/commands"
 	"github.com/inboxbot/inboxbot/store"
+	"github.com/inboxbot/inboxbot/store/storetest"
 )
 
-// Driver runs one adapter for the suite, over a fresh store and a fake of
-// its platform, with replies to contacts on. Failures are reported on the
-// test the Driver was built for.
+// Driver runs one adapter for the suite, over the store it was opened on
+// and a fresh fake of its platform, with replies to contacts on. Failures
+// are reported on the test the Driver was built for.
 type Driver interface {
 	// Store is the database under the adapter.
 	Store() *store.Store
@@ -44,7 +47,8 @@ type Driver interface {
 	// Reply writes text to the contact of conversation id as member as,
 	// through the card's Reply button and its form.
 	Reply(as inboxbot.Member, id int64, text string) Answer
-	// DMs are the texts of the direct messages member got, oldest first.
+	// DMs are the texts of the direct messages member has (one deleted
+	// is gone), oldest first.
 	DMs(to inboxbot.Member) []string
 	// Failing makes the platform refuse every message it is sent (posts,
 	// edits, DMs) with 429 or 500, before storing anything, until it is
@@ -81,6 +85,23 @@ type Intake interface {
 	ThreadClosed(id int64) bool
 }
 
+// Alerts is what a Driver adds when its surface sends managers the alert
+// digest (bot.Digests) in direct messages: the suite runs the alerts case
+// only for Drivers that implement it.
+type Alerts interface {
+	// Replica is what the alert digest of replica n renders through, on
+	// the Driver's store and platform: n 0 is the Driver's own adapter,
+	// any other n a further replica's.
+	Replica(n int) (inboxbot.Platform, bot.DigestRenderer)
+	// Posted counts the messages the platform accepted into member's
+	// direct messages, and the edits it accepted to them.
+	Posted(to inboxbot.Member) (posts, edits int)
+	// PressAlert presses the button of the alert message member has, as
+	// member, the way the platform delivers a click; the answer's Text is
+	// everything the answer shows.
+	PressAlert(as inboxbot.Member) Answer
+}
+
 // Card is a posted card as the suite reads it.
 type Card struct {
 	// Posted is how many messages show this conversation's card (one).
@@ -103,24 +124,32 @@ type Answer struct {
 	Elapsed time.Duration
 }
 
-// Run runs the suite; open builds a fresh Driver for each test.
-func Run(t *testing.T, open func(t *testing.T) Driver) {
+// Run runs the suite; open builds a fresh Driver over st, a fresh store,
+// for each test. A case run over PostgreSQL is skipped when
+// storetest.EnvURL is unset.
+func Run(t *testing.T, open func(t *testing.T, st *store.Store) Driver) {
 	for _, tt := range []struct {
 		name string
 		test func(t *testing.T, d Driver)
+		// dialect is the store's: a race between replicas is run
+		// over PostgreSQL's locks.
+		dialect string
 	}{
-		{"CardPostedThenEditedAfterAChangeMadeAnywhere", cardFollowsChanges},
-		{"ButtonsClaimAssignFollowUnassignCloseReopenReply", buttons},
-		{"SecondClaimerIsToldWhoHasIt", secondClaimer},
-		{"DMsGoToTheRightPeopleNeverTheActor", dmsToTheRightPeople},
-		{"CustomerTextPingsNobody", customerTextInert},
-		{"RetriesAfter429And500WithoutADuplicate", retries},
-		{"EveryClickIsCountedByName", counted},
-		{"AnOutsiderChangesNothingAndJoinsNobody", outsider},
-		{"AReplayedClickRunsOnce", replayed},
-		{"ACustomerWritesInChatAndIsAnsweredInTheThread", customerWritesInChat},
+		{"CardPostedThenEditedAfterAChangeMadeAnywhere", cardFollowsChanges, "sqlite"},
+		{"ButtonsClaimAssignFollowUnassignCloseReopenReply", buttons, "sqlite"},
+		{"SecondClaimerIsToldWhoHasIt", secondClaimer, "sqlite"},
+		{"DMsGoToTheRightPeopleNeverTheActor", dmsToTheRightPeople, "sqlite"},
+		{"CustomerTextPingsNobody", customerTextInert, "sqlite"},
+		{"RetriesAfter429And500WithoutADuplicate", retries, "sqlite"},
+		{"EveryClickIsCountedByName", counted, "sqlite"},
+		{"AnOutsiderChangesNothingAndJoinsNobody", outsider, "sqlite"},
+		{"AReplayedClickRunsOnce", replayed, "sqlite"},
+		{"ACustomerWritesInChatAndIsAnsweredInTheThread", customerWritesInChat, "sqlite"},
+		{"ManagerAlertsAreOneMessageEditedInPlace", managerAlerts, "postgres"},
 	} {
-		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })
+		t.Run(tt.name, func(t *testing.T) {
+			tt.test(t, open(t, storetest.Open(t, tt.dialect)))
+		})
 	}
 }
 
