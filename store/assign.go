@@ -50,6 +50,8 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 		conv    inboxbot.Conversation
 		changed bool
 	)
+	// A claim is one statement by key.
+	ctx = planned(ctx)
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		now := s.now()
 		upd := tx.NewUpdate().Table("conversations").

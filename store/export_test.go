@@ -72,3 +72,22 @@ func (s *Store) Batch(ctx context.Context, contact int64, tag, text string) erro
 			tx.NewRaw(text))
 	})
 }
+
+// OneConnection makes s use one database session at a time, so that a
+// test sees what that session prepared.
+func (s *Store) OneConnection() { s.db.DB.SetMaxOpenConns(1) }
+
+// Prepared maps the text of each statement the PostgreSQL session has
+// prepared to how many times it ran on the plan the server kept.
+func (s *Store) Prepared(ctx context.Context) (map[string]int64, error) {
+	var rows []struct {
+		Statement    string `bun:"statement"`
+		GenericPlans int64  `bun:"generic_plans"`
+	}
+	err := s.db.NewRaw("SELECT statement, generic_plans FROM pg_prepared_statements").Scan(ctx, &rows)
+	out := map[string]int64{}
+	for _, r := range rows {
+		out[r.Statement] = r.GenericPlans
+	}
+	return out, err
+}

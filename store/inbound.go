@@ -26,6 +26,8 @@ func (s *Store) AddInbound(ctx context.Context, in inboxbot.Inbound, route inbox
 	if err := in.Validate(); err != nil {
 		return inboxbot.InboundResult{}, err
 	}
+	// An inbound's statements are writes and lookups by key.
+	ctx = planned(ctx)
 	var res inboxbot.InboundResult
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {

@@ -53,12 +53,18 @@ func Open(ctx context.Context, url string) (*Store, error) {
 			// pgx's message may quote the URL, password included.
 			return nil, inboxbot.Errorf(inboxbot.EINVALID, "DATABASE_URL is not a valid PostgreSQL URL (%s)", redact(url))
 		}
-		// bun sends finished SQL text without parameters: the simple
-		// protocol runs it in one round trip, where pgx's default would
-		// prepare every distinct text first.
-		cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
 		boundWaits(cfg)
-		sqldb = stdlib.OpenDB(*cfg)
+		if cfg.DefaultQueryExecMode == pgx.QueryExecModeSimpleProtocol {
+			// The URL asked for no prepared statements
+			// (default_query_exec_mode=simple_protocol), as a pooler in
+			// transaction mode without prepared-statement support needs.
+			sqldb = stdlib.OpenDB(*cfg)
+		} else {
+			// The hot paths' statements are kept prepared (planned.go);
+			// every other one goes with the simple protocol.
+			cfg.DefaultQueryExecMode = pgx.QueryExecModeCacheStatement
+			sqldb = sql.OpenDB(plannedConnector{stdlib.GetConnector(*cfg)})
+		}
 		sqldb.SetMaxOpenConns(20)
 		sqldb.SetMaxIdleConns(10)
 		sqldb.SetConnMaxIdleTime(5 * time.Minute)
