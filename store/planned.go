@@ -109,8 +109,8 @@ func (p parameterized) args(mode pgx.QueryExecMode) []driver.NamedValue {
 //
 // A string literal becomes a parameter of unknown type, which PostgreSQL
 // types from where it stands exactly as it types the literal; one that
-// follows a word other than a keyword listed in valueKeywords is left in
-// place, since it may be a typed literal (interval '1 day'). A number
+// follows a word isValueKeyword does not name is left in place, since it
+// may be a typed literal (interval '1 day'). A number
 // becomes a parameter cast to the type PostgreSQL gives the literal
 // (int4, int8 or numeric), except after BY, where a number is a column's
 // position.
@@ -119,8 +119,9 @@ func parameterize(query string) []parameterized {
 		out  []parameterized
 		cur  parameterized
 		text strings.Builder
-		word string // the last word, upper-cased; "" after anything else
+		word string // the last word; "" after anything else
 	)
+	text.Grow(len(query) + 16)
 	param := func(value string, cast string) {
 		cur.values = append(cur.values, value)
 		text.WriteByte('$')
@@ -133,7 +134,7 @@ func parameterize(query string) []parameterized {
 			out = append(out, cur)
 		}
 		cur, word = parameterized{}, ""
-		text.Reset()
+		text = strings.Builder{}
 	}
 	for i := 0; i < len(query); {
 		c := query[i]
@@ -146,7 +147,7 @@ func parameterize(query string) []parameterized {
 			if !ok {
 				return nil
 			}
-			if word != "" && !valueKeywords[word] {
+			if word != "" && !isValueKeyword(word) {
 				text.WriteString(query[i:j])
 			} else {
 				param(value, "")
@@ -188,7 +189,7 @@ func parameterize(query string) []parameterized {
 			i++
 		case isDigit(c) || c == '.' && i+1 < len(query) && isDigit(query[i+1]):
 			j, cast := number(query, i)
-			if word == "BY" {
+			if strings.EqualFold(word, "BY") {
 				text.WriteString(query[i:j])
 			} else {
 				param(query[i:j], cast)
@@ -200,7 +201,7 @@ func parameterize(query string) []parameterized {
 				j++
 			}
 			text.WriteString(query[i:j])
-			i, word = j, strings.ToUpper(query[i:j])
+			i, word = j, query[i:j]
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			text.WriteByte(c)
 			i++
@@ -213,28 +214,32 @@ func parameterize(query string) []parameterized {
 	return out
 }
 
-// valueKeywords are the words a string literal may follow and still be a
-// value rather than a typed literal.
-var valueKeywords = map[string]bool{
-	"SELECT": true, "WHERE": true, "AND": true, "OR": true, "NOT": true, "WHEN": true, "THEN": true,
-	"ELSE": true, "CASE": true, "LIKE": true, "ILIKE": true, "FROM": true, "RETURNING": true,
+// isValueKeyword reports whether a string literal that follows word is
+// still a value rather than a typed literal.
+func isValueKeyword(word string) bool {
+	for _, k := range []string{"SELECT", "WHERE", "AND", "OR", "NOT", "WHEN", "THEN", "ELSE", "CASE", "LIKE", "ILIKE", "FROM", "RETURNING"} {
+		if strings.EqualFold(word, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // stringLiteral reads the standard string literal starting at i: the
 // index after it and its value.
 func stringLiteral(query string, i int) (int, string, bool) {
-	var value strings.Builder
+	quotes := false // doubled quotes inside
 	for j := i + 1; j < len(query); j++ {
-		if query[j] != '\'' {
-			value.WriteByte(query[j])
-			continue
-		}
-		if j+1 < len(query) && query[j+1] == '\'' {
-			value.WriteByte('\'')
+		switch {
+		case query[j] != '\'':
+		case j+1 < len(query) && query[j+1] == '\'':
+			quotes = true
 			j++
-			continue
+		case quotes:
+			return j + 1, strings.ReplaceAll(query[i+1:j], "''", "'"), true
+		default:
+			return j + 1, query[i+1 : j], true
 		}
-		return j + 1, value.String(), true
 	}
 	return 0, "", false
 }
