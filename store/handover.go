@@ -79,12 +79,12 @@ func (s *Store) moveOn(ctx context.Context, tx bun.Tx, conv inboxbot.Conversatio
 	if err := s.ruleFacts(ctx, tx, &in, in.Rules, false); err != nil {
 		return conv, inboxbot.Decision{}, err
 	}
-	d, err := s.place(ctx, tx, &in, route, conv.AssigneeID)
+	d, counted, err := s.place(ctx, tx, &in, route, conv.AssigneeID)
 	if err != nil {
 		return conv, d, err
 	}
 	if d.Rule != nil && d.AssigneeID != 0 {
-		conv, err = s.applyCounted(ctx, tx, conv, ruleChange(conv.ID, d), byID(in.Members))
+		conv, err = s.applyCounted(ctx, tx, conv, ruleChange(conv.ID, d), byID(in.Members), counted...)
 		return conv, d, err
 	}
 	conv, err = s.applyChange(ctx, tx, conv, inboxbot.Change{ConversationID: conv.ID, Via: inboxbot.ViaWorkflow,

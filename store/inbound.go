@@ -193,24 +193,26 @@ func (s *Store) openConversation(ctx context.Context, tx bun.Tx, a arrival, rout
 	conv := inboxbot.Conversation{Contact: a.contact, Channel: a.in.Channel, Subject: a.in.Subject, Status: inboxbot.StatusOpen,
 		LastMessageAt: a.lastAt, Preview: preview(a.in.Body), Origin: a.in.Origin, CreatedAt: a.now, UpdatedAt: a.now}
 	var (
-		d     inboxbot.Decision
-		ch    inboxbot.Change
-		known map[int64]inboxbot.Member
-		err   error
+		d       inboxbot.Decision
+		counted []bun.Query // the open counts' writes, when place left them
+		ch      inboxbot.Change
+		known   map[int64]inboxbot.Member
+		err     error
 	)
 	if owner := a.contact.OwnerID; owner != 0 {
 		if known, err = s.membersByID(ctx, tx, nil, owner); err != nil {
 			return inboxbot.InboundResult{}, err
 		}
 		ch = inboxbot.Change{To: owner, Via: inboxbot.ViaContact, Reason: fmt.Sprintf("contact owner is %s", a.contact.OwnerName)}
+		counted = openCountShift(tx, 0, owner)
 		d = inboxbot.Decision{AssigneeID: owner, AssigneeName: a.contact.OwnerName, Reason: ch.Reason}
 	} else if triggers := a.triggers(true); route != nil && len(triggers) > 0 {
 		in, err := s.routeInput(ctx, tx, conv, triggers, false)
 		if err != nil {
 			return inboxbot.InboundResult{}, err
 		}
-		// place reserves the assignee's place before the row is written.
-		if d, err = s.place(ctx, tx, &in, route, 0); err != nil {
+		// place decides, and reserves a place, before the row is written.
+		if d, counted, err = s.place(ctx, tx, &in, route, 0); err != nil {
 			return inboxbot.InboundResult{}, err
 		}
 		if d.Rule != nil && d.AssigneeID != 0 {
@@ -237,11 +239,6 @@ func (s *Store) openConversation(ctx context.Context, tx bun.Tx, a arrival, rout
 	switch {
 	case ch.To != 0:
 		conv.AssigneeID, conv.AssigneeName = ch.To, known[ch.To].Name
-		var counted []bun.Query
-		if d.Rule == nil {
-			// The contact's owner: no rule reserved their place.
-			counted = openCountShift(tx, 0, ch.To)
-		}
 		err = s.recordChange(ctx, tx, conv, 0, ch, known, counted...)
 	case d.Rule != nil:
 		err = s.alertUnplaced(ctx, tx, conv, d, fmt.Sprintf("message:%d", msgID))

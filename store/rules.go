@@ -243,14 +243,14 @@ func (s *Store) route(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation
 	if err != nil {
 		return conv, inboxbot.Decision{}, err
 	}
-	d, err := s.place(ctx, tx, &in, route, 0)
+	d, counted, err := s.place(ctx, tx, &in, route, 0)
 	if err != nil || d.Rule == nil {
 		return conv, d, err
 	}
 	if d.AssigneeID == 0 {
 		return conv, d, s.alertUnplaced(ctx, tx, conv, d, key)
 	}
-	conv, err = s.applyCounted(ctx, tx, conv, ruleChange(conv.ID, d), byID(in.Members))
+	conv, err = s.applyCounted(ctx, tx, conv, ruleChange(conv.ID, d), byID(in.Members), counted...)
 	return conv, d, err
 }
 

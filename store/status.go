@@ -119,7 +119,7 @@ func (s *Store) placeReopened(ctx context.Context, tx bun.Tx, conv inboxbot.Conv
 		}
 	}
 	in.Holder = holder
-	d, err := s.place(ctx, tx, &in, route, holder)
+	d, counted, err := s.place(ctx, tx, &in, route, holder)
 	if err != nil {
 		return conv, d, err
 	}
@@ -130,7 +130,7 @@ func (s *Store) placeReopened(ctx context.Context, tx bun.Tx, conv inboxbot.Conv
 	case d.Rule != nil && d.AssigneeID != 0:
 		ch := ruleChange(conv.ID, d)
 		ch.Via = inboxbot.ViaInbound
-		conv, err = s.applyCounted(ctx, tx, conv, ch, known)
+		conv, err = s.applyCounted(ctx, tx, conv, ch, known, counted...)
 	case holder != 0:
 		conv, err = s.applyChange(ctx, tx, conv, inboxbot.Change{ConversationID: conv.ID, Via: inboxbot.ViaInbound, Reason: d.Reason}, known)
 	}

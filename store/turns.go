@@ -90,23 +90,25 @@ func (s *Store) peekTurns(ctx context.Context, tx bun.Tx, ids []int64, turns map
 	return nil
 }
 
-// place decides where the rules put in.Conversation and reserves the
-// assignee's place, moving one open conversation from from (0: none) to
-// them. A round-robin decision first takes the rule's next turn, and is
-// made again with it. When the assignee filled up since the facts were
-// read (another transaction took their last place), they count as full
-// and the rules decide again; the turn taken is spent. A decision
-// without a rule, or with nobody, reserves nothing.
-func (s *Store) place(ctx context.Context, tx bun.Tx, in *inboxbot.RouteInput, route inboxbot.RouteFunc, from int64) (inboxbot.Decision, error) {
+// place decides where the rules put in.Conversation and moves one open
+// conversation from from (0: none) to the assignee. A round-robin
+// decision first takes the rule's next turn, and is made again with it.
+// A rule that respects capacity reserves the assignee's place at once:
+// when they filled up since the facts were read (another transaction took
+// their last place), they count as full and the rules decide again; the
+// turn taken is spent. Otherwise the move cannot fail, and place returns
+// it as writes for the caller to send with the change. A decision without
+// a rule, or with nobody, moves nothing.
+func (s *Store) place(ctx context.Context, tx bun.Tx, in *inboxbot.RouteInput, route inboxbot.RouteFunc, from int64) (inboxbot.Decision, []bun.Query, error) {
 	for {
 		d := route(*in)
 		if d.Rule == nil || d.AssigneeID == 0 {
-			return d, nil
+			return d, nil, nil
 		}
 		if d.Rule.Assign.Method == inboxbot.MethodRoundRobin {
 			n, err := s.nextTurn(ctx, tx, d.Rule.ID)
 			if err != nil {
-				return d, err
+				return d, nil, err
 			}
 			turns := maps.Clone(in.Turn)
 			if turns == nil {
@@ -115,28 +117,28 @@ func (s *Store) place(ctx context.Context, tx bun.Tx, in *inboxbot.RouteInput, r
 			turns[d.Rule.ID] = n
 			in.Turn = turns
 			if d = route(*in); d.AssigneeID == 0 {
-				return d, nil
+				return d, nil, nil
 			}
 		}
-		ok, err := s.reserve(ctx, tx, from, d.AssigneeID, d.Rule.Assign.RespectCapacity)
+		if !d.Rule.Assign.RespectCapacity {
+			return d, openCountShift(tx, from, d.AssigneeID), nil
+		}
+		ok, err := s.reserve(ctx, tx, from, d.AssigneeID)
 		if err != nil || ok {
-			return d, err
+			return d, nil, err
 		}
 		in.Members = filled(in.Members, d.AssigneeID)
 	}
 }
 
 // reserve moves one open conversation from from (0: none) to to in the
-// members' open counts; with capacity only while to is below their
-// capacity, and false, changing nothing, when they are not. The update is
-// the guard: of two transactions after a member's last place, one waits
-// for the other's commit and then finds them full.
-func (s *Store) reserve(ctx context.Context, tx bun.Tx, from, to int64, capacity bool) (bool, error) {
-	q := tx.NewUpdate().Table("members").Set("open_count = open_count + 1").Where("id = ?", to)
-	if capacity {
-		q = q.Where("(capacity = 0 OR open_count < capacity)")
-	}
-	res, err := q.Exec(ctx)
+// members' open counts while to is below their capacity, and returns
+// false, changing nothing, when they are not. The update is the guard: of
+// two transactions after a member's last place, one waits for the other's
+// commit and then finds them full.
+func (s *Store) reserve(ctx context.Context, tx bun.Tx, from, to int64) (bool, error) {
+	res, err := tx.NewUpdate().Table("members").Set("open_count = open_count + 1").
+		Where("id = ? AND (capacity = 0 OR open_count < capacity)", to).Exec(ctx)
 	if err != nil {
 		return false, wrap(err, "count open conversations")
 	}

@@ -179,11 +179,12 @@ func (s *Store) drainOne(ctx context.Context, id int64, in inboxbot.RouteInput, 
 		conv = convs[0]
 		in.Conversation = conv
 		in.Waiting = &inboxbot.Waiting{For: in.Now.Sub(conv.WaitingSince), Cause: d.Cause}
-		if dec, err = s.place(ctx, tx, &in, route, 0); err != nil || dec.Rule == nil || dec.AssigneeID == 0 {
+		var counted []bun.Query
+		if dec, counted, err = s.place(ctx, tx, &in, route, 0); err != nil || dec.Rule == nil || dec.AssigneeID == 0 {
 			dec = inboxbot.Decision{}
 			return err
 		}
-		conv, err = s.applyCounted(ctx, tx, conv, ruleChange(conv.ID, dec), byID(in.Members))
+		conv, err = s.applyCounted(ctx, tx, conv, ruleChange(conv.ID, dec), byID(in.Members), counted...)
 		return err
 	})
 	return conv, in, dec, err
