@@ -21,6 +21,7 @@ func (s *Store) Assign(ctx context.Context, ch inboxbot.Change) (inboxbot.Conver
 		conv    inboxbot.Conversation
 		changed bool
 	)
+	ctx = planned(ctx)
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		var err error
 		if conv, err = s.lockChecked(ctx, tx, ch.ConversationID, ch.Check); err != nil {
@@ -50,7 +51,6 @@ func (s *Store) Claim(ctx context.Context, id, actor int64, via inboxbot.Via) (i
 		conv    inboxbot.Conversation
 		changed bool
 	)
-	// A claim is one statement by key.
 	ctx = planned(ctx)
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		now := s.now()
@@ -231,6 +231,7 @@ func (s *Store) Unfollow(ctx context.Context, convID, member int64) (bool, error
 
 func (s *Store) setFollowing(ctx context.Context, convID, member int64, follow bool) (bool, error) {
 	var changed bool
+	ctx = planned(ctx)
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		if _, err := s.lockConversationRow(ctx, tx, convID); err != nil {
 			return err

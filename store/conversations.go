@@ -19,7 +19,7 @@ const defaultListLimit = 50
 // Conversation returns a conversation with its contact, assignee and
 // followers, or ENOTFOUND.
 func (s *Store) Conversation(ctx context.Context, id int64) (inboxbot.Conversation, error) {
-	return s.conversation(ctx, s.db, id)
+	return s.conversation(planned(ctx), s.db, id)
 }
 
 func (s *Store) conversation(ctx context.Context, db bun.IDB, id int64) (inboxbot.Conversation, error) {

@@ -26,7 +26,6 @@ func (s *Store) AddInbound(ctx context.Context, in inboxbot.Inbound, route inbox
 	if err := in.Validate(); err != nil {
 		return inboxbot.InboundResult{}, err
 	}
-	// An inbound's statements are writes and lookups by key.
 	ctx = planned(ctx)
 	var res inboxbot.InboundResult
 	var err error

@@ -18,9 +18,11 @@ import (
 // literals taken back out as parameters, so that every statement of one
 // shape has one text, which pgx prepares once per connection and the
 // server then runs with a plan it keeps. Only statements whose plan does
-// not depend on their values are run this way (writes and lookups by
-// key): a list whose partial index matches one status only must keep its
-// literal, or a kept plan could not use the index.
+// not depend on their values are run this way: the operations on one
+// conversation (an inbound, claim, assign, follow, status change, reply,
+// show), whose statements are writes and lookups by key. A list must
+// keep its literals: its partial index matches one status only, and a
+// kept plan for any status could not use it.
 
 type plannedKey struct{}
 

@@ -25,6 +25,7 @@ func (s *Store) AddReply(ctx context.Context, r inboxbot.Reply) (inboxbot.Messag
 	if err := r.Validate(); err != nil {
 		return inboxbot.Message{}, inboxbot.Conversation{}, err
 	}
+	ctx = planned(ctx)
 	var (
 		msg    messageRow
 		conv   inboxbot.Conversation

@@ -19,6 +19,7 @@ func (s *Store) SetStatus(ctx context.Context, ch inboxbot.StatusChange) (inboxb
 	if !ch.Status.Valid() {
 		return inboxbot.Conversation{}, false, inboxbot.Errorf(inboxbot.EINVALID, "Status must be open or closed (got %q).", ch.Status)
 	}
+	ctx = planned(ctx)
 	var (
 		conv    inboxbot.Conversation
 		changed bool
