@@ -7,6 +7,7 @@ import (
 
 	"github.com/inboxbot/inboxbot"
 	"github.com/inboxbot/inboxbot/routing"
+	"github.com/inboxbot/inboxbot/store"
 	"github.com/inboxbot/inboxbot/store/storetest"
 )
 
@@ -51,5 +52,26 @@ func TestPlanned_InboundsRunOnKeptPlansAndListsDoNot(t *testing.T) {
 	}
 	if len(after) != len(prepared) {
 		t.Fatalf("a Team inbox list prepared %d statements", len(after)-len(prepared))
+	}
+}
+
+// default_query_exec_mode=simple_protocol in the URL, as a pooler without
+// prepared statements needs, prepares nothing.
+func TestPlanned_OffWhenTheURLAsksForTheSimpleProtocol(t *testing.T) {
+	s, err := store.Open(ctx, storetest.URL(t, "postgres")+"&default_query_exec_mode=simple_protocol")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.OneConnection()
+	budgetTeam(t, s, 3)
+	if _, _, err := s.Claim(ctx, 2, 1, inboxbot.ViaShell); err != nil {
+		t.Fatal(err)
+	}
+	if prepared, err := s.Prepared(ctx); err != nil || len(prepared) > 0 {
+		t.Fatalf("prepared %v (%v), want nothing", prepared, err)
 	}
 }
