@@ -34,10 +34,11 @@ var statementBudgets = map[string]int{
 var pgBudgets = map[string]int{
 	// One statement claims, counts, records and reads the result.
 	"claim": 1,
-	// A new contact has no conversation to look for; the new conversation
-	// and its first message are written at once, the assignee's open
-	// count, the event and the assignee's message in one batch.
-	"inbound routed": 6,
+	// A new contact has no conversation to look for; the rules are read
+	// again only when rules_version moved; the new conversation and its
+	// first message are written at once, the assignee's open count, the
+	// event and the assignee's message in one batch.
+	"inbound routed": 5,
 	// The assignee, the open counts, the event and the messages are
 	// written in one batch.
 	"assign": 3,

@@ -87,11 +87,12 @@ func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact
 	r := contactRow{ExternalID: c.ExternalID, Name: c.Name, Email: c.Email, Phone: c.Phone, LeadSource: c.LeadSource,
 		Region: c.Region, Custom: c.Custom, CreatedAt: now, UpdatedAt: now}
 	var got struct {
-		contactRow  `bun:",extend"`
-		OwnerName   string `bun:"owner_name"`
-		Tags        string `bun:"tag_list"`
-		Created     bool   `bun:"created"`
-		DuplicateOf int64  `bun:"duplicate_of"`
+		contactRow   `bun:",extend"`
+		OwnerName    string `bun:"owner_name"`
+		Tags         string `bun:"tag_list"`
+		Created      bool   `bun:"created"`
+		DuplicateOf  int64  `bun:"duplicate_of"`
+		RulesVersion int64  `bun:"rules_version"`
 	}
 	q := tx.NewInsert().Model(&r).ModelTableExpr("contacts").On("CONFLICT (external_id) DO UPDATE")
 	for _, col := range []string{"name", "email", "phone", "lead_source", "region"} {
@@ -100,9 +101,9 @@ func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact
 	}
 	// A row ON CONFLICT DO UPDATE updated has the updater in xmax; one
 	// inserted, 0.
-	isNew := "false"
+	isNew, rulesVersion := "false", "0"
 	if s.pg {
-		isNew = "contacts.xmax = 0"
+		isNew, rulesVersion = "contacts.xmax = 0", "(SELECT n FROM rules_version)"
 	}
 	var msg any
 	if messageID != "" {
@@ -110,13 +111,13 @@ func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact
 	}
 	q = q.Set("updated_at = EXCLUDED.updated_at").
 		Returning("*, coalesce((SELECT o.name FROM members AS o WHERE o.id = contacts.owner_id), '') AS owner_name, "+
-			s.tagsExpr("contacts.id")+" AS tag_list, "+isNew+" AS created, "+
+			s.tagsExpr("contacts.id")+" AS tag_list, "+isNew+" AS created, "+rulesVersion+" AS rules_version, "+
 			"coalesce((SELECT m.conversation_id FROM messages AS m WHERE m.external_id = ?), 0) AS duplicate_of", msg)
 	if err := q.Scan(ctx, &got); err != nil {
 		return savedContact{}, wrap(err, "save contact")
 	}
 	r = got.contactRow
-	saved := savedContact{created: got.Created, duplicateOf: got.DuplicateOf}
+	saved := savedContact{created: got.Created, duplicateOf: got.DuplicateOf, rulesVersion: got.RulesVersion}
 	if saved.duplicateOf != 0 {
 		return saved, nil
 	}
@@ -144,11 +145,13 @@ func (s *Store) upsertContact(ctx context.Context, tx bun.Tx, c inboxbot.Contact
 // savedContact is what upsertContact did: tagged, the contact got a tag it
 // did not have; created, it is new (PostgreSQL only; false on SQLite), so
 // it has no conversation to look for; duplicateOf, the conversation that
-// holds the message already (the contact is then not read).
+// holds the message already (the contact is then not read). rulesVersion
+// is rules_version, read in passing (PostgreSQL only; 0 on SQLite).
 type savedContact struct {
 	contact         inboxbot.Contact
 	tagged, created bool
 	duplicateOf     int64
+	rulesVersion    int64
 }
 
 // mergeCustom merges add into custom; changed when that changed anything.

@@ -54,6 +54,8 @@ type arrival struct {
 	contact inboxbot.Contact
 	// tagged: the message gave the contact a tag it did not have.
 	tagged bool
+	// rulesVersion is rules_version as the contact's upsert read it.
+	rulesVersion int64
 	// sentAt is the message's time; lastAt the conversation's, which a
 	// source clock running ahead cannot push past now.
 	now, sentAt, lastAt time.Time
@@ -85,7 +87,7 @@ func (s *Store) addInbound(ctx context.Context, tx bun.Tx, in inboxbot.Inbound, 
 		return s.duplicate(ctx, tx, in, saved.duplicateOf)
 	}
 	contact, created := saved.contact, saved.created
-	a := arrival{in: in, contact: contact, tagged: saved.tagged, now: s.now(), sentAt: in.SentAt.UTC()}
+	a := arrival{in: in, contact: contact, tagged: saved.tagged, rulesVersion: saved.rulesVersion, now: s.now(), sentAt: in.SentAt.UTC()}
 	if in.SentAt.IsZero() {
 		a.sentAt = a.now
 	}
@@ -206,7 +208,7 @@ func (s *Store) openConversation(ctx context.Context, tx bun.Tx, a arrival, rout
 		counted = openCountShift(tx, 0, owner)
 		d = inboxbot.Decision{AssigneeID: owner, AssigneeName: a.contact.OwnerName, Reason: ch.Reason}
 	} else if triggers := a.triggers(true); route != nil && len(triggers) > 0 {
-		in, err := s.routeInput(ctx, tx, conv, triggers, false)
+		in, err := s.routeInput(ctx, tx, conv, triggers, false, a.rulesVersion)
 		if err != nil {
 			return inboxbot.InboundResult{}, err
 		}

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/uptrace/bun"
 
@@ -32,6 +33,42 @@ func (s *Store) rules(ctx context.Context, db bun.IDB, status inboxbot.RuleStatu
 		out[i] = r.domain()
 	}
 	return out, nil
+}
+
+// rulesCache holds the published rules a Store read last, with the
+// rules_version (PostgreSQL) they were read at. Its rules are shared:
+// read only.
+type rulesCache struct {
+	mu      sync.Mutex
+	version int64
+	rules   []inboxbot.Rule
+}
+
+// publishedRules returns the published rules. version is rules_version as
+// tx read it (0: not read, and always on SQLite): the rules read at that
+// version are used again, and rules read now are kept under it. Rules
+// read after the version are never older than it; and since the count
+// only grows, a version is not seen again once it moved, so rules newer
+// than their version are merely read once more.
+func (s *Store) publishedRules(ctx context.Context, tx bun.Tx, version int64) ([]inboxbot.Rule, error) {
+	c := &s.publishedCache
+	if version != 0 {
+		c.mu.Lock()
+		rules, hit := c.rules, c.version == version
+		c.mu.Unlock()
+		if hit {
+			return rules, nil
+		}
+	}
+	rules, err := s.rules(ctx, tx, inboxbot.RulePublished)
+	if err == nil && version != 0 {
+		c.mu.Lock()
+		if version > c.version {
+			c.version, c.rules = version, rules
+		}
+		c.mu.Unlock()
+	}
+	return rules, err
 }
 
 // Rule returns one rule, or ENOTFOUND.
@@ -149,7 +186,7 @@ func (s *Store) RouteInput(ctx context.Context, convID int64, triggers []inboxbo
 		if err != nil {
 			return err
 		}
-		in, err = s.routeInput(ctx, tx, conv, triggers, true)
+		in, err = s.routeInput(ctx, tx, conv, triggers, true, 0)
 		return err
 	})
 	return in, err
@@ -162,11 +199,12 @@ func (s *Store) RouteInput(ctx context.Context, convID int64, triggers []inboxbo
 // turn each of those rules would take next, for explaining and for
 // routing a page of the queue in memory; a decision takes its turn with
 // place. Two statements (three with peek), whatever the size of the
-// team; nothing is locked.
-func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, triggers []inboxbot.Trigger, peek bool) (inboxbot.RouteInput, error) {
+// team, one fewer when rulesVersion says the rules read last are still
+// the rules (see publishedRules); nothing is locked.
+func (s *Store) routeInput(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation, triggers []inboxbot.Trigger, peek bool, rulesVersion int64) (inboxbot.RouteInput, error) {
 	in := inboxbot.RouteInput{Triggers: triggers, Conversation: conv, Now: s.now()}
 	var err error
-	if in.Rules, err = s.rules(ctx, tx, inboxbot.RulePublished); err != nil {
+	if in.Rules, err = s.publishedRules(ctx, tx, rulesVersion); err != nil {
 		return in, err
 	}
 	var fired []inboxbot.Rule
@@ -239,7 +277,7 @@ func (s *Store) route(ctx context.Context, tx bun.Tx, conv inboxbot.Conversation
 	if route == nil || len(triggers) == 0 {
 		return conv, inboxbot.Decision{}, nil
 	}
-	in, err := s.routeInput(ctx, tx, conv, triggers, false)
+	in, err := s.routeInput(ctx, tx, conv, triggers, false, 0)
 	if err != nil {
 		return conv, inboxbot.Decision{}, err
 	}

@@ -1,10 +1,12 @@
 package store_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/inboxbot/inboxbot"
+	"github.com/inboxbot/inboxbot/routing"
 	"github.com/inboxbot/inboxbot/store"
 	"github.com/inboxbot/inboxbot/store/storetest"
 )
@@ -162,4 +164,61 @@ func TestAddInbound_NewTagsFireContactTaggedRules(t *testing.T) {
 			t.Fatal("a tag the contact already had fired contact.tagged again")
 		}
 	})
+}
+
+// A replica keeps the published rules it read until they change, on any
+// replica: a rule changed or unpublished elsewhere routes the very next
+// inbound.
+func TestRules_ChangesOnAnotherReplicaRouteTheNextInbound(t *testing.T) {
+	u := storetest.URL(t, "postgres")
+	var replicas [2]*store.Store
+	for i := range replicas {
+		s, err := store.Open(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		replicas[i] = s
+	}
+	a, b := replicas[0], replicas[1]
+	rule := func(member string) []inboxbot.Rule {
+		return []inboxbot.Rule{{Name: "desk", Status: inboxbot.RulePublished, Trigger: inboxbot.TriggerConversationCreated,
+			Assign: inboxbot.Assignment{Method: inboxbot.MethodRoundRobin, Members: []string{member}}}}
+	}
+	if err := a.ApplyTeam(ctx, []inboxbot.Member{{Name: "lee"}, {Name: "sam"}}, rule("lee")); err != nil {
+		t.Fatal(err)
+	}
+	inbound := func(n int) inboxbot.Conversation {
+		t.Helper()
+		res, err := a.AddInbound(ctx, inboxbot.Inbound{Kind: "message", Channel: "sms", Body: "hi",
+			Contact: inboxbot.Contact{ExternalID: fmt.Sprint("c", n)}}, routing.Route)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Conversation
+	}
+	for n := range 3 {
+		if got := inbound(n).AssigneeName; got != "lee" {
+			t.Fatalf("inbound %d went to %q, want lee", n, got)
+		}
+	}
+	if err := b.ApplyTeam(ctx, nil, rule("sam")); err != nil {
+		t.Fatal(err)
+	}
+	if got := inbound(3).AssigneeName; got != "sam" {
+		t.Fatalf("after the rule changed on another replica, an inbound went to %q, want sam", got)
+	}
+	rules, err := b.Rules(ctx)
+	if err != nil || len(rules) != 1 {
+		t.Fatalf("rules %v, %v", rules, err)
+	}
+	if _, _, err := b.SetRuleStatus(ctx, rules[0].ID, inboxbot.RuleDraft); err != nil {
+		t.Fatal(err)
+	}
+	if c := inbound(4); c.Assigned() {
+		t.Fatalf("after the rule was unpublished on another replica, an inbound went to %q", c.AssigneeName)
+	}
 }

@@ -106,7 +106,7 @@ func (s *Store) placeReopened(ctx context.Context, tx bun.Tx, conv inboxbot.Conv
 	if route == nil {
 		return conv, inboxbot.Decision{AssigneeID: holder}, s.tellReopened(ctx, tx, conv, holder, key)
 	}
-	in, err := s.routeInput(ctx, tx, conv, []inboxbot.Trigger{inboxbot.TriggerConversationCreated}, false)
+	in, err := s.routeInput(ctx, tx, conv, []inboxbot.Trigger{inboxbot.TriggerConversationCreated}, false, 0)
 	if err != nil {
 		return conv, inboxbot.Decision{}, err
 	}

@@ -36,6 +36,8 @@ type Store struct {
 	PolicyCache time.Duration
 	// policies are the service-level policies last read (slapolicies.go).
 	policies policyCache
+	// publishedCache holds the published rules last read (rules.go).
+	publishedCache rulesCache
 }
 
 // Open connects to the database named by url: postgres://... (or

@@ -95,7 +95,7 @@ func (s *Store) drainFacts(ctx context.Context, page []inboxbot.Conversation) (i
 	var in inboxbot.RouteInput
 	err := s.tx(ctx, func(tx bun.Tx) error {
 		var err error
-		in, err = s.routeInput(ctx, tx, pageStandIn(page), inboxbot.OpeningTriggers, true)
+		in, err = s.routeInput(ctx, tx, pageStandIn(page), inboxbot.OpeningTriggers, true, 0)
 		return err
 	})
 	return in, err
