@@ -45,9 +45,9 @@ func (c plannedConnector) Connect(ctx context.Context) (driver.Conn, error) {
 }
 
 // plannedConn runs statements marked planned as prepared statements and
-// every other one with the simple protocol, in one round trip, as before.
-// A text of several statements (Store.batch) goes as one pipeline of
-// prepared statements, stopping at the first error as the text would.
+// every other one with the simple protocol, in one round trip. A text of
+// several statements (Store.batch) goes as one pipeline of prepared
+// statements, stopping at the first error as the text would.
 type plannedConn struct{ *stdlib.Conn }
 
 func (c plannedConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
@@ -60,13 +60,13 @@ func (c plannedConn) QueryContext(ctx context.Context, query string, args []driv
 }
 
 func (c plannedConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	if !isPlanned(ctx) || len(args) > 0 {
-		return c.Conn.ExecContext(ctx, query, withMode(pgx.QueryExecModeSimpleProtocol, args))
+	var stmts []parameterized
+	if isPlanned(ctx) && len(args) == 0 {
+		stmts = parameterize(query)
 	}
-	stmts := parameterize(query)
 	switch len(stmts) {
 	case 0:
-		return c.Conn.ExecContext(ctx, query, withMode(pgx.QueryExecModeSimpleProtocol, nil))
+		return c.Conn.ExecContext(ctx, query, withMode(pgx.QueryExecModeSimpleProtocol, args))
 	case 1:
 		return c.Conn.ExecContext(ctx, stmts[0].text, stmts[0].args(pgx.QueryExecModeCacheStatement))
 	}
@@ -98,11 +98,11 @@ type parameterized struct {
 }
 
 func (p parameterized) args(mode pgx.QueryExecMode) []driver.NamedValue {
-	out := []driver.NamedValue{{Ordinal: 1, Value: mode}}
+	args := make([]driver.NamedValue, len(p.values))
 	for i, v := range p.values {
-		out = append(out, driver.NamedValue{Ordinal: i + 2, Value: v})
+		args[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
 	}
-	return out
+	return withMode(mode, args)
 }
 
 // parameterize splits query into its statements and takes their literals
@@ -112,10 +112,9 @@ func (p parameterized) args(mode pgx.QueryExecMode) []driver.NamedValue {
 // A string literal becomes a parameter of unknown type, which PostgreSQL
 // types from where it stands exactly as it types the literal; one that
 // follows a word isValueKeyword does not name is left in place, since it
-// may be a typed literal (interval '1 day'). A number
-// becomes a parameter cast to the type PostgreSQL gives the literal
-// (int4, int8 or numeric), except after BY, where a number is a column's
-// position.
+// may be a typed literal (interval '1 day'). A number becomes a
+// parameter cast to the type PostgreSQL gives the literal (int4, int8 or
+// numeric), except after BY, where a number is a column's position.
 func parameterize(query string) []parameterized {
 	var (
 		out  []parameterized
@@ -145,31 +144,25 @@ func parameterize(query string) []parameterized {
 			if i > 0 && (isWordByte(query[i-1]) || isDigit(query[i-1]) || query[i-1] == '&') {
 				return nil // E'', B'', X'' or U&''
 			}
-			j, value, ok := stringLiteral(query, i)
-			if !ok {
+			j, doubled := quoted(query, i)
+			switch {
+			case j < 0:
 				return nil
-			}
-			if word != "" && !isValueKeyword(word) {
+			case word != "" && !isValueKeyword(word):
 				text.WriteString(query[i:j])
-			} else {
-				param(value, "")
+			case doubled:
+				param(strings.ReplaceAll(query[i+1:j-1], "''", "'"), "")
+			default:
+				param(query[i+1:j-1], "")
 			}
 			i, word = j, ""
 		case c == '"':
-			j := strings.IndexByte(query[i+1:], '"')
-			for j >= 0 && i+j+2 < len(query) && query[i+j+2] == '"' {
-				k := strings.IndexByte(query[i+j+3:], '"')
-				if k < 0 {
-					j = -1
-					break
-				}
-				j += k + 2
-			}
+			j, _ := quoted(query, i)
 			if j < 0 {
 				return nil
 			}
-			text.WriteString(query[i : i+j+2])
-			i, word = i+j+2, ""
+			text.WriteString(query[i:j])
+			i, word = j, ""
 		case c == '-' && strings.HasPrefix(query[i:], "--"):
 			j := strings.IndexByte(query[i:], '\n')
 			if j < 0 {
@@ -227,23 +220,22 @@ func isValueKeyword(word string) bool {
 	return false
 }
 
-// stringLiteral reads the standard string literal starting at i: the
-// index after it and its value.
-func stringLiteral(query string, i int) (int, string, bool) {
-	quotes := false // doubled quotes inside
+// quoted reads the quoted text (a string or an identifier) starting at
+// query[i]: the index after it (-1 when it does not end) and whether its
+// quote is doubled inside it.
+func quoted(query string, i int) (int, bool) {
+	doubled := false
 	for j := i + 1; j < len(query); j++ {
 		switch {
-		case query[j] != '\'':
-		case j+1 < len(query) && query[j+1] == '\'':
-			quotes = true
+		case query[j] != query[i]:
+		case j+1 < len(query) && query[j+1] == query[i]:
+			doubled = true
 			j++
-		case quotes:
-			return j + 1, strings.ReplaceAll(query[i+1:j], "''", "'"), true
 		default:
-			return j + 1, query[i+1 : j], true
+			return j + 1, doubled
 		}
 	}
-	return 0, "", false
+	return -1, doubled
 }
 
 // number reads the numeric literal starting at i: the index after it and
