@@ -98,8 +98,9 @@ func (s *Store) notifyQuery(tx bun.Tx, rs []recipient, n inboxbot.Notice, key st
 }
 
 // batch runs writes whose results nobody reads: on PostgreSQL in one round
-// trip (the simple protocol runs a text of several statements in order,
-// stopping at the first error), on SQLite one by one.
+// trip, as one text of several statements run in order and stopping at
+// the first error (a pipeline of prepared statements under planned, see
+// planned.go); on SQLite one by one.
 func (s *Store) batch(ctx context.Context, tx bun.Tx, qs ...bun.Query) error {
 	var text []byte
 	for _, q := range qs {
