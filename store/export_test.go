@@ -91,3 +91,6 @@ func (s *Store) Prepared(ctx context.Context) (map[string]int64, error) {
 	}
 	return out, err
 }
+
+// Planned is planned, for tests of what runs under it.
+func Planned(ctx context.Context) context.Context { return planned(ctx) }
